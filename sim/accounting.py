@@ -1,0 +1,99 @@
+"""Accounting and RFM (phase 5): revenue, each cost, profit; recency, frequency, monetary value.
+
+Profit is revenue minus the sum of the cost lines, every week, exactly. RFM follows
+Hughes (1994): quintile scores on recency, frequency and monetary value, summed; the top
+20% of scores form the top tier, the next 30% the middle tier, the rest the low tier.
+Equations: docs/ODD.md section 7.5.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+COST_LINES = ("staff", "training", "analytics", "promotion", "operations", "programme",
+              "rework", "complaint_handling", "hiring", "severance")
+TOP_TIER_SHARE = 0.2
+MIDDLE_TIER_SHARE = 0.3
+
+
+class Ledger:
+    """This week's books. ``hires`` and ``severances`` are counted as they happen."""
+
+    def __init__(self):
+        self.hires = 0
+        self.severances = 0
+        self.revenue = 0.0
+        self.costs = dict.fromkeys(COST_LINES, 0.0)
+        self.hires_booked = 0
+        self.severances_booked = 0
+
+    @property
+    def total_costs(self) -> float:
+        return float(sum(self.costs.values()))
+
+    @property
+    def profit(self) -> float:
+        return self.revenue - self.total_costs
+
+    def close_week(self, model) -> None:
+        """Book revenue and every cost line for the week, then reset the event counters."""
+        org = model.organisation
+        policy = model.management.policy
+        week = model.moments
+        self.revenue = float(week.spend.sum())
+        self.costs = {
+            "staff": model.workforce.headcount() * org.wage,
+            "training": policy.training_budget,
+            "analytics": policy.analytics_budget,
+            "promotion": policy.promotion_budget,
+            "operations": policy.operations_budget,
+            "programme": policy.programme_cost,
+            "rework": float(week.defects.sum()) * org.rework_cost,
+            "complaint_handling": week.complaints * org.complaint_cost,
+            "hiring": self.hires * org.hiring_cost,
+            "severance": self.severances * org.severance_cost,
+        }
+        self.hires_booked, self.severances_booked = self.hires, self.severances
+        self.hires = 0
+        self.severances = 0
+
+
+def update_rfm(model) -> None:
+    """Recency, frequency and monetary value of every present customer; periodic re-scoring."""
+    p = model.customers.people
+    week = model.moments
+    rows = p.active_rows()
+    bought = np.zeros(p.n, dtype=bool)
+    bought[week.purchasers] = True
+    p.recency[rows] += 1
+    p.recency[week.purchasers] = 0
+    p.frequency[rows] += (bought[rows] - p.frequency[rows]) * (1.0 / 26.0)
+    p.monetary[week.purchasers] += (week.spend - p.monetary[week.purchasers]) * 0.2
+    spend = np.zeros(p.n)
+    spend[week.purchasers] = week.spend
+    p.value[rows] += (spend[rows] - p.value[rows]) * (1.0 / 52.0)
+    p.spend_total[week.purchasers] += week.spend
+    if model.week % model.organisation.rfm_rescore_weeks == 0:
+        rescore_tiers(p, rows)
+
+
+def _quintile(x: np.ndarray) -> np.ndarray:
+    """Quintile score 1..5 by rank (ties broken by order)."""
+    ranks = np.empty(len(x), dtype=np.int64)
+    ranks[np.argsort(x, kind="stable")] = np.arange(len(x))
+    return 1 + (5 * ranks) // max(len(x), 1)
+
+
+def rescore_tiers(p, rows) -> None:
+    """RFM scores and value tiers (0 top, 1 middle, 2 low) for present customers."""
+    if len(rows) == 0:
+        return
+    score = _quintile(-p.recency[rows]) + _quintile(p.frequency[rows]) + _quintile(p.monetary[rows])
+    p.rfm_score[rows] = score
+    order = np.argsort(-(score + 1e-6 * p.value[rows]), kind="stable")
+    tier = np.full(len(rows), 2, dtype=np.int8)
+    n_top = int(round(TOP_TIER_SHARE * len(rows)))
+    n_mid = int(round(MIDDLE_TIER_SHARE * len(rows)))
+    tier[order[:n_top]] = 0
+    tier[order[n_top:n_top + n_mid]] = 1
+    p.tier[rows] = tier

@@ -1,0 +1,366 @@
+"""The customer base: state, segments and the weekly customer update (phase 4).
+
+Equations and sources: docs/ODD.md section 7.4 ("Customers"). Segments are
+jobs-to-be-done contexts (seed 000; Ulwick 2005), not demographics: each weighs the two
+layers of experience (seed 003: "thinginess", the product doing its job, vs
+"personable-ness", how policies and processes feel; Grönroos 1984) differently.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.networks import WordOfMouthNetwork
+from sim.population import Population
+
+# Jobs-to-be-done contexts. Values are assumptions chosen to span the range a change lead
+# meets; they are documented in docs/ODD.md table 7.4.
+SEGMENTS = ("get_it_done_fast", "get_it_right", "get_advice", "get_it_cheap")
+SEGMENT_SHARE = np.array([0.30, 0.25, 0.20, 0.25])
+SEGMENT_NEED_PERSON = np.array([0.30, 0.45, 0.70, 0.25])   # weight of the personable layer
+SEGMENT_SELF_SERVICE = np.array([0.70, 0.40, 0.20, 0.80])  # relative self-service affinity
+SEGMENT_EXPECTATION = np.array([0.62, 0.72, 0.68, 0.55])
+SEGMENT_BUYING = np.array([1.2, 0.9, 0.8, 1.1])
+
+PERCEPTION_SPEED = 0.3       # weight of this week's experience in perceived quality
+EXPECTATION_SPEED = 0.03     # adaptive expectations
+SATISFACTION_SPEED = 0.3     # after an experience
+SATISFACTION_MEMORY = 0.03   # drift toward the disconfirmation target without an experience
+DISCONFIRMATION = 1.5        # Oliver (1980): weight of performance minus expectation
+TRUST_SPEED = 0.05
+PROMOTER = 0.8               # satisfaction at or above: a promoter (9-10 of 10)
+DETRACTOR = 0.6              # satisfaction at or below: a detractor (0-6 of 10)
+DISSATISFIED = 0.45
+FREQUENCY_MEMORY = 1.0 / 26.0
+VALUE_MEMORY = 1.0 / 52.0
+
+CUSTOMER_STATE = {
+    "segment": (np.int8, 0),
+    "need_person": (np.float64, 0.5),
+    "activist": (np.bool_, False),
+    "expectation": (np.float64, 0.6),
+    "expectation_rest": (np.float64, 0.6),
+    "perceived_technical": (np.float64, 0.7),
+    "perceived_functional": (np.float64, 0.7),
+    "satisfaction": (np.float64, 0.7),
+    "trust": (np.float64, 0.7),
+    "recency": (np.int32, 0),
+    "frequency": (np.float64, 0.0),
+    "monetary": (np.float64, 0.0),
+    "value": (np.float64, 0.0),              # smoothed weekly spend (a year's memory)
+    "rfm_score": (np.int16, 3),
+    "tier": (np.int8, 2),
+    "channel_preference": (np.float64, 0.5),  # probability of trying self-service first
+    "persuasion_knowledge": (np.float64, 0.3),
+    "manipulation_detected": (np.bool_, False),
+    "treated_unfairly": (np.bool_, False),
+    "buying_rate": (np.float64, 0.0),          # lasting log-rate deviation
+    "buying_fluctuation": (np.float64, 0.0),   # transient log-rate deviation (AR(1))
+    "basket": (np.float64, 0.0),
+    "purchase_boost": (np.float64, 0.0),       # set by roads (nudges)
+    "churn_exposure": (np.float64, 0.0),       # decaying signal of defected neighbours
+    "churn_hazard": (np.float64, 0.0),
+    "had_defect": (np.bool_, False),
+    "complaints": (np.int32, 0),
+    "spend_total": (np.float64, 0.0),
+    "tenure": (np.int32, 0),
+    "acquired_week": (np.int32, 0),
+    "churned_week": (np.int32, -1),
+}
+N_TRAITS = 9
+
+
+def _clip01(x):
+    return np.clip(x, 0.0, 1.0)
+
+
+@dataclass
+class WeekOfCustomers:
+    """What happened to customers this week (filled in phases 3 and 4; read by metrics and roads)."""
+
+    purchasers: np.ndarray
+    spend: np.ndarray
+    defects: np.ndarray
+    contacted: np.ndarray
+    experience: np.ndarray       # functional experience of each contact
+    person: np.ndarray           # served by a person
+    escalated: np.ndarray
+    pushed: np.ndarray           # sent to self-service against their preference
+    resolved_by_self_service: np.ndarray
+    contact_staff: np.ndarray    # employee row serving each person contact (-1 otherwise)
+    dissatisfied: int = 0
+    complaints: int = 0
+    silent_exits: int = 0
+    churned: int = 0
+    churned_dissatisfied_silent: int = 0
+    acquired: int = 0
+    wom_positive: int = 0
+    wom_negative: int = 0
+    wom_positive_talkers: int = 0
+    wom_negative_talkers: int = 0
+    wom_broadcast: float = 0.0
+    prospects_deterred: float = 0.0
+    prospects_referred: float = 0.0
+
+
+class CustomerBase:
+    """Customers, their word-of-mouth network and the weekly customer update."""
+
+    def __init__(self, cust, rng: np.random.Generator):
+        self.params = cust
+        n = cust.n_customers
+        self.people = Population(CUSTOMER_STATE, capacity=int(n * 1.3) + 16)
+        self.network = WordOfMouthNetwork(cust.strong_ties, cust.weak_ties, capacity=int(n * 1.3) + 16)
+        rows = self.people.add(n)
+        traits = rng.random((n, N_TRAITS))
+        self._initialise(rows, traits, week=0)
+        # Start from a year of buying history so RFM is meaningful from week 0.
+        p = self.people
+        rate = self.purchase_probability(rows)
+        p.frequency[rows] = rate
+        p.monetary[rows] = p.basket[rows]
+        p.value[rows] = rate * p.basket[rows]
+        p.recency[rows] = np.minimum(rng.geometric(np.clip(rate, 0.01, 1.0)) - 1, 104)
+        p.tenure[rows] = np.minimum(rng.exponential(52.0 / max(cust.churn_rate, 0.05), n), 520).astype(np.int32)
+        self.network.connect(rows, p.segment, rows, rng.random((n, cust.strong_ties + cust.weak_ties)))
+        self.ever_acquired = n
+
+    def _initialise(self, rows, u, week):
+        """Traits of new customers from uniforms ``u`` (one row of N_TRAITS per customer)."""
+        c, p = self.params, self.people
+        z = _normal_from_uniform(u[:, 4:8])
+        seg = np.searchsorted(np.cumsum(SEGMENT_SHARE), u[:, 0] * SEGMENT_SHARE.sum(), side="right")
+        seg = np.minimum(seg, len(SEGMENTS) - 1)
+        p.segment[rows] = seg
+        p.activist[rows] = u[:, 1] < c.activist_share
+        p.need_person[rows] = _clip01(SEGMENT_NEED_PERSON[seg] + 0.1 * z[:, 0])
+        p.expectation_rest[rows] = _clip01(SEGMENT_EXPECTATION[seg] + 0.05 * z[:, 1] + 0.05 * p.activist[rows])
+        p.expectation[rows] = p.expectation_rest[rows]
+        affinity = SEGMENT_SELF_SERVICE[seg] / SEGMENT_SELF_SERVICE.mean()
+        p.channel_preference[rows] = _clip01(c.self_service_preference * affinity + 0.1 * z[:, 2])
+        pk = c.persuasion_knowledge * (1.0 + p.activist[rows])
+        p.persuasion_knowledge[rows] = _clip01(pk * (0.5 + u[:, 2]))
+        p.buying_rate[rows] = c.buyer_heterogeneity * z[:, 3]
+        p.buying_fluctuation[rows] = _normal_from_uniform(u[:, 8])
+        p.basket[rows] = c.basket * np.exp(c.basket_heterogeneity * _normal_from_uniform(u[:, 3])
+                                           - 0.5 * c.basket_heterogeneity ** 2)
+        start = 0.72
+        p.perceived_technical[rows] = start
+        p.perceived_functional[rows] = start
+        p.satisfaction[rows] = _clip01(start + 0.1 * (u[:, 2] - 0.5))
+        p.trust[rows] = p.satisfaction[rows]
+        p.tier[rows] = 2
+        p.acquired_week[rows] = week
+        p.tenure[rows] = 0
+
+    # ------------------------------------------------------------------ buying
+    def purchase_probability(self, rows) -> np.ndarray:
+        """Weekly purchase probability: lasting and transient buying rate, satisfaction, trust, nudges."""
+        c, p = self.params, self.people
+        sigma2 = c.buyer_heterogeneity ** 2 + c.buyer_fluctuation ** 2
+        rate = (c.purchase_rate * SEGMENT_BUYING[p.segment[rows]]
+                * np.exp(p.buying_rate[rows] + c.buyer_fluctuation * p.buying_fluctuation[rows] - 0.5 * sigma2))
+        mood = (0.5 + 0.7 * p.satisfaction[rows]) * (0.7 + 0.3 * p.trust[rows]) / ((0.5 + 0.7 * 0.72) * (0.7 + 0.3 * 0.72))
+        return np.clip(rate * mood * (1.0 + p.purchase_boost[rows]), 0.0, 0.95)
+
+    def fluctuate(self, model, rows) -> None:
+        """Transient buying rate is AR(1): heavy buyers regress toward their mean (Sharp 2010)."""
+        rho = 0.97
+        z = model.streams.normal("buying_fluctuation", model.week, self.people.n)
+        f = self.people.buying_fluctuation
+        f[rows] = rho * f[rows] + np.sqrt(1 - rho ** 2) * z[rows]
+
+    # ------------------------------------------------------------------ phase 4
+    def update(self, model) -> None:
+        """Phase 4 of the week, in this order (docs/ODD.md 7.4)."""
+        week = model.moments
+        self.people.purchase_boost[: self.people.n] = 0.0
+        model.acquisition_boost = 0.0
+        model.management.acting_road.influence_customers(model)
+        self.perceive(model, week)
+        self.satisfy(week)
+        dissatisfied = self.voice_or_exit(model, week)
+        self.word_of_mouth(model, week, dissatisfied)
+        self.churn(model, week)
+        self.acquire(model, week)
+
+    def perceive(self, model, week) -> None:
+        """Both layers of perceived quality move toward this week's experiences; expectations adapt."""
+        p = self.people
+        tech = self.technical_experience(model, week.purchasers, week.defects)
+        p.perceived_technical[week.purchasers] += PERCEPTION_SPEED * (tech - p.perceived_technical[week.purchasers])
+        p.perceived_functional[week.contacted] += PERCEPTION_SPEED * (week.experience - p.perceived_functional[week.contacted])
+        rows = self.people.active_rows()
+        promise = model.management.policy.brand_promise
+        if model.levers.play_it_straight:
+            promise *= 0.5
+        target = p.expectation_rest[rows] + promise
+        p.expectation[rows] = _clip01(p.expectation[rows] + EXPECTATION_SPEED * (target - p.expectation[rows]))
+
+    @staticmethod
+    def technical_experience(model, purchasers, defects) -> np.ndarray:
+        """Thinginess: the product does the job (fit to the segment's job), unless defective."""
+        fit = model.org_state.process_fit[model.customers.people.segment[purchasers]]
+        return (0.65 + 0.35 * fit) * np.where(defects, 0.25, 1.0)
+
+    def performance(self, rows) -> np.ndarray:
+        p = self.people
+        return (1 - p.need_person[rows]) * p.perceived_technical[rows] + p.need_person[rows] * p.perceived_functional[rows]
+
+    def satisfy(self, week) -> None:
+        """Expectation-disconfirmation satisfaction (Oliver 1980), weighted by segment needs."""
+        p = self.people
+        rows = p.active_rows()
+        perf = self.performance(rows)
+        target = _clip01(0.5 * perf + 0.5 * (0.5 + DISCONFIRMATION * (perf - p.expectation[rows])) + 0.2)
+        experienced = np.zeros(p.n, dtype=bool)
+        experienced[week.purchasers] = True
+        experienced[week.contacted] = True
+        speed = np.where(experienced[rows], SATISFACTION_SPEED, SATISFACTION_MEMORY)
+        p.satisfaction[rows] = _clip01(p.satisfaction[rows] + speed * (target - p.satisfaction[rows]))
+        p.trust[rows] = _clip01(p.trust[rows] + TRUST_SPEED * (p.satisfaction[rows] - p.trust[rows]))
+        self._experienced = experienced
+
+    def voice_or_exit(self, model, week) -> np.ndarray:
+        """The dissatisfied complain (voice) or some leave without a word (exit) (Hirschman 1970)."""
+        c, p = self.params, self.people
+        rows = p.active_rows()
+        bad_contact = np.zeros(p.n, dtype=bool)
+        bad_contact[week.contacted[week.experience < 0.35]] = True
+        bad_contact[week.purchasers[week.defects]] = True
+        dis = rows[self._experienced[rows] & ((p.satisfaction[rows] < DISSATISFIED) | bad_contact[rows])]
+        u = model.streams.uniform("voice", model.week, p.n)[dis]
+        complain = u < c.voice * np.where(p.activist[dis], 0.5, 1.0)
+        complainers = dis[complain]
+        p.complaints[complainers] += 1
+        # Service recovery: a handled complaint wins some satisfaction back.
+        p.satisfaction[complainers] = _clip01(p.satisfaction[complainers] + 0.1)
+        silent = dis[~complain]
+        u_exit = model.streams.uniform("silent_exit", model.week, p.n)[silent]
+        self._silent_leavers = silent[u_exit < c.silent_exit]
+        week.dissatisfied = len(dis)
+        week.complaints = len(complainers)
+        fix = model.levers.minimise_complaints
+        if fix > 0 and len(complainers):
+            # Lee's lever 1: trace and remove the causes of complaints.
+            org = model.org_state
+            org.process_quality += fix * 5e-5 * len(complainers) * (1.0 - org.process_quality)
+        return dis
+
+    def word_of_mouth(self, model, week, dissatisfied) -> None:
+        """Asymmetric word of mouth: the dissatisfied tell more, activists broadcast widest."""
+        c, p = self.params, self.people
+        u_talk = model.streams.uniform("talk", model.week, p.n)
+        neg_p = np.minimum(1.0, c.negative_talk * np.where(p.activist[dissatisfied], 1.8, 1.0))
+        negative = dissatisfied[u_talk[dissatisfied] < neg_p]
+        detractors = np.flatnonzero(p.manipulation_detected[: p.n] & p.active[: p.n] & self._experienced[: p.n])
+        negative = np.union1d(negative, detractors[u_talk[detractors] < c.negative_talk])
+        rows = p.active_rows()
+        delighted = rows[self._experienced[rows] & (p.satisfaction[rows] >= PROMOTER) & ~p.manipulation_detected[rows]]
+        pos_p = c.positive_talk * np.where(p.activist[delighted], 0.5, 1.0)
+        positive = delighted[u_talk[delighted] < pos_p]
+        u_ties = model.streams.uniform("talk_ties", model.week, p.n)
+        reach_neg = c.negative_reach * np.where(p.activist[negative], c.activist_amplification, 1.0)
+        to_neg, _, unsent = self.network.spread(negative, reach_neg, u_ties[negative])
+        to_pos, _, _ = self.network.spread(positive, np.full(len(positive), c.positive_reach), u_ties[positive])
+        to_neg = to_neg[p.active[to_neg]]
+        to_pos = to_pos[p.active[to_pos]]
+        np.subtract.at(p.trust, to_neg, 0.03)
+        np.subtract.at(p.satisfaction, to_neg, 0.02)
+        np.add.at(p.trust, to_pos, 0.01)
+        p.trust[to_neg] = _clip01(p.trust[to_neg])
+        p.satisfaction[to_neg] = _clip01(p.satisfaction[to_neg])
+        p.trust[to_pos] = _clip01(p.trust[to_pos])
+        broadcast = float(unsent[p.activist[negative]].sum())
+        week.wom_negative = len(to_neg)
+        week.wom_positive = len(to_pos)
+        week.wom_negative_talkers = len(negative)
+        week.wom_positive_talkers = len(positive)
+        week.wom_broadcast = broadcast
+        week.prospects_deterred = c.deterrence * (len(to_neg) + broadcast)
+        week.prospects_referred = c.referral * len(to_pos)
+
+    def churn(self, model, week) -> None:
+        """Defection hazard from satisfaction and trust, raised by defecting neighbours (contagion)."""
+        c, p = self.params, self.people
+        rows = p.active_rows()
+        loyalty = (0.5 * np.minimum(p.tenure[rows] / 104.0, 1.0)
+                   + 0.5 * np.minimum(p.frequency[rows] / max(2 * c.purchase_rate, 1e-9), 1.0))
+        hazard = (c.churn_rate / 52.0 * np.exp(3.0 * (0.72 - p.satisfaction[rows]) + 1.5 * (0.72 - p.trust[rows]))
+                  * (1.0 + c.churn_contagion * p.churn_exposure[rows] * (1.0 - loyalty)))
+        p.churn_hazard[rows] = hazard
+        u = model.streams.uniform("churn", model.week, p.n)[rows]
+        leave = np.zeros(p.n, dtype=bool)
+        leave[rows[u < hazard]] = True
+        leave[self._silent_leavers] = True
+        leavers = np.flatnonzero(leave)
+        p.active[leavers] = False
+        p.churned_week[leavers] = model.week
+        p.churn_exposure[: p.n] *= c.contagion_decay
+        p.churn_exposure[: p.n] += self.network.exposure_from(leavers, p.n)
+        week.churned = len(leavers)
+        week.silent_exits = len(self._silent_leavers)
+        p.tenure[rows] += 1
+
+    def acquire(self, model, week) -> None:
+        """New customers from promotion, organic growth and positive word of mouth, less deterred prospects."""
+        c, p = self.params, self.people
+        policy = model.management.policy
+        expected = (policy.promotion_budget / c.acquisition_cost
+                    + c.organic_acquisition / 52.0 * p.n_active
+                    + week.prospects_referred - week.prospects_deterred
+                    + model.acquisition_boost)
+        g = model.streams.generator("acquisition", model.week)
+        k = int(g.poisson(max(expected, 0.0)))
+        week.acquired = k
+        if k == 0:
+            return
+        rows = self.add(model, k)
+        week.acquired = len(rows)
+
+    def add(self, model, k: int) -> np.ndarray:
+        """Add ``k`` customers with traits from this week's stream and tie them in."""
+        p = self.people
+        pool = p.active_rows()
+        rows = p.add(k)
+        traits = model.streams.generator("new_customer_traits", model.week).random((k, N_TRAITS))
+        self._initialise(rows, traits, model.week)
+        p.frequency[rows] = 0.0
+        p.monetary[rows] = p.basket[rows]
+        p.value[rows] = 0.0
+        p.recency[rows] = 0
+        ties = model.streams.generator("new_customer_ties", model.week).random(
+            (k, self.params.strong_ties + self.params.weak_ties))
+        self.network.connect(rows, p.segment, pool, ties)
+        self.ever_acquired += k
+        return rows
+
+
+def _normal_from_uniform(u: np.ndarray) -> np.ndarray:
+    """Standard normal quantiles of uniforms (Acklam's rational approximation, |error| < 1.2e-9)."""
+    u = np.clip(u, 1e-12, 1 - 1e-12)
+    a = [-3.969683028665376e01, 2.209460984245205e02, -2.759285104469687e02,
+         1.383577518672690e02, -3.066479806614716e01, 2.506628277459239e00]
+    b = [-5.447609879822406e01, 1.615858368580409e02, -1.556989798598866e02,
+         6.680131188771972e01, -1.328068155288572e01]
+    cc = [-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e00,
+          -2.549671010115819e00, 4.374664141464968e00, 2.938163982698783e00]
+    d = [7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e00, 3.754408661907416e00]
+    low = 0.02425
+    out = np.empty_like(u)
+    lo = u < low
+    hi = u > 1 - low
+    mid = ~(lo | hi)
+    q = np.sqrt(-2 * np.log(u[lo]))
+    out[lo] = (((((cc[0] * q + cc[1]) * q + cc[2]) * q + cc[3]) * q + cc[4]) * q + cc[5]) / \
+              ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1)
+    q = np.sqrt(-2 * np.log(1 - u[hi]))
+    out[hi] = -(((((cc[0] * q + cc[1]) * q + cc[2]) * q + cc[3]) * q + cc[4]) * q + cc[5]) / \
+               ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1)
+    q = u[mid] - 0.5
+    r = q * q
+    out[mid] = (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q / \
+               (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1)
+    return out

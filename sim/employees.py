@@ -1,0 +1,366 @@
+"""The workforce: employee state and the weekly employee update (phase 2 of the week).
+
+Every equation here is written out, with the source of each constant, in docs/ODD.md
+section 7.2 ("Employees"). Each employee has resting traits (their values at hiring) and
+the weekly dynamics move them away from rest in response to pressure, rewards, peers,
+workload and the road; under the status quo the workforce stays near its resting state.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.networks import FUNCTIONS, EmployeeNetwork, assign_functions
+from sim.population import Population
+
+SUPPORT_STATES = ("active_resistance", "passive_resistance", "compliance", "cooperation", "championing")
+ACTIVE_RESISTANCE, PASSIVE_RESISTANCE, COMPLIANCE, COOPERATION, CHAMPIONING = range(5)
+FRONT_LINE = FUNCTIONS.index("front_line")
+
+# Productive zone of disequilibrium (Heifetz, Grashow & Linsky 2009): uptake peaks at
+# TENSION_OPTIMUM, falls off with TENSION_WIDTH; above OVERLOAD people resist or shut down.
+TENSION_OPTIMUM = 0.45
+TENSION_WIDTH = 0.15
+OVERLOAD = 0.7
+UPTAKE_RATE = 0.08          # weekly affective gain at full uptake (assumption)
+BACKLASH_RATE = 0.05        # weekly affective loss at full overload (assumption)
+AFFECTIVE_MEMORY = 0.004    # weekly relaxation of affective commitment to rest: it persists (Kelman 1958)
+COMPLIANCE_SPEED = 0.15     # weekly adjustment of continuance / compliance: fast (Kelman 1958)
+NORMATIVE_SPEED = 0.02
+IDENTIFICATION_SPEED = 0.02
+EFFICACY_SPEED = 0.03
+VALUE_SOCIALISATION = 0.01  # weekly drift of held values toward rewarded ones under compliance
+LEARNING_RATE = 0.01        # weekly skill gain at average training
+LAYOFF_SHOCK = 1.5          # survivors' loss of affect per share of colleagues laid off (Repenning & Sterman 1997)
+# Support continuum thresholds on discretionary support s = 0.65 A + 0.35 N
+# (Herscovitch & Meyer 2002: affective and normative commitment drive discretionary
+# support; continuance commitment only compliance).
+CHAMPION_SUPPORT = 0.62
+COOPERATION_SUPPORT = 0.47
+COMPLIANCE_PULL = 0.33
+ACTIVE_RESISTANCE_FORCE = 0.42
+
+EMPLOYEE_STATE = {
+    "seat": (np.int32, -1),
+    "function": (np.int8, 0),
+    "values": (np.float64, 0.0, 3),            # weights on customer, efficiency, profit (sum 1)
+    "affective": (np.float64, 0.0),            # Herscovitch & Meyer 2002
+    "affective_rest": (np.float64, 0.0),
+    "normative": (np.float64, 0.0),
+    "continuance": (np.float64, 0.0),
+    "continuance_rest": (np.float64, 0.0),
+    "efficacy": (np.float64, 0.0),             # change efficacy (Weiner 2009)
+    "efficacy_rest": (np.float64, 0.0),
+    "readiness": (np.float64, 0.0),
+    "dispositional_resistance": (np.float64, 0.0),  # Oreg 2003
+    "identification": (np.float64, 0.0),       # Ashforth & Mael 1989
+    "identification_rest": (np.float64, 0.0),
+    "engagement": (np.float64, 0.0),
+    "skill": (np.float64, 0.0),
+    "workload": (np.float64, 1.0),
+    "felt_tension": (np.float64, 0.0),
+    "tenure": (np.int32, 0),
+    "support_state": (np.int8, PASSIVE_RESISTANCE),
+    "orientation": (np.float64, 0.0),          # customer-oriented behaviour
+    "effort": (np.float64, 0.0),
+    "hired_week": (np.int32, 0),
+    "left_week": (np.int32, -1),
+}
+
+# Mean value weights by function, before scaling to the organisation's customer weight.
+FUNCTION_VALUES = np.array([
+    [0.45, 0.30, 0.25],   # front line
+    [0.30, 0.20, 0.50],   # sales
+    [0.35, 0.20, 0.45],   # marketing
+    [0.20, 0.55, 0.25],   # operations
+    [0.25, 0.45, 0.30],   # product / back office
+])
+
+
+def _beta(rng, mean, concentration, size):
+    mean = np.clip(mean, 0.02, 0.98)
+    return rng.beta(mean * concentration, (1 - mean) * concentration, size)
+
+
+def _clip01(x):
+    return np.clip(x, 0.0, 1.0)
+
+
+class Workforce:
+    """Employees on seats, their internal network, and the weekly employee update.
+
+    Attributes:
+        people: the :class:`Population` of employees (one row per person ever employed).
+        seat_row: employee row on each seat, -1 when vacant.
+        seat_open: False for seats closed by headcount cuts.
+        network: the :class:`EmployeeNetwork` over seats.
+    """
+
+    def __init__(self, org, rng: np.random.Generator):
+        self.org = org
+        n = org.n_employees
+        shares = [org.share_front_line, org.share_sales, org.share_marketing, org.share_operations]
+        self.seat_function = assign_functions(n, shares)
+        self.seat_row = np.full(n, -1, dtype=np.int64)
+        self.seat_open = np.ones(n, dtype=bool)
+        cross = org.cross_function_ties * (1.0 + 0.5 * org.integration_level)
+        self.network = EmployeeNetwork(self.seat_function, org.network_degree, org.network_rewiring, cross, rng)
+        self.people = Population(EMPLOYEE_STATE, capacity=int(n * 1.5) + 8)
+        self.baseline_filled = np.bincount(self.seat_function, minlength=len(FUNCTIONS)).astype(float)
+        self.training_reference = org.training_budget / max(n, 1)
+        self.hires = 0
+        self.leavers = 0
+        seats = np.arange(n)
+        rows = self.people.add(n)
+        self._fill(seats, rows, self._initial_traits(rng, seats), week=0)
+        p = self.people
+        p.tenure[rows] = np.minimum(rng.exponential(52.0 / max(org.turnover_rate, 0.05), n), 520).astype(np.int32)
+        p.skill[rows] = _clip01(p.skill[rows] + 0.15 * np.minimum(p.tenure[rows] / 156.0, 1.0))
+
+    # ------------------------------------------------------------------ set-up
+    def _initial_traits(self, rng, seats):
+        n = len(seats)
+        z = rng.standard_normal((n, 9))
+        return self._traits_from_normals(z, seats)
+
+    def _traits_from_normals(self, z, seats):
+        """Traits of new people on ``seats`` from standard normals ``z`` (one row each)."""
+        org = self.org
+        f = self.seat_function[seats]
+        scale = org.customer_value_weight / 0.3
+        base = FUNCTION_VALUES[f] * np.array([scale, 1.0, 1.0])
+        base /= base.sum(1, keepdims=True)
+        logits = np.log(base) + 0.35 * z[:, 0:3]
+        values = np.exp(logits)
+        values /= values.sum(1, keepdims=True)
+        r = org.readiness
+        return {
+            "values": values,
+            "affective": _clip01(0.25 + 0.4 * r + 0.15 * z[:, 3]),
+            "normative": _clip01(0.6 * org.identification + 0.4 * org.base_pressure + 0.12 * z[:, 4]),
+            "continuance_rest": _clip01(0.25 + 0.1 * z[:, 5]),
+            "efficacy": _clip01(r + 0.15 * z[:, 6]),
+            "dispositional_resistance": _clip01(org.dispositional_resistance + 0.15 * z[:, 7]),
+            "identification": _clip01(org.identification + 0.15 * z[:, 8]),
+            "skill": _clip01(0.45 + 0.1 * z[:, 0] * z[:, 5]),
+        }
+
+    def _fill(self, seats, rows, traits, week):
+        p = self.people
+        p.seat[rows] = seats
+        p.function[rows] = self.seat_function[seats]
+        for name, value in traits.items():
+            getattr(p, name)[rows] = value
+        p.affective_rest[rows] = p.affective[rows]
+        p.identification_rest[rows] = p.identification[rows]
+        p.efficacy_rest[rows] = p.efficacy[rows]
+        p.continuance[rows] = p.continuance_rest[rows] + self._compliance_target(self.org.base_pressure, self.org.base_monitoring)
+        p.readiness[rows] = 0.5 * (0.5 * (p.affective[rows] + p.normative[rows])) + 0.5 * p.efficacy[rows]
+        p.engagement[rows] = _clip01(0.2 + 0.35 * p.affective[rows] + 0.25 * p.identification[rows] + 0.2 * p.efficacy[rows])
+        p.hired_week[rows] = week
+        p.tenure[rows] = 0
+        self.seat_row[seats] = rows
+
+    @staticmethod
+    def _compliance_target(pressure, monitoring):
+        # Compliance follows surveillance and sanctions (Kelman 1958; Epstein 2002).
+        return 0.6 * pressure * (0.4 + 0.6 * monitoring)
+
+    # ------------------------------------------------------------------ views
+    @property
+    def filled(self) -> np.ndarray:
+        return self.seat_row >= 0
+
+    def rows(self) -> np.ndarray:
+        """Rows of the employees on filled seats, in seat order."""
+        return self.seat_row[self.seat_row >= 0]
+
+    def front_line_rows(self) -> np.ndarray:
+        mask = (self.seat_row >= 0) & (self.seat_function == FRONT_LINE)
+        return self.seat_row[mask]
+
+    def headcount(self) -> int:
+        return int(self.filled.sum())
+
+    # ------------------------------------------------------------------ phase 2
+    def update(self, model) -> None:
+        """Phase 2 of the week, in this order (docs/ODD.md 7.2)."""
+        policy = model.management.policy
+        rows = self.rows()
+        self.apply_layoff_shock(model, rows)
+        self.peer_influence(rows)
+        self.respond_to_pressure(model, rows, policy)
+        self.update_identification(model, rows, policy)
+        self.update_readiness(rows, policy)
+        model.management.acting_road.shape_employees(model)
+        self.derive_behaviour(rows, policy)
+        self.derive_support_states(rows)
+        self.turnover(model)
+        self.cut_headcount(model)
+        self.hire(model)
+
+    def peer_influence(self, rows) -> None:
+        """Affective commitment moves toward the neighbours'; champions and active resisters are louder."""
+        p = self.people
+        seat_a = np.zeros(self.network.n_seats)
+        weight = np.zeros(self.network.n_seats)
+        seats = p.seat[rows]
+        seat_a[seats] = p.affective[rows]
+        state = p.support_state[rows]
+        weight[seats] = 1.0 + 1.0 * (state == CHAMPIONING) + 0.5 * (state == ACTIVE_RESISTANCE)
+        nbr = self.network.neighbour_mean(seat_a, weight)
+        p.affective[rows] += self.org.peer_influence * (nbr[seats] - p.affective[rows])
+
+    def respond_to_pressure(self, model, rows, policy) -> None:
+        """Felt tension, the productive-zone response, and compliance under surveillance."""
+        p = self.people
+        gap = 0.5 * np.abs(p.values[rows] - policy.kpi_weights).sum(1)
+        overload = np.maximum(0.0, p.workload[rows] - 1.0)
+        strain = 0.05 * np.clip(model.org_state.integration_level - 2.0, 0.0, 1.0)
+        tension = _clip01(policy.pressure * (1.25 - 0.5 * p.readiness[rows]) + 0.3 * gap + 0.5 * overload + strain)
+        p.felt_tension[rows] = tension
+        zone = np.exp(-(((tension - TENSION_OPTIMUM) / TENSION_WIDTH) ** 2))
+        over = np.clip((tension - OVERLOAD) / (1.0 - OVERLOAD), 0.0, 1.0)
+        a = p.affective[rows]
+        a = (a + UPTAKE_RATE * policy.pressure * zone * p.readiness[rows] * (1 - a)
+             - BACKLASH_RATE * over * (0.5 + p.dispositional_resistance[rows]) * a
+             - AFFECTIVE_MEMORY * (a - p.affective_rest[rows]))
+        p.affective[rows] = _clip01(a)
+        target_c = p.continuance_rest[rows] + self._compliance_target(policy.pressure, policy.monitoring)
+        p.continuance[rows] += COMPLIANCE_SPEED * (target_c - p.continuance[rows])
+        target_n = 0.6 * p.identification[rows] + 0.4 * policy.pressure
+        p.normative[rows] = _clip01(p.normative[rows] + NORMATIVE_SPEED * (target_n - p.normative[rows]))
+        p.values[rows] += VALUE_SOCIALISATION * p.continuance[rows, None] * (policy.kpi_weights - p.values[rows])
+
+    def update_identification(self, model, rows, policy) -> None:
+        """Identification follows value fit with what the company espouses and its reputation."""
+        p = self.people
+        fit = 1.0 - 0.5 * np.abs(p.values[rows] - policy.espoused_values).sum(1)
+        fit_rest = 0.85
+        reputation = model.management.observed.get("satisfaction", model.reference_satisfaction)
+        target = (p.identification_rest[rows] + 0.4 * (fit - fit_rest)
+                  + 0.3 * (reputation - model.reference_satisfaction))
+        p.identification[rows] = _clip01(p.identification[rows] + IDENTIFICATION_SPEED * (target - p.identification[rows]))
+
+    def update_readiness(self, rows, policy) -> None:
+        """Readiness = mean of change commitment ((A+N)/2) and change efficacy (Weiner 2009)."""
+        p = self.people
+        training = policy.training_budget / max(len(rows), 1) / max(self.training_reference, 1e-9) - 1.0
+        overload = np.maximum(0.0, p.workload[rows] - 1.0)
+        target = p.efficacy_rest[rows] + 0.15 * np.tanh(training) + 0.3 * (p.skill[rows] - 0.5) - 0.3 * overload
+        p.efficacy[rows] = _clip01(p.efficacy[rows] + EFFICACY_SPEED * (target - p.efficacy[rows]))
+        change_commitment = 0.5 * (p.affective[rows] + p.normative[rows])
+        p.readiness[rows] = 0.5 * change_commitment + 0.5 * p.efficacy[rows]
+        p.skill[rows] = _clip01(p.skill[rows] + LEARNING_RATE * (0.5 + 0.5 * np.tanh(training + 1)) * (0.9 - p.skill[rows]))
+
+    def derive_behaviour(self, rows, policy) -> None:
+        """Engagement, customer orientation and effort follow from commitment and load."""
+        p = self.people
+        overload = np.maximum(0.0, p.workload[rows] - 1.0)
+        over = np.clip((p.felt_tension[rows] - OVERLOAD) / (1.0 - OVERLOAD), 0.0, 1.0)
+        p.engagement[rows] = _clip01(0.2 + 0.35 * p.affective[rows] + 0.25 * p.identification[rows]
+                                     + 0.2 * p.efficacy[rows] - 0.3 * overload - 0.2 * over)
+        pull = _clip01(p.continuance[rows] * (0.5 + 0.5 * policy.monitoring))
+        customer_weight = (1 - pull) * p.values[rows, 0] + pull * policy.kpi_weights[0]
+        state = p.support_state[rows]
+        p.orientation[rows] = _clip01(1.6 * customer_weight * (0.6 + 0.4 * p.engagement[rows])
+                                      + 0.15 * (state == CHAMPIONING) - 0.15 * (state == ACTIVE_RESISTANCE))
+        p.effort[rows] = _clip01(0.3 + 0.5 * p.engagement[rows] + 0.2 * p.continuance[rows] * policy.monitoring
+                                 - 0.3 * overload)
+
+    def derive_support_states(self, rows) -> None:
+        """Support continuum from commitment components and pressure (Herscovitch & Meyer 2002)."""
+        p = self.people
+        support = 0.65 * p.affective[rows] + 0.35 * p.normative[rows]
+        gap_force = p.dispositional_resistance[rows] * (0.6 + np.clip((p.felt_tension[rows] - OVERLOAD) / (1 - OVERLOAD), 0, 1))
+        gap_force = gap_force + 0.5 * np.maximum(0.0, 0.4 - p.identification[rows])
+        state = np.where(gap_force >= ACTIVE_RESISTANCE_FORCE, ACTIVE_RESISTANCE, PASSIVE_RESISTANCE)
+        state = np.where(p.continuance[rows] >= COMPLIANCE_PULL, COMPLIANCE, state)
+        state = np.where(support >= COOPERATION_SUPPORT, COOPERATION, state)
+        state = np.where(support >= CHAMPION_SUPPORT, CHAMPIONING, state)
+        p.support_state[rows] = state
+        p.tenure[rows] += 1
+
+    def apply_layoff_shock(self, model, rows) -> None:
+        """Survivors of last week's layoffs lose affect and identification (the improvement paradox)."""
+        cut = model.org_state.layoffs_this_week
+        if cut <= 0:
+            return
+        share = cut / max(len(rows) + cut, 1)
+        p = self.people
+        p.affective[rows] = _clip01(p.affective[rows] - LAYOFF_SHOCK * share * p.affective[rows])
+        p.identification[rows] = _clip01(p.identification[rows] - LAYOFF_SHOCK * share * p.identification[rows])
+        model.org_state.layoffs_this_week = 0
+
+    def turnover(self, model) -> None:
+        """Voluntary quits: more likely when disengaged, weakly identified or overloaded."""
+        p = self.people
+        seats = np.flatnonzero(self.filled)
+        rows = self.seat_row[seats]
+        overload = np.maximum(0.0, p.workload[rows] - 1.0)
+        hazard = (self.org.turnover_rate / 52.0 * (0.5 + (1.0 - p.engagement[rows]))
+                  * (1.4 - 0.8 * p.identification[rows]) * (1.0 + overload))
+        u = model.streams.uniform("turnover", model.week, self.network.n_seats)
+        quit_ = u[seats] < hazard
+        self._vacate(seats[quit_], model.week)
+        self.leavers = int(quit_.sum())
+
+    def cut_headcount(self, model) -> None:
+        """Close seats down to management's headcount target (layoffs, then vacancies)."""
+        target = model.org_state.headcount_target
+        open_seats = np.flatnonzero(self.seat_open)
+        excess = len(open_seats) - target
+        if excess <= 0:
+            return
+        # Vacant seats are closed first; then people are laid off in a random order.
+        u = model.streams.uniform("layoff", model.week, self.network.n_seats)
+        priority = np.where(self.seat_row[open_seats] < 0, -1.0, u[open_seats])
+        close = open_seats[np.argsort(priority, kind="stable")[:excess]]
+        laid_off = close[self.seat_row[close] >= 0]
+        self._vacate(laid_off, model.week)
+        self.seat_open[close] = False
+        model.org_state.layoffs_this_week = len(laid_off)
+        model.ledger.severances += len(laid_off)
+
+    def reopen_seats(self, target: int) -> None:
+        """Reopen closed seats up to ``target`` open seats (lowest seat numbers first)."""
+        closed = np.flatnonzero(~self.seat_open)
+        need = max(0, target - int(self.seat_open.sum()))
+        self.seat_open[closed[:need]] = True
+
+    def _vacate(self, seats, week) -> None:
+        rows = self.seat_row[seats]
+        self.people.active[rows] = False
+        self.people.left_week[rows] = week
+        self.seat_row[seats] = -1
+
+    def hire(self, model) -> None:
+        """Open vacant seats are filled with probability ``hiring_rate`` a week."""
+        n = self.network.n_seats
+        if model.org_state.headcount_target > int(self.seat_open.sum()):
+            self.reopen_seats(model.org_state.headcount_target)
+        vacant = np.flatnonzero(self.seat_open & (self.seat_row < 0))
+        self.hires = 0
+        if len(vacant) == 0:
+            return
+        u = model.streams.uniform("hire", model.week, n)
+        seats = vacant[u[vacant] < self.org.hiring_rate]
+        if len(seats) == 0:
+            return
+        z = model.streams.generator("hire_traits", model.week).standard_normal((n, 9))[seats]
+        traits = self._traits_from_normals(z, seats)
+        traits["skill"] = _clip01(traits["skill"] - 0.1)   # newcomers learn on the job
+        rows = self.people.add(len(seats))
+        self._fill(seats, rows, traits, week=model.week)
+        self.people.workload[rows] = 1.0
+        self.hires = len(seats)
+        model.ledger.hires += len(seats)
+
+    def set_back_office_workload(self, process_quality: float) -> None:
+        """Workload outside the front line: the same work shared by fewer people, eased by better processes."""
+        p = self.people
+        filled = np.bincount(self.seat_function[self.filled], minlength=len(FUNCTIONS)).astype(float)
+        load = self.baseline_filled / np.maximum(filled, 1.0) * (1.0 - 0.3 * process_quality)
+        rows = self.rows()
+        not_front = p.function[rows] != FRONT_LINE
+        p.workload[rows[not_front]] = load[p.function[rows[not_front]]]

@@ -1,0 +1,148 @@
+"""Measurement (phase 6): every metric of a week, as one flat dict of floats.
+
+Definitions and units: docs/ODD.md section 7.6. The required columns come first in
+``METRICS``; the rest are diagnostics useful for analysis.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.accounting import COST_LINES
+from sim.customers import DETRACTOR, PROMOTER
+from sim.employees import SUPPORT_STATES
+from sim.management import TIERS, VALUES
+
+REQUIRED = (
+    "customer_centricity", "efficiency", "profit", "value_tension",
+    "share_active_resistance", "share_passive_resistance", "share_compliance",
+    "share_cooperation", "share_championing",
+    "satisfaction", "nps", "complaint_rate", "churn_rate", "customers_active", "early_warnings",
+)
+
+
+def _sigmoid(x):
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def centricity_components(model, week) -> tuple[float, float, float]:
+    """(customer-oriented behaviour, trade-offs won by the customer, needs met), each in [0, 1]."""
+    wf = model.workforce
+    e = wf.people
+    policy = model.management.policy
+    staff = wf.front_line_rows()
+    served = week.contact_staff[week.contact_staff >= 0]
+    if len(served):
+        behaviour = float(np.mean(e.orientation[served] * (0.5 + 0.5 * e.effort[served])))
+    elif len(staff):
+        behaviour = float(np.mean(e.orientation[staff] * (0.5 + 0.5 * e.effort[staff])))
+    else:
+        behaviour = 0.0
+    if len(staff):
+        pull = np.clip(e.continuance[staff] * (0.5 + 0.5 * policy.monitoring), 0.0, 1.0)[:, None]
+        effective = (1 - pull) * e.values[staff] + pull * policy.kpi_weights
+        won = float(np.mean(_sigmoid((effective[:, 0] - effective[:, 1:].max(1)) / 0.05)))
+    else:
+        won = 0.0
+    cb = model.customers
+    rows = cb.people.active_rows()
+    if len(rows):
+        needs = float(np.mean(_sigmoid((cb.performance(rows) - cb.people.expectation[rows]) / 0.05)))
+    else:
+        needs = 0.0
+    return behaviour, won, needs
+
+
+def measure(model, alarms: int) -> dict[str, float]:
+    """All metrics of the current week."""
+    wf, cb, ledger = model.workforce, model.customers, model.ledger
+    week = model.moments
+    e, c = wf.people, cb.people
+    policy = model.management.policy
+    staff_rows = wf.rows()
+    cust = c.active_rows()
+    n_cust = len(cust)
+    out: dict[str, float] = {}
+
+    behaviour, won, needs = centricity_components(model, week)
+    out["customer_centricity"] = (behaviour + won + needs) / 3.0
+    operating = max(ledger.total_costs - ledger.costs["promotion"], 1e-9)
+    output = len(week.purchasers) + int(week.resolved_by_self_service.sum()) + int(week.person.sum())
+    out["efficiency"] = 1000.0 * output / operating
+    out["profit"] = ledger.profit
+
+    values = e.values[staff_rows]
+    gap = 0.5 * np.abs(values - policy.kpi_weights).sum(1).mean() if len(values) else 0.0
+    spread = min(1.0, np.abs(values - values.mean(0)).sum(1).mean()) if len(values) else 0.0
+    out["value_tension"] = float(np.clip(0.5 * gap + 0.5 * spread, 0.0, 1.0))
+
+    states = np.bincount(e.support_state[staff_rows], minlength=len(SUPPORT_STATES))
+    shares = states / max(states.sum(), 1)
+    for name, share in zip(SUPPORT_STATES, shares):
+        out[f"share_{name}"] = float(share)
+
+    sat = c.satisfaction[cust]
+    out["satisfaction"] = float(sat.mean()) if n_cust else 0.0
+    out["nps"] = float(100.0 * (np.mean(sat >= PROMOTER) - np.mean(sat <= DETRACTOR))) if n_cust else 0.0
+    active_before = n_cust + week.churned - week.acquired
+    out["complaint_rate"] = week.complaints / max(active_before, 1)
+    out["churn_rate"] = week.churned / max(active_before, 1)
+    out["customers_active"] = float(n_cust)
+    out["early_warnings"] = float(alarms)
+
+    # Diagnostics.
+    out["centricity_behaviour"], out["centricity_tradeoffs"], out["centricity_needs_met"] = behaviour, won, needs
+    for t, name in enumerate(TIERS):
+        in_tier = c.tier[cust] == t
+        out[f"satisfaction_{name}"] = float(sat[in_tier].mean()) if in_tier.any() else float("nan")
+    out["trust"] = float(c.trust[cust].mean()) if n_cust else 0.0
+    out["expectation"] = float(c.expectation[cust].mean()) if n_cust else 0.0
+    out["revenue"] = ledger.revenue
+    out["costs"] = ledger.total_costs
+    for line in COST_LINES:
+        out[f"cost_{line}"] = float(ledger.costs[line])
+    out["profit_per_customer"] = ledger.profit / max(n_cust, 1)
+    out["purchases"] = float(len(week.purchasers))
+    out["defects"] = float(week.defects.sum())
+    out["defect_rate"] = float(week.defects.mean()) if len(week.defects) else 0.0
+    out["contacts"] = float(len(week.contacted))
+    out["person_contacts"] = float(week.person.sum())
+    out["self_service_resolved"] = float(week.resolved_by_self_service.sum())
+    out["escalations"] = float(week.escalated.sum())
+    person_exp = week.experience[week.person]
+    out["service_quality"] = float(person_exp.mean()) if len(person_exp) else float("nan")
+    out["complaints"] = float(week.complaints)
+    out["dissatisfied"] = float(week.dissatisfied)
+    out["silent_exits"] = float(week.silent_exits)
+    out["customers_churned"] = float(week.churned)
+    out["customers_acquired"] = float(week.acquired)
+    out["customers_ever"] = float(cb.ever_acquired)
+    out["wom_positive"] = float(week.wom_positive)
+    out["wom_negative"] = float(week.wom_negative)
+    out["wom_positive_talkers"] = float(week.wom_positive_talkers)
+    out["wom_negative_talkers"] = float(week.wom_negative_talkers)
+    out["wom_broadcast"] = float(week.wom_broadcast)
+    out["prospects_deterred"] = float(week.prospects_deterred)
+    out["headcount"] = float(len(staff_rows))
+    out["hires"] = float(ledger.hires_booked)
+    out["leavers"] = float(wf.leavers)
+    out["layoffs"] = float(ledger.severances_booked)
+    for name in ("affective", "normative", "continuance", "identification", "readiness", "engagement",
+                 "felt_tension", "skill", "orientation", "effort"):
+        out[name] = float(getattr(e, name)[staff_rows].mean()) if len(staff_rows) else 0.0
+    front = wf.front_line_rows()
+    out["workload_front_line"] = float(e.workload[front].mean()) if len(front) else 0.0
+    out["pressure"] = policy.pressure
+    out["monitoring"] = policy.monitoring
+    for i, v in enumerate(VALUES):
+        out[f"kpi_weight_{v}"] = float(policy.kpi_weights[i])
+    out["process_quality"] = float(model.org_state.process_quality)
+    out["process_fit"] = float(model.org_state.process_fit.mean())
+    out["integration_level"] = float(model.org_state.integration_level)
+    value = c.value[cust]
+    if n_cust >= 5:
+        top = np.sort(value)[::-1][: max(1, n_cust // 5)]
+        out["top20_value_share"] = float(top.sum() / max(value.sum(), 1e-12))
+    else:
+        out["top20_value_share"] = float("nan")
+    return out

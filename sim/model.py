@@ -1,0 +1,274 @@
+"""CentricityModel: an organisation becoming customer-centric, or not, under competing values.
+
+Example:
+    >>> from sim import CentricityModel
+    >>> m = CentricityModel(road="competing_values", n_employees=60, n_customers=600, seed=3)
+    >>> m.run(10)
+    >>> df = m.results()
+    >>> len(df), 0.0 <= df["customer_centricity"].iloc[-1] <= 1.0
+    (11, True)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+from typing import Any
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from sim.accounting import Ledger, update_rfm
+from sim.agents import Customer, Employee
+from sim.customers import CustomerBase
+from sim.employees import Workforce
+from sim.management import Management, OrganisationState
+from sim.measurement import measure
+from sim.params import GROUPS, Customers, Levers, Organisation, build_group, check_value, describe
+from sim.roads import ROADS
+from sim.roads.competing_values import EarlyWarningMonitor
+from sim.service import moments_of_truth
+from sim.streams import RandomStreams
+
+# Which group each flat keyword belongs to (names are unique across groups).
+_GROUP_OF = {name: group for group, cls in GROUPS.items() for name in describe(cls)}
+assert len(_GROUP_OF) == sum(len(describe(c)) for c in GROUPS.values()), "parameter names must be unique"
+
+
+class CentricityModel(mesa.Model):
+    """Employees, customers and management under one change road, week by week.
+
+    The week (one ``step``), in this order (docs/ODD.md section 3):
+
+    1. **Management** observes the KPIs of ``reporting_lag`` weeks ago; the policy is rebuilt
+       from business as usual and the road in force sets it (pressure, rewards, budgets,
+       routing, interventions). Coping levers with lasting effects act.
+    2. **Employees**: peer influence over the internal network; felt tension and the
+       productive-zone response to pressure; compliance under surveillance; identification;
+       readiness; the road's ``shape_employees``; engagement, orientation and effort; support
+       states; quits, headcount cuts, hires.
+    3. **Moments of truth**: purchases (defects: the product layer); service contacts;
+       self-service first where offered, escalation to a person; routing; workload; service
+       quality (the personable layer).
+    4. **Customers**: the road's ``influence_customers``; perception of both layers and
+       expectations; satisfaction by disconfirmation; complaints or silent exit; word of mouth;
+       churn with neighbour contagion; acquisition.
+    5. **Accounting**: revenue, every cost line, profit; RFM update and periodic re-scoring.
+    6. **Measurement and early warning**: all metrics; the monitors flag a value bought at
+       another's expense; the road's ``respond_to_warnings`` (only competing_values acts).
+
+    Args:
+        road: one of ``ROADS`` (default ``"status_quo"``).
+        start_week: the week the road starts; before it the organisation runs as the status quo.
+        road_params: the road's own parameters, checked against its declared ones.
+        seed: the run's seed (an int >= 0; ``None`` draws one and records it in ``self.seed``).
+        **params: any parameter of :class:`~sim.params.Organisation`,
+            :class:`~sim.params.Customers` or :class:`~sim.params.Levers` by name, e.g.
+            ``n_employees=300``, ``n_customers=5000``, ``activist_share=0.2``, ``streamline=True``.
+            Whole groups may also be given as dicts: ``organisation={...}``.
+
+    Raises:
+        ValueError: for an unknown road or parameter, a wrong type or a value out of range,
+            naming the parameter and the allowed range, before any simulation work.
+    """
+
+    def __init__(self, road: str = "status_quo", start_week: int = 0, road_params: dict | None = None,
+                 seed: int | None = 0, **params: Any):
+        groups = self._parse(params)
+        if not isinstance(road, str) or road not in ROADS:
+            raise ValueError(f"unknown road {road!r}; allowed roads: {', '.join(ROADS)}")
+        road_params = dict(road_params or {})
+        if "start_week" in road_params and start_week == 0:
+            start_week = road_params.pop("start_week")
+        road_params.pop("start_week", None)
+        the_road = ROADS[road](start_week=start_week, **road_params)
+        if seed is None:
+            seed = int(np.random.SeedSequence().generate_state(1)[0])
+        seed = check_value("seed", seed, 0, 0, 2**63 - 1)
+        super().__init__(rng=seed)
+        self.seed = seed
+        self.organisation: Organisation = groups["organisation"]
+        self.customer_params: Customers = groups["customers"]
+        self.levers: Levers = groups["levers"]
+        self.road = the_road
+        self.streams = RandomStreams(seed)
+
+        self.org_state = OrganisationState(integration_level=float(self.organisation.integration_level),
+                                           headcount_target=self.organisation.n_employees)
+        self.workforce = Workforce(self.organisation, self.rng)
+        self.customers = CustomerBase(self.customer_params, self.rng)
+        self.ledger = Ledger()
+        self.management = Management(self, the_road, ROADS["status_quo"]())
+        self.monitor = EarlyWarningMonitor()
+        self.acquisition_boost = 0.0
+        self.reference_satisfaction = 0.72
+        self._road_begun = False
+        self.history: list[dict[str, float]] = []
+        self._views: dict[type, dict[int, mesa.Agent]] = {Employee: {}, Customer: {}}
+
+        self._observe_initial_week()
+        self.datacollector = mesa.DataCollector(
+            model_reporters={name: _reporter(name) for name in self.current})
+        self.datacollector.collect(self)
+
+    # ------------------------------------------------------------------ config
+    @staticmethod
+    def _parse(params: dict[str, Any]) -> dict[str, Any]:
+        nested = {g: dict(params.pop(g) or {}) for g in list(GROUPS) if g in params}
+        for name, value in params.items():
+            if name not in _GROUP_OF:
+                raise ValueError(f"unknown parameter '{name}'; see sim.params for the known parameters")
+            nested.setdefault(_GROUP_OF[name], {})[name] = value
+        return {g: build_group(cls, nested.get(g, {}), g) for g, cls in GROUPS.items()}
+
+    @classmethod
+    def from_config(cls, config: Any) -> CentricityModel:
+        """Build from a nested dict (or dataclass / OmegaConf) config.
+
+        Keys: ``organisation``, ``customers``, ``levers`` (dicts of parameters), ``road``
+        (a name, or a dict with ``name``, ``start_week`` and the road's parameters),
+        ``seed``. Other top-level keys (``steps``, ``scenario``) are ignored here.
+
+        Example:
+            >>> m = CentricityModel.from_config({"road": {"name": "mission", "start_week": 4},
+            ...                                  "organisation": {"n_employees": 50},
+            ...                                  "customers": {"n_customers": 400}, "seed": 1})
+            >>> m.road.name, m.road.start_week
+            ('mission', 4)
+        """
+        if dataclasses.is_dataclass(config):
+            config = dataclasses.asdict(config)
+        elif hasattr(config, "items") and not isinstance(config, dict):
+            from omegaconf import OmegaConf
+            config = OmegaConf.to_container(config, resolve=True)
+        config = dict(config)
+        road = config.get("road", "status_quo")
+        if isinstance(road, dict):
+            road = dict(road)
+            name = road.pop("name", "status_quo")
+            start = road.pop("start_week", 0)
+        else:
+            name, start, road = road, config.get("start_week", 0), dict(config.get("road_params") or {})
+        groups = {g: config.get(g) or {} for g in GROUPS}
+        return cls(road=name, start_week=start, road_params=road, seed=config.get("seed", 0), **groups)
+
+    def config(self) -> dict[str, Any]:
+        """The full resolved configuration of this run (every parameter, defaults included)."""
+        return {
+            "seed": self.seed,
+            "road": {"name": self.road.name, **self.road.values()},
+            "organisation": dataclasses.asdict(self.organisation),
+            "customers": dataclasses.asdict(self.customer_params),
+            "levers": dataclasses.asdict(self.levers),
+        }
+
+    # ------------------------------------------------------------------ time
+    @property
+    def week(self) -> int:
+        """The current week (0 = the initial state; the first step is week 1)."""
+        return self.steps
+
+    def _observe_initial_week(self) -> None:
+        """Week 0: what the organisation does before anything changes, booked but not learned from."""
+        self.management.policy = self.management.business_as_usual()
+        self.moments = moments_of_truth(self)
+        self.ledger.close_week(self)
+        self.current = measure(self, alarms=0)
+        self.history.append(self.current)
+
+    def step(self) -> None:
+        """Advance one week (see the class docstring for the order)."""
+        self.manage()                                  # 1
+        self.workforce.update(self)                    # 2
+        self.moments = moments_of_truth(self)          # 3
+        self.customers.update(self)                    # 4
+        self.ledger.close_week(self)                   # 5
+        update_rfm(self)
+        self.measure_and_warn()                        # 6
+        self.datacollector.collect(self)
+
+    def manage(self) -> None:
+        """Phase 1: management observes and the road in force sets the policy."""
+        m = self.management
+        m.observe()
+        m.policy = m.business_as_usual()
+        if m.acting_road is self.road and not self._road_begun:
+            self._road_begun = True
+            self.road.begin(self)
+        m.acting_road.set_policy(self, m.policy)
+        if self.levers.differentiate_expectations:
+            # Lee's lever 6: processes tuned to each segment's job.
+            fit = self.org_state.process_fit
+            fit += 0.003 * (0.75 - fit)
+
+    def measure_and_warn(self) -> None:
+        """Phase 6: metrics, early-warning monitors, and the road's response."""
+        self.current = measure(self, alarms=0)
+        self.history.append(self.current)
+        alarms = self.monitor.check(self.history, self.week)
+        self.current["early_warnings"] = float(len(alarms))
+        self.management.alarms.extend((self.week, s, f) for s, f in alarms)
+        self.management.acting_road.respond_to_warnings(self, alarms)
+
+    def run(self, steps: int) -> None:
+        """Run ``steps`` weeks."""
+        steps = check_value("steps", steps, 0, 0, 10_000_000)
+        for _ in range(steps):
+            self.step()
+
+    def results(self) -> pd.DataFrame:
+        """One row per step from 0 (the initial state) to the last; one column per metric."""
+        df = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+        df.index.name = "step"
+        return df
+
+    # ------------------------------------------------------------------ Mesa agent views
+    @property
+    def agents_by_type(self) -> dict[type[mesa.Agent], mesa.agent.AgentSet]:
+        """Mesa's agents by type; employee and customer views are created on first access."""
+        self._sync_views()
+        return super().agents_by_type
+
+    @property
+    def agents(self) -> mesa.agent.AgentSet:
+        self._sync_views()
+        return super().agents
+
+    def _sync_views(self) -> None:
+        """Create views for agents present and drop views of agents who left (outside any step)."""
+        if not hasattr(self, "customers"):
+            return
+        for cls, pop in ((Employee, self.workforce.people), (Customer, self.customers.people)):
+            views = self._views[cls]
+            present = pop.active_rows()
+            for row in present:
+                if row not in views:
+                    views[int(row)] = cls(self, int(row))
+            gone = [row for row in views if not pop.active[row]]
+            for row in gone:
+                views.pop(row).remove()
+
+
+def _reporter(name: str):
+    def report(model: CentricityModel) -> float:
+        return model.current[name]
+    report.__name__ = name
+    return report
+
+
+def _signature() -> inspect.Signature:
+    """An explicit signature listing every keyword and its default (for help() and UIs)."""
+    P = inspect.Parameter
+    ps = [P("self", P.POSITIONAL_OR_KEYWORD),
+          P("road", P.POSITIONAL_OR_KEYWORD, default="status_quo"),
+          P("start_week", P.POSITIONAL_OR_KEYWORD, default=0),
+          P("road_params", P.POSITIONAL_OR_KEYWORD, default=None),
+          P("seed", P.POSITIONAL_OR_KEYWORD, default=0)]
+    for cls in GROUPS.values():
+        for f in dataclasses.fields(cls):
+            ps.append(P(f.name, P.KEYWORD_ONLY, default=f.default))
+    return inspect.Signature(ps)
+
+
+CentricityModel.__init__.__signature__ = _signature()

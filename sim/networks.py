@@ -1,0 +1,190 @@
+"""The two social networks: employees' internal ties and customers' word-of-mouth ties.
+
+Both are built from the model's generator, so a seed fixes them.
+
+*Employees* sit on seats. Seats are the nodes of a small-world graph (Watts & Strogatz
+1998) built within each function (ring lattice, rewired inside the function), plus
+sparser ties across functions, more of them the higher the integration ladder (seed 004,
+rungs 1-2: informal networks formalised into cross-functional teams). When someone leaves,
+the newcomer on that seat inherits its ties.
+
+*Customers* keep a fixed number of tie slots: a few strong ties inside their own
+job-to-be-done segment (homophily) and weak ties anywhere (Granovetter 1973; Goldenberg,
+Libai & Muller 2001). Newcomers pick ties among present customers and are added back to
+their targets where a slot is free.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+FUNCTIONS = ("front_line", "sales", "marketing", "operations", "back_office")
+
+
+def assign_functions(n: int, shares: list[float]) -> np.ndarray:
+    """Function index of each seat, in contiguous blocks (largest remainder rounding)."""
+    shares = np.asarray(list(shares) + [max(0.0, 1.0 - sum(shares))])
+    raw = shares * n
+    counts = np.floor(raw).astype(int)
+    counts[np.argsort(raw - counts)[::-1][: n - counts.sum()]] += 1
+    return np.repeat(np.arange(len(FUNCTIONS)), counts)
+
+
+class EmployeeNetwork:
+    """Undirected seat graph stored as an edge list sorted by destination."""
+
+    def __init__(self, function: np.ndarray, degree: int, rewiring: float, cross_ties: float,
+                 rng: np.random.Generator):
+        self.n_seats = len(function)
+        src, dst = [], []
+        for f in range(len(FUNCTIONS)):
+            members = np.flatnonzero(function == f)
+            m = len(members)
+            if m < 2:
+                continue
+            half = max(1, min(degree // 2, (m - 1) // 2 or 1))
+            i = np.repeat(np.arange(m), half)
+            j = (i + np.tile(np.arange(1, half + 1), m)) % m
+            rewire = rng.random(len(j)) < rewiring
+            j = np.where(rewire, rng.integers(0, m, len(j)), j)
+            src.append(members[i])
+            dst.append(members[j])
+        n_cross = rng.poisson(cross_ties, self.n_seats)
+        a = np.repeat(np.arange(self.n_seats), n_cross)
+        src.append(a)
+        dst.append(rng.integers(0, self.n_seats, len(a)))
+        s, d = np.concatenate(src), np.concatenate(dst)
+        keep = s != d
+        pairs = np.unique(np.sort(np.stack([s[keep], d[keep]], axis=1), axis=1), axis=0)
+        both = np.concatenate([pairs, pairs[:, ::-1]])
+        order = np.lexsort((both[:, 0], both[:, 1]))
+        self.src = both[order, 0]
+        self.dst = both[order, 1]
+        self.degree = np.bincount(self.dst, minlength=self.n_seats)
+
+    @property
+    def n_edges(self) -> int:
+        return len(self.src) // 2
+
+    def neighbour_mean(self, values: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """Weighted mean of ``values`` over each seat's neighbours (own value if isolated)."""
+        w = weights[self.src]
+        num = np.bincount(self.dst, weights=w * values[self.src], minlength=self.n_seats)
+        den = np.bincount(self.dst, weights=w, minlength=self.n_seats)
+        return np.where(den > 0, num / np.maximum(den, 1e-12), values)
+
+
+class WordOfMouthNetwork:
+    """Fixed-slot tie table: ``ties[c, k]`` is the k-th contact of customer c (-1 = empty)."""
+
+    def __init__(self, strong_ties: int, weak_ties: int, capacity: int):
+        self.n_strong = int(strong_ties)
+        self.n_weak = int(weak_ties)
+        self.slots = max(1, 2 * (self.n_strong + self.n_weak))
+        self.ties = np.full((capacity, self.slots), -1, dtype=np.int32)
+        self.strong = np.zeros((capacity, self.slots), dtype=bool)
+        self.degree = np.zeros(capacity, dtype=np.int32)
+
+    def _ensure(self, rows: int) -> None:
+        cap = len(self.degree)
+        if rows <= cap:
+            return
+        new = max(2 * cap, rows)
+        ties = np.full((new, self.slots), -1, dtype=np.int32)
+        strong = np.zeros((new, self.slots), dtype=bool)
+        degree = np.zeros(new, dtype=np.int32)
+        ties[:cap], strong[:cap], degree[:cap] = self.ties, self.strong, self.degree
+        self.ties, self.strong, self.degree = ties, strong, degree
+
+    def connect(self, new: np.ndarray, segment: np.ndarray, pool: np.ndarray,
+                draws: np.ndarray) -> None:
+        """Give customers ``new`` their ties among ``pool`` (present customers).
+
+        Args:
+            new: ids of the arriving customers.
+            segment: segment of every customer id (indexed by id).
+            pool: ids that can be picked (may include ``new``).
+            draws: uniforms, shape (len(new), n_strong + n_weak).
+        """
+        self._ensure(int(new.max()) + 1 if len(new) else 0)
+        k = len(new)
+        if k == 0 or len(pool) == 0:
+            return
+        picks = np.full((k, self.n_strong + self.n_weak), -1, dtype=np.int64)
+        if self.n_strong:
+            pool_seg = segment[pool]
+            order = np.argsort(pool_seg, kind="stable")
+            sorted_pool = pool[order]
+            starts = np.searchsorted(pool_seg[order], np.arange(segment.max() + 2))
+            lo, hi = starts[segment[new]], starts[segment[new] + 1]
+            size = hi - lo
+            idx = lo[:, None] + np.floor(draws[:, : self.n_strong] * size[:, None]).astype(np.int64)
+            ok = size[:, None] > 0
+            picks[:, : self.n_strong] = np.where(ok, sorted_pool[np.minimum(idx, len(pool) - 1)], -1)
+        if self.n_weak:
+            idx = np.floor(draws[:, self.n_strong:] * len(pool)).astype(np.int64)
+            picks[:, self.n_strong:] = pool[idx]
+        picks[picks == new[:, None]] = -1
+        is_strong = np.zeros_like(picks, dtype=bool)
+        is_strong[:, : self.n_strong] = True
+        # Own picks fill the first slots of the newcomers.
+        own = self.n_strong + self.n_weak
+        self.ties[new, :own] = np.where(picks >= 0, picks, -1)
+        self.strong[new, :own] = is_strong & (picks >= 0)
+        self.degree[new] = own
+        # Reciprocal ties go into free slots of the targets, first come first served.
+        valid = picks >= 0
+        target = picks[valid]
+        source = np.broadcast_to(new[:, None], picks.shape)[valid]
+        strong = is_strong[valid]
+        order = np.argsort(target, kind="stable")
+        target, source, strong = target[order], source[order], strong[order]
+        first = np.searchsorted(target, target, side="left")
+        slot = self.degree[target] + (np.arange(len(target)) - first)
+        fits = slot < self.slots
+        self.ties[target[fits], slot[fits]] = source[fits]
+        self.strong[target[fits], slot[fits]] = strong[fits]
+        np.add.at(self.degree, target[fits], 1)
+        np.minimum(self.degree, self.slots, out=self.degree)
+
+    def spread(self, talkers: np.ndarray, reach: np.ndarray, draws: np.ndarray):
+        """Messages from ``talkers`` to their ties.
+
+        Each talker tells about ``reach`` of its ties, strong ties twice as likely as weak
+        ones. Which ties is fixed by the talker's own uniform ``draws`` (a rotation), so
+        the stream stays indexed by customer id.
+
+        Returns:
+            (recipients, senders, unsent): ids told, the teller of each message, and per
+            talker the reach that found no tie (broadcast outside the network).
+        """
+        if len(talkers) == 0:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, np.zeros(0)
+        ties = self.ties[talkers]
+        strong = self.strong[talkers]
+        present = ties >= 0
+        n_strong = (strong & present).sum(1)
+        n_weak = (~strong & present).sum(1)
+        capacity = n_strong + 0.5 * n_weak
+        p_strong = np.minimum(1.0, reach / np.maximum(capacity, 1e-9))
+        p = np.where(strong, p_strong[:, None], 0.5 * p_strong[:, None])
+        golden = 0.6180339887498949
+        u = (draws[:, None] + golden * np.arange(self.slots)[None, :]) % 1.0
+        told = present & (u < p)
+        sent = told.sum(1)
+        unsent = np.maximum(0.0, reach - sent)
+        rows, cols = np.nonzero(told)
+        return ties[rows, cols].astype(np.int64), talkers[rows], unsent
+
+    def exposure_from(self, leavers: np.ndarray, n: int) -> np.ndarray:
+        """Contagion signal each customer receives from the ``leavers`` (strong ties count 1, weak 0.5)."""
+        if len(leavers) == 0:
+            return np.zeros(n)
+        ties = self.ties[leavers]
+        w = np.where(self.strong[leavers], 1.0, 0.5)
+        ok = ties >= 0
+        return np.bincount(ties[ok], weights=w[ok], minlength=n)[:n]
+
+    def nbytes(self) -> int:
+        return self.ties.nbytes + self.strong.nbytes + self.degree.nbytes

@@ -1,0 +1,124 @@
+"""Moments of truth (phase 3): purchases, service contacts, self-service and people.
+
+A share of customers buy; a purchase can be defective (the product layer). A share
+contact the company. Where a knowledge base is offered, customers who prefer it (or are
+pushed to it) try it first; it deflects easy questions it can answer, and the rest
+escalate to a person, frustrated (seed 003). A person's service quality depends on their
+customer orientation and effort, skill, workload, on hand-offs across functions (fewer
+up the integration ladder, seed 004) and on whether the process fits the customer's job
+(seed 000). Equations: docs/ODD.md section 7.3.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.customers import WeekOfCustomers
+
+ESCALATION_PENALTY = 0.15      # frustration of a failed self-service attempt (seed 003)
+SEPARATE_CHANNEL_PENALTY = 0.05
+HANDOFF_NEED = 0.5             # share of hard questions that need another function
+HANDOFF_FAILURE = 0.3          # failure probability of a hand-off at integration level 0
+SERVICE_NOISE = 0.1            # sd of service quality around its expectation (process variance)
+
+
+def org_defect_rate(model) -> float:
+    """Defects per purchase from the skill and engagement of operations and back office."""
+    wf = model.workforce
+    p = wf.people
+    rows = wf.rows()
+    makers = rows[(p.function[rows] == 3) | (p.function[rows] == 4)]
+    if len(makers) == 0:
+        return model.organisation.defect_rate * 2.0
+    people = np.mean((1.5 - p.skill[makers]) * (1.2 - 0.4 * p.engagement[makers]))
+    reference = (1.5 - 0.5) * (1.2 - 0.4 * 0.5)
+    ops = model.management.policy.operations_budget / max(model.organisation.operations_budget, 1.0)
+    operations = 1.0 - 0.1 * np.tanh(ops - 1.0)
+    return model.organisation.defect_rate * people / reference * (1.0 - model.org_state.process_quality) * operations
+
+
+def moments_of_truth(model) -> WeekOfCustomers:
+    """Phase 3: who buys, who contacts, who serves them and how well."""
+    cb = model.customers
+    c, p = cb.params, cb.people
+    step = model.week
+    n = p.n
+    rows = p.active_rows()
+    cb.fluctuate(model, rows)
+
+    # Purchases and the product layer.
+    buy = model.streams.uniform("purchase", step, n)[rows] < cb.purchase_probability(rows)
+    purchasers = rows[buy]
+    spend = p.basket[purchasers]
+    defect_p = org_defect_rate(model)
+    defects = model.streams.uniform("defect", step, n)[purchasers] < defect_p
+    p.had_defect[rows] = False
+    p.had_defect[purchasers[defects]] = True
+
+    # Service contacts: a defect makes a contact likely.
+    contact_p = c.contact_rate + 0.5 * p.had_defect[rows]
+    contacted = rows[model.streams.uniform("contact", step, n)[rows] < contact_p]
+    policy = model.management.policy
+    levers = model.levers
+    tier = p.tier[contacted]
+    u_channel = model.streams.uniform("channel", step, n)[contacted]
+    preference = p.channel_preference[contacted]
+    push = policy.self_service_push[tier]
+    if c.self_service:
+        tries = u_channel < np.maximum(preference, push)
+        pushed = tries & (u_channel >= preference)
+    else:
+        tries = np.zeros(len(contacted), dtype=bool)
+        pushed = tries.copy()
+    easy = model.streams.uniform("difficulty", step, n)[contacted] < c.easy_share
+    kb_quality = min(1.0, c.self_service_quality + 0.15 * levers.information_online)
+    resolved = tries & easy & (model.streams.uniform("self_service", step, n)[contacted] < kb_quality)
+    escalated = tries & ~resolved
+    person = ~resolved
+
+    # Routing: each tier is served by a window of the front line ranked by capability.
+    wf = model.workforce
+    e = wf.people
+    staff = wf.front_line_rows()
+    capability = e.skill[staff] + e.orientation[staff] + e.effort[staff]
+    ranked = staff[np.argsort(-capability, kind="stable")]
+    served = contacted[person]
+    staff_of = np.full(len(contacted), -1, dtype=np.int64)
+    if len(ranked):
+        window = policy.routing[tier[person]]
+        u_route = model.streams.uniform("routing", step, n)[served]
+        pos = np.floor((window[:, 0] + u_route * (window[:, 1] - window[:, 0])) * len(ranked)).astype(np.int64)
+        staff_of[person] = ranked[np.clip(pos, 0, len(ranked) - 1)]
+
+    # Workload of each front-line employee this week.
+    capacity = (model.organisation.contacts_per_employee * (1.0 + 0.4 * model.org_state.process_quality)
+                * (1.1 if levers.streamline else 1.0) * (1.0 - policy.capacity_share_lost))
+    load = np.bincount(staff_of[person], minlength=e.n)[staff] if len(ranked) else np.zeros(0)
+    e.workload[staff] = load / max(capacity, 1e-9)
+    wf.set_back_office_workload(model.org_state.process_quality)
+
+    # Service quality of each person contact.
+    experience = np.zeros(len(contacted))
+    if len(ranked) and person.any():
+        emp = staff_of[person]
+        fit = model.org_state.process_fit[p.segment[served]]
+        overload = np.maximum(0.0, e.workload[emp] - 1.0)
+        hard = ~easy[person]
+        u_handoff = model.streams.uniform("handoff", step, n)[served]
+        failure = HANDOFF_FAILURE * (1.0 - 0.2 * model.org_state.integration_level) * (0.8 if levers.streamline else 1.0)
+        handoff_failed = hard & (u_handoff < HANDOFF_NEED * failure)
+        penalty = np.where(escalated[person],
+                           SEPARATE_CHANNEL_PENALTY if levers.separate_web_retail else ESCALATION_PENALTY, 0.0)
+        noise = SERVICE_NOISE * (1.0 - 0.5 * model.org_state.process_quality)
+        z = model.streams.normal("service_noise", step, n)[served]
+        experience[person] = np.clip(
+            0.1 + 0.3 * e.orientation[emp] + 0.25 * e.effort[emp] + 0.25 * e.skill[emp] + 0.25 * fit
+            - 0.25 * overload - 0.3 * handoff_failed - penalty + noise * z, 0.0, 1.0)
+    elif person.any():
+        experience[person] = 0.1   # nobody there to answer
+    experience[resolved] = 0.55 + 0.35 * kb_quality
+    return WeekOfCustomers(
+        purchasers=purchasers, spend=spend, defects=defects, contacted=contacted,
+        experience=experience, person=person, escalated=escalated, pushed=pushed,
+        resolved_by_self_service=resolved, contact_staff=staff_of,
+    )
