@@ -22,6 +22,8 @@ SEGMENT_SHARE = np.array([0.30, 0.25, 0.20, 0.25])
 SEGMENT_NEED_PERSON = np.array([0.30, 0.45, 0.70, 0.25])   # weight of the personable layer
 SEGMENT_SELF_SERVICE = np.array([0.70, 0.40, 0.20, 0.80])  # relative self-service affinity
 SEGMENT_EXPECTATION = np.array([0.62, 0.72, 0.68, 0.55])
+START_TECHNICAL = 0.8        # perceived layers at the start: the status quo's typical experience
+START_FUNCTIONAL = 0.62
 SEGMENT_BUYING = np.array([1.2, 0.9, 0.8, 1.1])
 
 PERCEPTION_SPEED = 0.3       # weight of this week's experience in perceived quality
@@ -30,8 +32,9 @@ SATISFACTION_SPEED = 0.3     # after an experience
 SATISFACTION_MEMORY = 0.03   # drift toward the disconfirmation target without an experience
 DISCONFIRMATION = 1.5        # Oliver (1980): weight of performance minus expectation
 TRUST_SPEED = 0.05
-PROMOTER = 0.8               # satisfaction at or above: a promoter (9-10 of 10)
-DETRACTOR = 0.6              # satisfaction at or below: a detractor (0-6 of 10)
+PROMOTER = 0.75              # satisfaction at or above: a promoter (9-10 of 10)
+DETRACTOR = 0.55             # satisfaction at or below: a detractor (0-6 of 10)
+REFERENCE_SATISFACTION = 0.7  # the status quo's satisfaction; hazards are scaled around it
 DISSATISFIED = 0.45
 FREQUENCY_MEMORY = 1.0 / 26.0
 VALUE_MEMORY = 1.0 / 52.0
@@ -90,6 +93,7 @@ class WeekOfCustomers:
     pushed: np.ndarray           # sent to self-service against their preference
     resolved_by_self_service: np.ndarray
     contact_staff: np.ndarray    # employee row serving each person contact (-1 otherwise)
+    aggrieved: np.ndarray = None  # customers newly aggrieved this week (set by roads); they talk
     dissatisfied: int = 0
     complaints: int = 0
     silent_exits: int = 0
@@ -136,7 +140,7 @@ class CustomerBase:
         p.segment[rows] = seg
         p.activist[rows] = u[:, 1] < c.activist_share
         p.need_person[rows] = _clip01(SEGMENT_NEED_PERSON[seg] + 0.1 * z[:, 0])
-        p.expectation_rest[rows] = _clip01(SEGMENT_EXPECTATION[seg] + 0.05 * z[:, 1] + 0.05 * p.activist[rows])
+        p.expectation_rest[rows] = _clip01(SEGMENT_EXPECTATION[seg] + 0.1 * z[:, 1] + 0.05 * p.activist[rows])
         p.expectation[rows] = p.expectation_rest[rows]
         affinity = SEGMENT_SELF_SERVICE[seg] / SEGMENT_SELF_SERVICE.mean()
         p.channel_preference[rows] = _clip01(c.self_service_preference * affinity + 0.1 * z[:, 2])
@@ -146,10 +150,10 @@ class CustomerBase:
         p.buying_fluctuation[rows] = _normal_from_uniform(u[:, 8])
         p.basket[rows] = c.basket * np.exp(c.basket_heterogeneity * _normal_from_uniform(u[:, 3])
                                            - 0.5 * c.basket_heterogeneity ** 2)
-        start = 0.72
-        p.perceived_technical[rows] = start
-        p.perceived_functional[rows] = start
-        p.satisfaction[rows] = _clip01(start + 0.1 * (u[:, 2] - 0.5))
+        p.perceived_technical[rows] = START_TECHNICAL
+        p.perceived_functional[rows] = START_FUNCTIONAL
+        perf = self.performance(rows)
+        p.satisfaction[rows] = self.satisfaction_target(perf, p.expectation[rows])
         p.trust[rows] = p.satisfaction[rows]
         p.tier[rows] = 2
         p.acquired_week[rows] = week
@@ -162,7 +166,7 @@ class CustomerBase:
         sigma2 = c.buyer_heterogeneity ** 2 + c.buyer_fluctuation ** 2
         rate = (c.purchase_rate * SEGMENT_BUYING[p.segment[rows]]
                 * np.exp(p.buying_rate[rows] + c.buyer_fluctuation * p.buying_fluctuation[rows] - 0.5 * sigma2))
-        mood = (0.5 + 0.7 * p.satisfaction[rows]) * (0.7 + 0.3 * p.trust[rows]) / ((0.5 + 0.7 * 0.72) * (0.7 + 0.3 * 0.72))
+        mood = (0.5 + 0.7 * p.satisfaction[rows]) * (0.7 + 0.3 * p.trust[rows]) / ((0.5 + 0.7 * REFERENCE_SATISFACTION) * (0.7 + 0.3 * REFERENCE_SATISFACTION))
         return np.clip(rate * mood * (1.0 + p.purchase_boost[rows]), 0.0, 0.95)
 
     def fluctuate(self, model, rows) -> None:
@@ -177,6 +181,7 @@ class CustomerBase:
         """Phase 4 of the week, in this order (docs/ODD.md 7.4)."""
         week = model.moments
         self.people.purchase_boost[: self.people.n] = 0.0
+        week.aggrieved = np.zeros(0, dtype=np.int64)
         model.acquisition_boost = 0.0
         model.management.acting_road.influence_customers(model)
         self.perceive(model, week)
@@ -209,12 +214,17 @@ class CustomerBase:
         p = self.people
         return (1 - p.need_person[rows]) * p.perceived_technical[rows] + p.need_person[rows] * p.perceived_functional[rows]
 
+    @staticmethod
+    def satisfaction_target(perf, expectation):
+        """Half performance, half disconfirmation of expectations (Oliver 1980)."""
+        return _clip01(0.5 * perf + 0.5 * (0.5 + DISCONFIRMATION * (perf - expectation)))
+
     def satisfy(self, week) -> None:
         """Expectation-disconfirmation satisfaction (Oliver 1980), weighted by segment needs."""
         p = self.people
         rows = p.active_rows()
         perf = self.performance(rows)
-        target = _clip01(0.5 * perf + 0.5 * (0.5 + DISCONFIRMATION * (perf - p.expectation[rows])) + 0.2)
+        target = self.satisfaction_target(perf, p.expectation[rows])
         experienced = np.zeros(p.n, dtype=bool)
         experienced[week.purchasers] = True
         experienced[week.contacted] = True
@@ -230,7 +240,9 @@ class CustomerBase:
         bad_contact = np.zeros(p.n, dtype=bool)
         bad_contact[week.contacted[week.experience < 0.35]] = True
         bad_contact[week.purchasers[week.defects]] = True
-        dis = rows[self._experienced[rows] & ((p.satisfaction[rows] < DISSATISFIED) | bad_contact[rows])]
+        # Dissatisfied: unhappy overall, or a bad experience for a customer who was lukewarm already.
+        unhappy = (p.satisfaction[rows] < DISSATISFIED) | (bad_contact[rows] & (p.satisfaction[rows] < DETRACTOR))
+        dis = rows[self._experienced[rows] & unhappy]
         u = model.streams.uniform("voice", model.week, p.n)[dis]
         complain = u < c.voice * np.where(p.activist[dis], 0.5, 1.0)
         complainers = dis[complain]
@@ -253,10 +265,10 @@ class CustomerBase:
         """Asymmetric word of mouth: the dissatisfied tell more, activists broadcast widest."""
         c, p = self.params, self.people
         u_talk = model.streams.uniform("talk", model.week, p.n)
-        neg_p = np.minimum(1.0, c.negative_talk * np.where(p.activist[dissatisfied], 1.8, 1.0))
+        neg_p = np.minimum(1.0, c.negative_talk * np.where(p.activist[dissatisfied], 1.5, 1.0))
         negative = dissatisfied[u_talk[dissatisfied] < neg_p]
-        detractors = np.flatnonzero(p.manipulation_detected[: p.n] & p.active[: p.n] & self._experienced[: p.n])
-        negative = np.union1d(negative, detractors[u_talk[detractors] < c.negative_talk])
+        aggrieved = week.aggrieved[p.active[week.aggrieved]]
+        negative = np.union1d(negative, aggrieved[u_talk[aggrieved] < c.negative_talk])
         rows = p.active_rows()
         delighted = rows[self._experienced[rows] & (p.satisfaction[rows] >= PROMOTER) & ~p.manipulation_detected[rows]]
         pos_p = c.positive_talk * np.where(p.activist[delighted], 0.5, 1.0)
@@ -288,7 +300,7 @@ class CustomerBase:
         rows = p.active_rows()
         loyalty = (0.5 * np.minimum(p.tenure[rows] / 104.0, 1.0)
                    + 0.5 * np.minimum(p.frequency[rows] / max(2 * c.purchase_rate, 1e-9), 1.0))
-        hazard = (c.churn_rate / 52.0 * np.exp(3.0 * (0.72 - p.satisfaction[rows]) + 1.5 * (0.72 - p.trust[rows]))
+        hazard = (c.churn_rate / 52.0 * np.exp(3.0 * (REFERENCE_SATISFACTION - p.satisfaction[rows]) + 1.5 * (REFERENCE_SATISFACTION - p.trust[rows]))
                   * (1.0 + c.churn_contagion * p.churn_exposure[rows] * (1.0 - loyalty)))
         p.churn_hazard[rows] = hazard
         u = model.streams.uniform("churn", model.week, p.n)[rows]
@@ -308,10 +320,12 @@ class CustomerBase:
         """New customers from promotion, organic growth and positive word of mouth, less deterred prospects."""
         c, p = self.params, self.people
         policy = model.management.policy
-        expected = (policy.promotion_budget / c.acquisition_cost
-                    + c.organic_acquisition / 52.0 * p.n_active
-                    + week.prospects_referred - week.prospects_deterred
-                    + model.acquisition_boost)
+        # Prospects run out as the market fills (Bass 1969).
+        potential = c.market_potential * c.n_customers
+        headroom = max(0.0, (potential - p.n_active) / max(potential - c.n_customers, 1.0))
+        expected = headroom * (policy.promotion_budget / c.acquisition_cost
+                               + c.organic_acquisition / 52.0 * p.n_active
+                               + week.prospects_referred + model.acquisition_boost) - week.prospects_deterred
         g = model.streams.generator("acquisition", model.week)
         k = int(g.poisson(max(expected, 0.0)))
         week.acquired = k

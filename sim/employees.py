@@ -10,27 +10,33 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.management import BASELINE_KPI
 from sim.networks import FUNCTIONS, EmployeeNetwork, assign_functions
 from sim.population import Population
 
 SUPPORT_STATES = ("active_resistance", "passive_resistance", "compliance", "cooperation", "championing")
 ACTIVE_RESISTANCE, PASSIVE_RESISTANCE, COMPLIANCE, COOPERATION, CHAMPIONING = range(5)
 FRONT_LINE = FUNCTIONS.index("front_line")
+N_TRAITS = 10  # normal draws per new employee (values x3, A, N, C, efficacy, resistance, identification, aptitude)
 
 # Productive zone of disequilibrium (Heifetz, Grashow & Linsky 2009): uptake peaks at
 # TENSION_OPTIMUM, falls off with TENSION_WIDTH; above OVERLOAD people resist or shut down.
-TENSION_OPTIMUM = 0.45
+TENSION_OPTIMUM = 0.4
 TENSION_WIDTH = 0.15
-OVERLOAD = 0.7
-UPTAKE_RATE = 0.08          # weekly affective gain at full uptake (assumption)
-BACKLASH_RATE = 0.05        # weekly affective loss at full overload (assumption)
-AFFECTIVE_MEMORY = 0.004    # weekly relaxation of affective commitment to rest: it persists (Kelman 1958)
+OVERLOAD = 0.6
+UPTAKE_RATE = 0.02          # weekly affective gain at full uptake and full meaning (assumption)
+BACKLASH_RATE = 0.012       # weekly affective loss at full overload (assumption)
+CROWDING_OUT = 0.01         # weekly affective loss per unit monitoring above 0.5 (Frey & Jegen 2001)
+AFFECTIVE_MEMORY = 0.01     # weekly relaxation of affective commitment to rest: it persists (Kelman 1958)
 COMPLIANCE_SPEED = 0.15     # weekly adjustment of continuance / compliance: fast (Kelman 1958)
 NORMATIVE_SPEED = 0.02
 IDENTIFICATION_SPEED = 0.02
 EFFICACY_SPEED = 0.03
 VALUE_SOCIALISATION = 0.01  # weekly drift of held values toward rewarded ones under compliance
-LEARNING_RATE = 0.01        # weekly skill gain at average training
+VALUE_ANCHOR = 0.005        # weekly pull of held values back to one's own (personal values are stable)
+LEARNING_RATE = 0.03        # weekly approach of skill to its learning-curve target
+STANDARD_EROSION = 2.0      # fall in the service norm per unit of excess efficiency pressure (Oliva & Sterman 2001)
+STANDARD_SPEED = 0.02       # weekly adjustment of the norm: erosion shows with a lag of months
 LAYOFF_SHOCK = 1.5          # survivors' loss of affect per share of colleagues laid off (Repenning & Sterman 1997)
 # Support continuum thresholds on discretionary support s = 0.65 A + 0.35 N
 # (Herscovitch & Meyer 2002: affective and normative commitment drive discretionary
@@ -44,9 +50,11 @@ EMPLOYEE_STATE = {
     "seat": (np.int32, -1),
     "function": (np.int8, 0),
     "values": (np.float64, 0.0, 3),            # weights on customer, efficiency, profit (sum 1)
+    "values_rest": (np.float64, 0.0, 3),       # one's own values at hiring
     "affective": (np.float64, 0.0),            # Herscovitch & Meyer 2002
     "affective_rest": (np.float64, 0.0),
     "normative": (np.float64, 0.0),
+    "normative_rest": (np.float64, 0.0),
     "continuance": (np.float64, 0.0),
     "continuance_rest": (np.float64, 0.0),
     "efficacy": (np.float64, 0.0),             # change efficacy (Weiner 2009)
@@ -57,12 +65,14 @@ EMPLOYEE_STATE = {
     "identification_rest": (np.float64, 0.0),
     "engagement": (np.float64, 0.0),
     "skill": (np.float64, 0.0),
+    "skill_rest": (np.float64, 0.0),           # aptitude at hiring
     "workload": (np.float64, 1.0),
     "felt_tension": (np.float64, 0.0),
     "tenure": (np.int32, 0),
     "support_state": (np.int8, PASSIVE_RESISTANCE),
     "orientation": (np.float64, 0.0),          # customer-oriented behaviour
     "effort": (np.float64, 0.0),
+    "service_standard": (np.float64, 1.0),     # own norm of service per contact (Oliva & Sterman 2001)
     "hired_week": (np.int32, 0),
     "left_week": (np.int32, -1),
 }
@@ -115,12 +125,18 @@ class Workforce:
         self._fill(seats, rows, self._initial_traits(rng, seats), week=0)
         p = self.people
         p.tenure[rows] = np.minimum(rng.exponential(52.0 / max(org.turnover_rate, 0.05), n), 520).astype(np.int32)
-        p.skill[rows] = _clip01(p.skill[rows] + 0.15 * np.minimum(p.tenure[rows] / 156.0, 1.0))
+        p.skill[rows] = self._skill_target(p.skill_rest[rows], p.tenure[rows], 0.0)
+
+    def settle(self, policy) -> None:
+        """Derive behaviour and support states of the initial workforce under ``policy``."""
+        rows = self.rows()
+        self.derive_behaviour(rows, policy)
+        self.derive_support_states(rows)
 
     # ------------------------------------------------------------------ set-up
     def _initial_traits(self, rng, seats):
         n = len(seats)
-        z = rng.standard_normal((n, 9))
+        z = rng.standard_normal((n, N_TRAITS))
         return self._traits_from_normals(z, seats)
 
     def _traits_from_normals(self, z, seats):
@@ -142,8 +158,13 @@ class Workforce:
             "efficacy": _clip01(r + 0.15 * z[:, 6]),
             "dispositional_resistance": _clip01(org.dispositional_resistance + 0.15 * z[:, 7]),
             "identification": _clip01(org.identification + 0.15 * z[:, 8]),
-            "skill": _clip01(0.45 + 0.1 * z[:, 0] * z[:, 5]),
+            "skill": _clip01(0.4 + 0.1 * z[:, 9]),
         }
+
+    @staticmethod
+    def _skill_target(aptitude, tenure, training):
+        """Learning curve: skill grows with tenure over three years, and with training above normal."""
+        return _clip01(aptitude + 0.25 * np.minimum(tenure / 156.0, 1.0) + 0.1 * np.tanh(training))
 
     def _fill(self, seats, rows, traits, week):
         p = self.people
@@ -152,9 +173,15 @@ class Workforce:
         for name, value in traits.items():
             getattr(p, name)[rows] = value
         p.affective_rest[rows] = p.affective[rows]
+        p.skill_rest[rows] = p.skill[rows]
+        p.normative_rest[rows] = p.normative[rows]
+        p.continuance[rows] = p.continuance_rest[rows] + self._compliance_target(self.org.base_pressure, self.org.base_monitoring)
+        # Start at the status quo's balance between own values and socialisation to the rewards.
+        social = VALUE_SOCIALISATION * p.continuance[rows, None]
+        p.values_rest[rows] = p.values[rows]
+        p.values[rows] = (VALUE_ANCHOR * p.values_rest[rows] + social * BASELINE_KPI) / (VALUE_ANCHOR + social)
         p.identification_rest[rows] = p.identification[rows]
         p.efficacy_rest[rows] = p.efficacy[rows]
-        p.continuance[rows] = p.continuance_rest[rows] + self._compliance_target(self.org.base_pressure, self.org.base_monitoring)
         p.readiness[rows] = 0.5 * (0.5 * (p.affective[rows] + p.normative[rows])) + 0.5 * p.efficacy[rows]
         p.engagement[rows] = _clip01(0.2 + 0.35 * p.affective[rows] + 0.25 * p.identification[rows] + 0.2 * p.efficacy[rows])
         p.hired_week[rows] = week
@@ -195,21 +222,28 @@ class Workforce:
         model.management.acting_road.shape_employees(model)
         self.derive_behaviour(rows, policy)
         self.derive_support_states(rows)
+        p = self.people
+        p.tenure[rows] += 1
         self.turnover(model)
         self.cut_headcount(model)
         self.hire(model)
 
     def peer_influence(self, rows) -> None:
-        """Affective commitment moves toward the neighbours'; champions and active resisters are louder."""
+        """Changes in affective commitment spread to neighbours; champions and active resisters are louder.
+
+        What spreads is each person's shift from their resting commitment (enthusiasm or
+        resentment about the change), so under the status quo opinions keep their diversity.
+        """
         p = self.people
-        seat_a = np.zeros(self.network.n_seats)
+        shift = np.zeros(self.network.n_seats)
         weight = np.zeros(self.network.n_seats)
         seats = p.seat[rows]
-        seat_a[seats] = p.affective[rows]
+        own = p.affective[rows] - p.affective_rest[rows]
+        shift[seats] = own
         state = p.support_state[rows]
         weight[seats] = 1.0 + 1.0 * (state == CHAMPIONING) + 0.5 * (state == ACTIVE_RESISTANCE)
-        nbr = self.network.neighbour_mean(seat_a, weight)
-        p.affective[rows] += self.org.peer_influence * (nbr[seats] - p.affective[rows])
+        nbr = self.network.neighbour_mean(shift, weight)
+        p.affective[rows] = _clip01(p.affective[rows] + self.org.peer_influence * (nbr[seats] - own))
 
     def respond_to_pressure(self, model, rows, policy) -> None:
         """Felt tension, the productive-zone response, and compliance under surveillance."""
@@ -217,20 +251,26 @@ class Workforce:
         gap = 0.5 * np.abs(p.values[rows] - policy.kpi_weights).sum(1)
         overload = np.maximum(0.0, p.workload[rows] - 1.0)
         strain = 0.05 * np.clip(model.org_state.integration_level - 2.0, 0.0, 1.0)
-        tension = _clip01(policy.pressure * (1.25 - 0.5 * p.readiness[rows]) + 0.3 * gap + 0.5 * overload + strain)
+        tension = _clip01(policy.pressure * (1.4 - 0.6 * p.readiness[rows]) + 0.3 * gap + 0.5 * overload + strain)
         p.felt_tension[rows] = tension
         zone = np.exp(-(((tension - TENSION_OPTIMUM) / TENSION_WIDTH) ** 2))
         over = np.clip((tension - OVERLOAD) / (1.0 - OVERLOAD), 0.0, 1.0)
         a = p.affective[rows]
-        a = (a + UPTAKE_RATE * policy.pressure * zone * p.readiness[rows] * (1 - a)
+        # Pressure alone buys compliance; internalisation needs meaning: participation (Kelman 1958).
+        meaning = 0.25 + policy.participation
+        a = (a + UPTAKE_RATE * policy.pressure * zone * p.readiness[rows] * meaning * (1 - a)
              - BACKLASH_RATE * over * (0.5 + p.dispositional_resistance[rows]) * a
+             - CROWDING_OUT * max(0.0, policy.monitoring - 0.5) * a
              - AFFECTIVE_MEMORY * (a - p.affective_rest[rows]))
         p.affective[rows] = _clip01(a)
         target_c = p.continuance_rest[rows] + self._compliance_target(policy.pressure, policy.monitoring)
         p.continuance[rows] += COMPLIANCE_SPEED * (target_c - p.continuance[rows])
-        target_n = 0.6 * p.identification[rows] + 0.4 * policy.pressure
+        target_n = (p.normative_rest[rows] + 0.6 * (p.identification[rows] - p.identification_rest[rows])
+                    + 0.4 * (policy.pressure - self.org.base_pressure))
         p.normative[rows] = _clip01(p.normative[rows] + NORMATIVE_SPEED * (target_n - p.normative[rows]))
-        p.values[rows] += VALUE_SOCIALISATION * p.continuance[rows, None] * (policy.kpi_weights - p.values[rows])
+        # Held values drift toward what is rewarded under compliance, and back toward one's own.
+        p.values[rows] += (VALUE_SOCIALISATION * p.continuance[rows, None] * (policy.kpi_weights - p.values[rows])
+                           + VALUE_ANCHOR * (p.values_rest[rows] - p.values[rows]))
 
     def update_identification(self, model, rows, policy) -> None:
         """Identification follows value fit with what the company espouses and its reputation."""
@@ -251,7 +291,8 @@ class Workforce:
         p.efficacy[rows] = _clip01(p.efficacy[rows] + EFFICACY_SPEED * (target - p.efficacy[rows]))
         change_commitment = 0.5 * (p.affective[rows] + p.normative[rows])
         p.readiness[rows] = 0.5 * change_commitment + 0.5 * p.efficacy[rows]
-        p.skill[rows] = _clip01(p.skill[rows] + LEARNING_RATE * (0.5 + 0.5 * np.tanh(training + 1)) * (0.9 - p.skill[rows]))
+        target = self._skill_target(p.skill_rest[rows], p.tenure[rows], training)
+        p.skill[rows] = _clip01(p.skill[rows] + LEARNING_RATE * (target - p.skill[rows]))
 
     def derive_behaviour(self, rows, policy) -> None:
         """Engagement, customer orientation and effort follow from commitment and load."""
@@ -265,8 +306,12 @@ class Workforce:
         state = p.support_state[rows]
         p.orientation[rows] = _clip01(1.6 * customer_weight * (0.6 + 0.4 * p.engagement[rows])
                                       + 0.15 * (state == CHAMPIONING) - 0.15 * (state == ACTIVE_RESISTANCE))
-        p.effort[rows] = _clip01(0.3 + 0.5 * p.engagement[rows] + 0.2 * p.continuance[rows] * policy.monitoring
-                                 - 0.3 * overload)
+        # Eroding goals: sustained pressure for efficiency lowers the norm of service per contact.
+        push = policy.pressure * policy.kpi_weights[1] - self.org.base_pressure * BASELINE_KPI[1]
+        standard_target = _clip01(1.0 - STANDARD_EROSION * max(0.0, push) - 0.5 * overload)
+        p.service_standard[rows] += STANDARD_SPEED * (standard_target - p.service_standard[rows])
+        p.effort[rows] = _clip01((0.3 + 0.5 * p.engagement[rows] + 0.2 * p.continuance[rows] * policy.monitoring
+                                  - 0.3 * overload) * (0.4 + 0.6 * p.service_standard[rows]))
 
     def derive_support_states(self, rows) -> None:
         """Support continuum from commitment components and pressure (Herscovitch & Meyer 2002)."""
@@ -279,7 +324,6 @@ class Workforce:
         state = np.where(support >= COOPERATION_SUPPORT, COOPERATION, state)
         state = np.where(support >= CHAMPION_SUPPORT, CHAMPIONING, state)
         p.support_state[rows] = state
-        p.tenure[rows] += 1
 
     def apply_layoff_shock(self, model, rows) -> None:
         """Survivors of last week's layoffs lose affect and identification (the improvement paradox)."""
@@ -308,8 +352,10 @@ class Workforce:
     def cut_headcount(self, model) -> None:
         """Close seats down to management's headcount target (layoffs, then vacancies)."""
         target = model.org_state.headcount_target
-        open_seats = np.flatnonzero(self.seat_open)
-        excess = len(open_seats) - target
+        excess = int(self.seat_open.sum()) - target
+        focus = model.org_state.cut_function
+        open_seats = np.flatnonzero(self.seat_open & ((self.seat_function == focus) if focus >= 0 else True))
+        excess = min(excess, len(open_seats))
         if excess <= 0:
             return
         # Vacant seats are closed first; then people are laid off in a random order.
@@ -347,9 +393,8 @@ class Workforce:
         seats = vacant[u[vacant] < self.org.hiring_rate]
         if len(seats) == 0:
             return
-        z = model.streams.generator("hire_traits", model.week).standard_normal((n, 9))[seats]
+        z = model.streams.generator("hire_traits", model.week).standard_normal((n, N_TRAITS))[seats]
         traits = self._traits_from_normals(z, seats)
-        traits["skill"] = _clip01(traits["skill"] - 0.1)   # newcomers learn on the job
         rows = self.people.add(len(seats))
         self._fill(seats, rows, traits, week=model.week)
         self.people.workload[rows] = 1.0

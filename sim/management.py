@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 import mesa
 import numpy as np
 
+BASELINE_KPI = np.array([0.2, 0.4, 0.4])  # business as usual rewards efficiency and profit
+
 VALUES = ("customer", "efficiency", "profit")
 TIERS = ("top", "middle", "low")
 N_SEGMENTS = 4
@@ -26,7 +28,7 @@ class Policy:
 
     pressure: float = 0.15
     monitoring: float = 0.3
-    kpi_weights: np.ndarray = field(default_factory=lambda: np.array([0.2, 0.4, 0.4]))
+    kpi_weights: np.ndarray = field(default_factory=lambda: BASELINE_KPI.copy())
     espoused_values: np.ndarray = field(default_factory=lambda: np.array([0.4, 0.3, 0.3]))
     brand_promise: float = 0.0
     participation: float = 0.0
@@ -50,6 +52,7 @@ class OrganisationState:
     process_fit: np.ndarray = field(default_factory=lambda: np.full(N_SEGMENTS, 0.5))
     integration_level: float = 0.0
     headcount_target: int = 0
+    cut_function: int = -1          # function whose seats cuts fall on (-1: any)
     layoffs_this_week: int = 0
 
 

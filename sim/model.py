@@ -19,9 +19,9 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from sim.accounting import Ledger, update_rfm
+from sim.accounting import Ledger, rescore_tiers, update_rfm
 from sim.agents import Customer, Employee
-from sim.customers import CustomerBase
+from sim.customers import REFERENCE_SATISFACTION, CustomerBase
 from sim.employees import Workforce
 from sim.management import Management, OrganisationState
 from sim.measurement import measure
@@ -102,11 +102,13 @@ class CentricityModel(mesa.Model):
         self.management = Management(self, the_road, ROADS["status_quo"]())
         self.monitor = EarlyWarningMonitor()
         self.acquisition_boost = 0.0
-        self.reference_satisfaction = 0.72
+        self.reference_satisfaction = REFERENCE_SATISFACTION
         self._road_begun = False
+        self._burn_in_week: int | None = None
         self.history: list[dict[str, float]] = []
         self._views: dict[type, dict[int, mesa.Agent]] = {Employee: {}, Customer: {}}
 
+        self._burn_in(self.organisation.burn_in_weeks)
         self._observe_initial_week()
         self.datacollector = mesa.DataCollector(
             model_reporters={name: _reporter(name) for name in self.current})
@@ -166,8 +168,22 @@ class CentricityModel(mesa.Model):
     # ------------------------------------------------------------------ time
     @property
     def week(self) -> int:
-        """The current week (0 = the initial state; the first step is week 1)."""
-        return self.steps
+        """The current week (0 = the initial state; the first step is week 1; negative in burn-in)."""
+        return self.steps if self._burn_in_week is None else self._burn_in_week
+
+    def _burn_in(self, weeks: int) -> None:
+        """Run ``weeks`` of status quo (weeks -weeks..-1) so week 0 starts from a settled state.
+
+        The burn-in is the same for every road (the road cannot act before week 0), so it
+        keeps runs paired; nothing of it is recorded in ``results()``.
+        """
+        self.management.policy = self.management.business_as_usual()
+        self.workforce.settle(self.management.policy)
+        rescore_tiers(self.customers.people, self.customers.people.active_rows())
+        for w in range(-weeks, 0):
+            self._burn_in_week = w
+            self._advance_week()
+        self._burn_in_week = None
 
     def _observe_initial_week(self) -> None:
         """Week 0: what the organisation does before anything changes, booked but not learned from."""
@@ -179,6 +195,10 @@ class CentricityModel(mesa.Model):
 
     def step(self) -> None:
         """Advance one week (see the class docstring for the order)."""
+        self._advance_week()
+        self.datacollector.collect(self)
+
+    def _advance_week(self) -> None:
         self.manage()                                  # 1
         self.workforce.update(self)                    # 2
         self.moments = moments_of_truth(self)          # 3
@@ -186,7 +206,6 @@ class CentricityModel(mesa.Model):
         self.ledger.close_week(self)                   # 5
         update_rfm(self)
         self.measure_and_warn()                        # 6
-        self.datacollector.collect(self)
 
     def manage(self) -> None:
         """Phase 1: management observes and the road in force sets the policy."""

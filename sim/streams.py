@@ -34,7 +34,7 @@ class RandomStreams:
     def generator(self, decision: str, step: int) -> np.random.Generator:
         """A generator private to this decision in this week."""
         key = np.array([self.seed & 0xFFFFFFFFFFFFFFFF, zlib.crc32(decision.encode())], dtype=np.uint64)
-        counter = np.array([0, int(step), 0, 0], dtype=np.uint64)
+        counter = np.array([0, int(step) & 0xFFFFFFFFFFFFFFFF, 0, 0], dtype=np.uint64)
         return np.random.Generator(np.random.Philox(key=key, counter=counter))
 
     def uniform(self, decision: str, step: int, n: int) -> np.ndarray:

@@ -37,13 +37,14 @@ class BestCustomer(ChangeProgramme):
         "middle_tier_push": road_param(0.3, 0.0, 1.0, "minimum self-service share for the middle tier"),
         "low_tier_push": road_param(0.8, 0.0, 1.0, "minimum self-service share for the low tier"),
         "visibility": road_param(0.3, 0.0, 1.0, "chance a downgraded customer notices the unequal treatment"),
-        "right_sizing": road_param(0.8, 0.0, 1.0, "share of freed front-line capacity taken out"),
+        "right_sizing": road_param(0.8, 0.0, 1.0, "share of spare front-line capacity taken out"),
+        "target_workload": road_param(0.95, 0.3, 2.0, "front-line workload the slimmed front line is sized for"),
+        "offer_uplift": road_param(0.1, 0.0, 1.0, "rise in top-tier buying from targeted offers (half for the middle tier)"),
         "analytics_cost": road_param(8000.0, 0.0, 1e9, "weekly cost of customer analytics"),
     }
 
     def begin(self, model):
         self.initial_seats = int(model.workforce.seat_open.sum())
-        self.reference_person_contacts = model.management.observed.get("person_contacts", None)
 
     def set_policy(self, model, policy):
         super().set_policy(model, policy)
@@ -52,24 +53,29 @@ class BestCustomer(ChangeProgramme):
         s = self.top_staff_share
         policy.routing = np.array([[0.0, s], [0.0, 1.0], [min(s, 0.95), 1.0]])
         policy.self_service_push = np.array([0.0, self.middle_tier_push, self.low_tier_push])
-        # Right-size the front line to the person contacts management sees (lagged).
+        self.right_size(model)
+
+    def right_size(self, model):
+        """Slim the front line toward the person contacts management sees (lagged), 1% of seats a week at most."""
         seen = model.management.observed.get("person_contacts")
-        if self.reference_person_contacts is None:
-            self.reference_person_contacts = seen
-        if seen is not None and self.reference_person_contacts:
-            wf = model.workforce
-            front = int((wf.seat_function == 0).sum())
-            freed = max(0.0, 1.0 - seen / self.reference_person_contacts)
-            cut = int(round(self.right_sizing * freed * front))
-            target = self.initial_seats - cut
-            current = model.org_state.headcount_target
-            # Cuts are made in steps of at most 1% of seats a week.
-            step = max(1, int(0.01 * self.initial_seats))
-            model.org_state.headcount_target = max(target, current - step)
+        if seen is None:
+            return
+        wf = model.workforce
+        front = int(((wf.seat_function == 0) & wf.seat_open).sum())
+        capacity = model.organisation.contacts_per_employee * (1.0 + 0.4 * model.org_state.process_quality)
+        needed = seen / (capacity * self.target_workload)
+        cut = int(round(self.right_sizing * max(0.0, front - needed)))
+        current = model.org_state.headcount_target
+        step = max(1, int(0.01 * self.initial_seats))
+        model.org_state.cut_function = 0   # the front line
+        model.org_state.headcount_target = max(current - cut, current - step)
 
     def influence_customers(self, model):
         week = model.moments
         p = model.customers.people
+        rows = p.active_rows()
+        tier = p.tier[rows]
+        p.purchase_boost[rows] += self.offer_uplift * np.where(tier == 0, 1.0, np.where(tier == 1, 0.5, 0.0))
         contacted = week.contacted
         downgraded = (p.tier[contacted] == 2) & (week.pushed | week.escalated)
         who = contacted[downgraded]
@@ -78,3 +84,4 @@ class BestCustomer(ChangeProgramme):
         p.treated_unfairly[notice] = True
         p.trust[notice] = np.maximum(0.0, p.trust[notice] - 0.15)
         p.satisfaction[notice] = np.maximum(0.0, p.satisfaction[notice] - 0.05)
+        model.moments.aggrieved = np.union1d(model.moments.aggrieved, notice)

@@ -32,7 +32,7 @@ class ConsumerDecision(ChangeProgramme):
     parameters = {
         "nudge_uplift": road_param(0.15, 0.0, 1.0, "relative rise in purchase probability from nudges"),
         "conversion_uplift": road_param(0.3, 0.0, 2.0, "relative rise in customers won per promotion euro"),
-        "detection_rate": road_param(0.02, 0.0, 1.0, "weekly chance of seeing through a nudge per unit persuasion knowledge"),
+        "detection_rate": road_param(0.01, 0.0, 1.0, "weekly chance of seeing through a nudge per unit persuasion knowledge"),
         "analytics_cost": road_param(10000.0, 0.0, 1e9, "weekly cost of decision analytics"),
     }
 
@@ -52,6 +52,7 @@ class ConsumerDecision(ChangeProgramme):
         p.manipulation_detected[found] = True
         p.trust[found] = np.maximum(0.0, p.trust[found] - 0.3)
         p.satisfaction[found] = np.maximum(0.0, p.satisfaction[found] - 0.1)
+        model.moments.aggrieved = np.union1d(model.moments.aggrieved, found)
         detected = p.manipulation_detected[rows]
         # Reactance: those who saw through it buy less, the rest are nudged.
         p.purchase_boost[rows] = np.where(detected, -0.5 * self.nudge_uplift, self.nudge_uplift)

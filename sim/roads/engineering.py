@@ -28,7 +28,7 @@ class Engineering(ChangeProgramme):
                  "survivors who disengage after cuts, and a process that fits the firm better than the customer.")
     common = {
         **ChangeProgramme.common,
-        "pressure": road_param(0.6, 0.0, 1.0, "pressure on employees to change"),
+        "pressure": road_param(0.5, 0.0, 1.0, "pressure on employees to change"),
         "monitoring": road_param(0.85, 0.0, 1.0, "intensity of metric monitoring"),
     }
     parameters = {
