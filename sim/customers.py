@@ -112,9 +112,9 @@ class WeekOfCustomers:
 class CustomerBase:
     """Customers, their word-of-mouth network and the weekly customer update."""
 
-    def __init__(self, cust, rng: np.random.Generator):
+    def __init__(self, cust, n_customers: int, rng: np.random.Generator):
         self.params = cust
-        n = cust.n_customers
+        self.n_initial = n = n_customers
         self.people = Population(CUSTOMER_STATE, capacity=int(n * 1.3) + 16)
         self.network = WordOfMouthNetwork(cust.strong_ties, cust.weak_ties, capacity=int(n * 1.3) + 16)
         rows = self.people.add(n)
@@ -321,8 +321,8 @@ class CustomerBase:
         c, p = self.params, self.people
         policy = model.management.policy
         # Prospects run out as the market fills (Bass 1969).
-        potential = c.market_potential * c.n_customers
-        headroom = max(0.0, (potential - p.n_active) / max(potential - c.n_customers, 1.0))
+        potential = c.market_potential * self.n_initial
+        headroom = max(0.0, (potential - p.n_active) / max(potential - self.n_initial, 1.0))
         expected = headroom * (policy.promotion_budget / c.acquisition_cost
                                + c.organic_acquisition / 52.0 * p.n_active
                                + week.prospects_referred + model.acquisition_boost) - week.prospects_deterred

@@ -97,7 +97,7 @@ class CentricityModel(mesa.Model):
         self.org_state = OrganisationState(integration_level=float(self.organisation.integration_level),
                                            headcount_target=self.organisation.n_employees)
         self.workforce = Workforce(self.organisation, self.rng)
-        self.customers = CustomerBase(self.customer_params, self.rng)
+        self.customers = CustomerBase(self.customer_params, self.organisation.n_customers, self.rng)
         self.ledger = Ledger()
         self.management = Management(self, the_road, ROADS["status_quo"]())
         self.monitor = EarlyWarningMonitor()

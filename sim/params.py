@@ -27,6 +27,7 @@ class Organisation:
     """The organisation: its people, structure and economics (docs/ODD.md, 'Organisation')."""
 
     n_employees: int = param(300, 10, 200_000, "employee seats at the start")
+    n_customers: int = param(5000, 50, 2_000_000, "active customers at the start")
     share_front_line: float = param(0.4, 0.05, 0.9, "share of seats in front-line service")
     share_sales: float = param(0.15, 0.0, 0.5, "share of seats in sales")
     share_marketing: float = param(0.1, 0.0, 0.5, "share of seats in marketing")
@@ -64,7 +65,6 @@ class Organisation:
 class Customers:
     """The customer base and the market (docs/ODD.md, 'Customers')."""
 
-    n_customers: int = param(5000, 50, 2_000_000, "active customers at the start")
     activist_share: float = param(0.15, 0.0, 1.0, "share of activist customers (seed 001)")
     contact_rate: float = param(0.15, 0.0, 1.0, "weekly probability of a service contact")
     easy_share: float = param(0.6, 0.0, 1.0, "share of service questions a knowledge base can answer")
