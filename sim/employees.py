@@ -117,7 +117,7 @@ class Workforce:
         self.network = EmployeeNetwork(self.seat_function, org.network_degree, org.network_rewiring, cross, rng)
         self.people = Population(EMPLOYEE_STATE, capacity=int(n * 1.5) + 8)
         self.baseline_filled = np.bincount(self.seat_function, minlength=len(FUNCTIONS)).astype(float)
-        self.training_reference = org.training_budget / max(n, 1)
+        self.training_reference = org.training_budget
         self.hires = 0
         self.leavers = 0
         seats = np.arange(n)

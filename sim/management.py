@@ -82,14 +82,16 @@ class Management(mesa.Agent):
     def business_as_usual(self) -> Policy:
         """The organisation's policy without any change programme."""
         org, levers = self.model.organisation, self.model.levers
-        shifted = org.promotion_budget * levers.promotion_to_operations
+        # Budgets are set per head of the organisation at the start.
+        promotion = org.promotion_budget * org.n_customers
+        shifted = promotion * levers.promotion_to_operations
         return Policy(
             pressure=org.base_pressure,
             monitoring=org.base_monitoring,
-            promotion_budget=org.promotion_budget - shifted,
-            operations_budget=org.operations_budget + shifted,
-            training_budget=org.training_budget,
-            analytics_budget=org.analytics_budget,
+            promotion_budget=promotion - shifted,
+            operations_budget=org.operations_budget * org.n_customers + shifted,
+            training_budget=org.training_budget * org.n_employees,
+            analytics_budget=org.analytics_budget * org.n_customers,
         )
 
     def observe(self) -> None:

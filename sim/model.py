@@ -134,8 +134,8 @@ class CentricityModel(mesa.Model):
 
         Example:
             >>> m = CentricityModel.from_config({"road": {"name": "mission", "start_week": 4},
-            ...                                  "organisation": {"n_employees": 50},
-            ...                                  "customers": {"n_customers": 400}, "seed": 1})
+            ...                                  "organisation": {"n_employees": 50, "n_customers": 400},
+            ...                                  "seed": 1})
             >>> m.road.name, m.road.start_week
             ('mission', 4)
         """

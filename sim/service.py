@@ -32,7 +32,8 @@ def org_defect_rate(model) -> float:
         return model.organisation.defect_rate * 2.0
     people = np.mean((1.5 - p.skill[makers]) * (1.2 - 0.4 * p.engagement[makers]))
     reference = (1.5 - 0.5) * (1.2 - 0.4 * 0.5)
-    ops = model.management.policy.operations_budget / max(model.organisation.operations_budget, 1.0)
+    org = model.organisation
+    ops = model.management.policy.operations_budget / max(org.operations_budget * org.n_customers, 1.0)
     operations = 1.0 - 0.1 * np.tanh(ops - 1.0)
     return model.organisation.defect_rate * people / reference * (1.0 - model.org_state.process_quality) * operations
 

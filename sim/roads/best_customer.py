@@ -40,7 +40,7 @@ class BestCustomer(ChangeProgramme):
         "right_sizing": road_param(0.8, 0.0, 1.0, "share of spare front-line capacity taken out"),
         "target_workload": road_param(0.95, 0.3, 2.0, "front-line workload the slimmed front line is sized for"),
         "offer_uplift": road_param(0.1, 0.0, 1.0, "rise in top-tier buying from targeted offers (half for the middle tier)"),
-        "analytics_cost": road_param(8000.0, 0.0, 1e9, "weekly cost of customer analytics"),
+        "analytics_cost": road_param(1.6, 0.0, 1e6, "weekly cost of customer analytics per customer"),
     }
 
     def begin(self, model):
@@ -49,7 +49,7 @@ class BestCustomer(ChangeProgramme):
     def set_policy(self, model, policy):
         super().set_policy(model, policy)
         policy.kpi_weights = np.array([0.15, 0.25, 0.6])
-        policy.analytics_budget += self.analytics_cost
+        policy.analytics_budget += self.analytics_cost * model.organisation.n_customers
         s = self.top_staff_share
         policy.routing = np.array([[0.0, s], [0.0, 1.0], [min(s, 0.95), 1.0]])
         policy.self_service_push = np.array([0.0, self.middle_tier_push, self.low_tier_push])

@@ -107,7 +107,7 @@ class CompetingValues(ChangeProgramme):
         "rebalance": road_param(0.1, 0.0, 1.0, "reward weight moved toward a sacrificed value per alarm"),
         "ladder_weeks": road_param(26, 1, 520, "weeks per rung of the integration ladder"),
         "max_integration": road_param(4, 0, 4, "highest rung the programme climbs to"),
-        "rung_cost": road_param(2000.0, 0.0, 1e9, "weekly cost per rung climbed (coordinators, teams)"),
+        "rung_cost": road_param(6.7, 0.0, 1e6, "weekly cost per rung climbed per employee (coordinators, teams)"),
         "training_boost": road_param(1.5, 1.0, 10.0, "training budget multiplier"),
         "differentiation": road_param(0.004, 0.0, 0.1, "weekly gain in process fit per rung (segment teams)"),
     }
@@ -139,7 +139,8 @@ class CompetingValues(ChangeProgramme):
         if not assessing:
             rungs = 1 + (weeks - self.assessment_weeks - 1) // self.ladder_weeks
             org.integration_level = float(min(self.max_integration, max(self.start_level, rungs)))
-        policy.programme_cost += self.rung_cost * max(0.0, org.integration_level - self.start_level)
+        policy.programme_cost += (self.rung_cost * model.organisation.n_employees
+                                * max(0.0, org.integration_level - self.start_level))
         org.process_fit += self.differentiation * org.integration_level * (0.85 - org.process_fit)
 
     def shape_employees(self, model):

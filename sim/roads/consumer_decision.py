@@ -33,13 +33,13 @@ class ConsumerDecision(ChangeProgramme):
         "nudge_uplift": road_param(0.15, 0.0, 1.0, "relative rise in purchase probability from nudges"),
         "conversion_uplift": road_param(0.3, 0.0, 2.0, "relative rise in customers won per promotion euro"),
         "detection_rate": road_param(0.01, 0.0, 1.0, "weekly chance of seeing through a nudge per unit persuasion knowledge"),
-        "analytics_cost": road_param(10000.0, 0.0, 1e9, "weekly cost of decision analytics"),
+        "analytics_cost": road_param(2.0, 0.0, 1e6, "weekly cost of decision analytics per customer"),
     }
 
     def set_policy(self, model, policy):
         super().set_policy(model, policy)
         policy.kpi_weights = np.array([0.15, 0.3, 0.55])
-        policy.analytics_budget += self.analytics_cost
+        policy.analytics_budget += self.analytics_cost * model.organisation.n_customers
 
     def influence_customers(self, model):
         p = model.customers.people

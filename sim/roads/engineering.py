@@ -36,7 +36,7 @@ class Engineering(ChangeProgramme):
         "quality_ceiling": road_param(0.6, 0.0, 0.95, "process quality DMAIC can reach"),
         "headcount_cut": road_param(0.8, 0.0, 1.0, "share of freed capacity taken out as headcount"),
         "own_process_focus": road_param(0.5, 0.0, 1.0, "how much projects optimise the firm's process over the customer's job"),
-        "belt_cost": road_param(6000.0, 0.0, 1e9, "weekly cost of black belts and projects"),
+        "belt_cost": road_param(20.0, 0.0, 1e6, "weekly cost of black belts and projects per employee"),
     }
 
     def begin(self, model):
@@ -46,7 +46,7 @@ class Engineering(ChangeProgramme):
         super().set_policy(model, policy)
         org = model.org_state
         policy.kpi_weights = np.array([0.15, 0.55, 0.30])
-        policy.programme_cost += self.belt_cost
+        policy.programme_cost += self.belt_cost * model.organisation.n_employees
         org.process_quality += self.improvement_rate * max(0.0, self.quality_ceiling - org.process_quality)
         # Standardisation drifts the process away from the jobs customers hire it for.
         org.process_fit += 0.004 * self.own_process_focus * (0.3 - org.process_fit)

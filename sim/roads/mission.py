@@ -35,7 +35,7 @@ class Mission(ChangeProgramme):
         "brand_promise": road_param(0.06, 0.0, 0.4, "rise in customers' expectations from the brand"),
         "leader_share": road_param(0.05, 0.0, 0.5, "share of employees who lead the mission"),
         "fit_threshold": road_param(0.8, 0.0, 1.0, "value fit above which the mission takes"),
-        "campaign_cost": road_param(8000.0, 0.0, 1e9, "weekly cost of the mission and brand campaign"),
+        "campaign_cost": road_param(1.6, 0.0, 1e6, "weekly cost of the mission and brand campaign per customer"),
     }
     espoused = np.array([0.6, 0.2, 0.2])
 
@@ -55,7 +55,7 @@ class Mission(ChangeProgramme):
         policy.espoused_values = self.espoused
         policy.kpi_weights = np.array([0.3, 0.35, 0.35])
         policy.brand_promise = self.brand_promise * ramp
-        policy.programme_cost += self.campaign_cost
+        policy.programme_cost += self.campaign_cost * model.organisation.n_customers
 
     def shape_employees(self, model):
         wf = model.workforce
