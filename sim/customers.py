@@ -72,11 +72,15 @@ CUSTOMER_STATE = {
     "acquired_week": (np.int32, 0),
     "churned_week": (np.int32, -1),
 }
-N_TRAITS = 9
+N_UNIFORM = 3   # uniform draws per new customer: segment, activist, persuasion knowledge
+N_NORMAL = 6    # normal draws: need, expectation, channel, buying rate, fluctuation, basket
 
 
 def _clip01(x):
-    return np.clip(x, 0.0, 1.0)
+    return _clip(x, 0.0, 1.0)
+
+
+_clip = np._core.umath.clip
 
 
 @dataclass
@@ -118,8 +122,7 @@ class CustomerBase:
         self.people = Population(CUSTOMER_STATE, capacity=int(n * 1.3) + 16)
         self.network = WordOfMouthNetwork(cust.strong_ties, cust.weak_ties, capacity=int(n * 1.3) + 16)
         rows = self.people.add(n)
-        traits = rng.random((n, N_TRAITS))
-        self._initialise(rows, traits, week=0)
+        self._initialise(rows, rng.random((n, N_UNIFORM)), rng.standard_normal((n, N_NORMAL)), week=0)
         # Start from a year of buying history so RFM is meaningful from week 0.
         p = self.people
         rate = self.purchase_probability(rows)
@@ -131,10 +134,9 @@ class CustomerBase:
         self.network.connect(rows, p.segment, rows, rng.random((n, cust.strong_ties + cust.weak_ties)))
         self.ever_acquired = n
 
-    def _initialise(self, rows, u, week):
-        """Traits of new customers from uniforms ``u`` (one row of N_TRAITS per customer)."""
+    def _initialise(self, rows, u, z, week):
+        """Traits of new customers from uniforms ``u`` and normals ``z`` (one row per customer)."""
         c, p = self.params, self.people
-        z = _normal_from_uniform(u[:, 4:8])
         seg = np.searchsorted(np.cumsum(SEGMENT_SHARE), u[:, 0] * SEGMENT_SHARE.sum(), side="right")
         seg = np.minimum(seg, len(SEGMENTS) - 1)
         p.segment[rows] = seg
@@ -147,8 +149,8 @@ class CustomerBase:
         pk = c.persuasion_knowledge * (1.0 + p.activist[rows])
         p.persuasion_knowledge[rows] = _clip01(pk * (0.5 + u[:, 2]))
         p.buying_rate[rows] = c.buyer_heterogeneity * z[:, 3]
-        p.buying_fluctuation[rows] = _normal_from_uniform(u[:, 8])
-        p.basket[rows] = c.basket * np.exp(c.basket_heterogeneity * _normal_from_uniform(u[:, 3])
+        p.buying_fluctuation[rows] = z[:, 4]
+        p.basket[rows] = c.basket * np.exp(c.basket_heterogeneity * z[:, 5]
                                            - 0.5 * c.basket_heterogeneity ** 2)
         p.perceived_technical[rows] = START_TECHNICAL
         p.perceived_functional[rows] = START_FUNCTIONAL
@@ -172,7 +174,7 @@ class CustomerBase:
     def fluctuate(self, model, rows) -> None:
         """Transient buying rate is AR(1): heavy buyers regress toward their mean (Sharp 2010)."""
         rho = 0.97
-        z = model.streams.normal("buying_fluctuation", model.week, self.people.n)
+        z = model.streams.generator("buying_fluctuation", model.week).standard_normal(self.people.n, dtype=np.float32)
         f = self.people.buying_fluctuation
         f[rows] = rho * f[rows] + np.sqrt(1 - rho ** 2) * z[rows]
 
@@ -268,7 +270,10 @@ class CustomerBase:
         neg_p = np.minimum(1.0, c.negative_talk * np.where(p.activist[dissatisfied], 1.5, 1.0))
         negative = dissatisfied[u_talk[dissatisfied] < neg_p]
         aggrieved = week.aggrieved[p.active[week.aggrieved]]
-        negative = np.union1d(negative, aggrieved[u_talk[aggrieved] < c.negative_talk])
+        talks = np.zeros(p.n, dtype=bool)
+        talks[negative] = True
+        talks[aggrieved[u_talk[aggrieved] < c.negative_talk]] = True
+        negative = np.flatnonzero(talks)
         rows = p.active_rows()
         delighted = rows[self._experienced[rows] & (p.satisfaction[rows] >= PROMOTER) & ~p.manipulation_detected[rows]]
         pos_p = c.positive_talk * np.where(p.activist[delighted], 0.5, 1.0)
@@ -279,12 +284,10 @@ class CustomerBase:
         to_pos, _, _ = self.network.spread(positive, np.full(len(positive), c.positive_reach), u_ties[positive])
         to_neg = to_neg[p.active[to_neg]]
         to_pos = to_pos[p.active[to_pos]]
-        np.subtract.at(p.trust, to_neg, 0.03)
-        np.subtract.at(p.satisfaction, to_neg, 0.02)
-        np.add.at(p.trust, to_pos, 0.01)
-        p.trust[to_neg] = _clip01(p.trust[to_neg])
-        p.satisfaction[to_neg] = _clip01(p.satisfaction[to_neg])
-        p.trust[to_pos] = _clip01(p.trust[to_pos])
+        told_bad = np.bincount(to_neg, minlength=p.n)
+        told_good = np.bincount(to_pos, minlength=p.n)
+        p.trust[: p.n] = _clip01(p.trust[: p.n] - 0.03 * told_bad + 0.01 * told_good)
+        p.satisfaction[: p.n] = _clip01(p.satisfaction[: p.n] - 0.02 * told_bad)
         broadcast = float(unsent[p.activist[negative]].sum())
         week.wom_negative = len(to_neg)
         week.wom_positive = len(to_pos)
@@ -308,7 +311,7 @@ class CustomerBase:
         leave[rows[u < hazard]] = True
         leave[self._silent_leavers] = True
         leavers = np.flatnonzero(leave)
-        p.active[leavers] = False
+        p.remove(leavers)
         p.churned_week[leavers] = model.week
         p.churn_exposure[: p.n] *= c.contagion_decay
         p.churn_exposure[: p.n] += self.network.exposure_from(leavers, p.n)
@@ -339,8 +342,10 @@ class CustomerBase:
         p = self.people
         pool = p.active_rows()
         rows = p.add(k)
-        traits = model.streams.generator("new_customer_traits", model.week).random((k, N_TRAITS))
-        self._initialise(rows, traits, model.week)
+        # Row-major draws: the i-th newcomer of a week gets the same traits whatever k is.
+        u = model.streams.generator("new_customer_traits", model.week).random((k, N_UNIFORM))
+        z = model.streams.generator("new_customer_normals", model.week).standard_normal((k, N_NORMAL))
+        self._initialise(rows, u, z, model.week)
         p.frequency[rows] = 0.0
         p.monetary[rows] = p.basket[rows]
         p.value[rows] = 0.0
@@ -350,31 +355,3 @@ class CustomerBase:
         self.network.connect(rows, p.segment, pool, ties)
         self.ever_acquired += k
         return rows
-
-
-def _normal_from_uniform(u: np.ndarray) -> np.ndarray:
-    """Standard normal quantiles of uniforms (Acklam's rational approximation, |error| < 1.2e-9)."""
-    u = np.clip(u, 1e-12, 1 - 1e-12)
-    a = [-3.969683028665376e01, 2.209460984245205e02, -2.759285104469687e02,
-         1.383577518672690e02, -3.066479806614716e01, 2.506628277459239e00]
-    b = [-5.447609879822406e01, 1.615858368580409e02, -1.556989798598866e02,
-         6.680131188771972e01, -1.328068155288572e01]
-    cc = [-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e00,
-          -2.549671010115819e00, 4.374664141464968e00, 2.938163982698783e00]
-    d = [7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e00, 3.754408661907416e00]
-    low = 0.02425
-    out = np.empty_like(u)
-    lo = u < low
-    hi = u > 1 - low
-    mid = ~(lo | hi)
-    q = np.sqrt(-2 * np.log(u[lo]))
-    out[lo] = (((((cc[0] * q + cc[1]) * q + cc[2]) * q + cc[3]) * q + cc[4]) * q + cc[5]) / \
-              ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1)
-    q = np.sqrt(-2 * np.log(1 - u[hi]))
-    out[hi] = -(((((cc[0] * q + cc[1]) * q + cc[2]) * q + cc[3]) * q + cc[4]) * q + cc[5]) / \
-               ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1)
-    q = u[mid] - 0.5
-    r = q * q
-    out[mid] = (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q / \
-               (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1)
-    return out

@@ -35,7 +35,7 @@ EFFICACY_SPEED = 0.03
 VALUE_SOCIALISATION = 0.01  # weekly drift of held values toward rewarded ones under compliance
 VALUE_ANCHOR = 0.005        # weekly pull of held values back to one's own (personal values are stable)
 LEARNING_RATE = 0.03        # weekly approach of skill to its learning-curve target
-STANDARD_EROSION = 2.0      # fall in the service norm per unit of excess efficiency pressure (Oliva & Sterman 2001)
+STANDARD_EROSION = 3.0      # fall in the service norm per unit of excess efficiency pressure (Oliva & Sterman 2001)
 STANDARD_SPEED = 0.02       # weekly adjustment of the norm: erosion shows with a lag of months
 LAYOFF_SHOCK = 1.5          # survivors' loss of affect per share of colleagues laid off (Repenning & Sterman 1997)
 # Support continuum thresholds on discretionary support s = 0.65 A + 0.35 N
@@ -93,7 +93,10 @@ def _beta(rng, mean, concentration, size):
 
 
 def _clip01(x):
-    return np.clip(x, 0.0, 1.0)
+    return _clip(x, 0.0, 1.0)
+
+
+_clip = np._core.umath.clip  # the ufunc itself: np.clip's wrapper costs more than the work on small arrays
 
 
 class Workforce:
@@ -376,7 +379,7 @@ class Workforce:
 
     def _vacate(self, seats, week) -> None:
         rows = self.seat_row[seats]
-        self.people.active[rows] = False
+        self.people.remove(rows)
         self.people.left_week[rows] = week
         self.seat_row[seats] = -1
 

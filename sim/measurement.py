@@ -21,6 +21,9 @@ REQUIRED = (
 )
 
 
+_clip = np._core.umath.clip
+
+
 def _sigmoid(x):
     return 1.0 / (1.0 + np.exp(-x))
 
@@ -47,7 +50,9 @@ def centricity_components(model, week) -> tuple[float, float, float]:
     cb = model.customers
     rows = cb.people.active_rows()
     if len(rows):
-        needs = float(np.mean(_sigmoid((cb.performance(rows) - cb.people.expectation[rows]) / 0.05)))
+        # Share of needs met: 1 when performance beats expectation by 0.1, 0 when it falls 0.1 short.
+        gap = cb.performance(rows) - cb.people.expectation[rows]
+        needs = float(np.add.reduce(_clip(0.5 + 5.0 * gap, 0.0, 1.0)) / len(rows))
     else:
         needs = 0.0
     return behaviour, won, needs
@@ -92,9 +97,11 @@ def measure(model, alarms: int) -> dict[str, float]:
 
     # Diagnostics.
     out["centricity_behaviour"], out["centricity_tradeoffs"], out["centricity_needs_met"] = behaviour, won, needs
+    tier = c.tier[cust]
+    tier_n = np.bincount(tier, minlength=len(TIERS))
+    tier_sat = np.bincount(tier, weights=sat, minlength=len(TIERS))
     for t, name in enumerate(TIERS):
-        in_tier = c.tier[cust] == t
-        out[f"satisfaction_{name}"] = float(sat[in_tier].mean()) if in_tier.any() else float("nan")
+        out[f"satisfaction_{name}"] = float(tier_sat[t] / tier_n[t]) if tier_n[t] else float("nan")
     out["trust"] = float(c.trust[cust].mean()) if n_cust else 0.0
     out["expectation"] = float(c.expectation[cust].mean()) if n_cust else 0.0
     out["revenue"] = ledger.revenue
@@ -141,7 +148,8 @@ def measure(model, alarms: int) -> dict[str, float]:
     out["integration_level"] = float(model.org_state.integration_level)
     value = c.value[cust]
     if n_cust >= 5:
-        top = np.sort(value)[::-1][: max(1, n_cust // 5)]
+        k = max(1, n_cust // 5)
+        top = np.partition(value, n_cust - k)[n_cust - k:]
         out["top20_value_share"] = float(top.sum() / max(value.sum(), 1e-12))
     else:
         out["top20_value_share"] = float("nan")

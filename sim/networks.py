@@ -84,6 +84,10 @@ class WordOfMouthNetwork:
         self.ties = np.full((capacity, self.slots), -1, dtype=np.int32)
         self.strong = np.zeros((capacity, self.slots), dtype=bool)
         self.degree = np.zeros(capacity, dtype=np.int32)
+        # Relative chance of being told: 1 for a strong tie, 0.5 for a weak one, 0 for an empty slot.
+        self.weight = np.zeros((capacity, self.slots), dtype=np.float32)
+        golden = 0.6180339887498949
+        self._rotation = ((golden * np.arange(self.slots)) % 1.0).astype(np.float32)
 
     def _ensure(self, rows: int) -> None:
         cap = len(self.degree)
@@ -92,9 +96,10 @@ class WordOfMouthNetwork:
         new = max(2 * cap, rows)
         ties = np.full((new, self.slots), -1, dtype=np.int32)
         strong = np.zeros((new, self.slots), dtype=bool)
+        weight = np.zeros((new, self.slots), dtype=np.float32)
         degree = np.zeros(new, dtype=np.int32)
-        ties[:cap], strong[:cap], degree[:cap] = self.ties, self.strong, self.degree
-        self.ties, self.strong, self.degree = ties, strong, degree
+        ties[:cap], strong[:cap], weight[:cap], degree[:cap] = self.ties, self.strong, self.weight, self.degree
+        self.ties, self.strong, self.weight, self.degree = ties, strong, weight, degree
 
     def connect(self, new: np.ndarray, segment: np.ndarray, pool: np.ndarray,
                 draws: np.ndarray) -> None:
@@ -131,6 +136,7 @@ class WordOfMouthNetwork:
         own = self.n_strong + self.n_weak
         self.ties[new, :own] = np.where(picks >= 0, picks, -1)
         self.strong[new, :own] = is_strong & (picks >= 0)
+        self.weight[new, :own] = np.where(picks >= 0, np.where(is_strong, 1.0, 0.5), 0.0)
         self.degree[new] = own
         # Reciprocal ties go into free slots of the targets, first come first served.
         valid = picks >= 0
@@ -144,7 +150,8 @@ class WordOfMouthNetwork:
         fits = slot < self.slots
         self.ties[target[fits], slot[fits]] = source[fits]
         self.strong[target[fits], slot[fits]] = strong[fits]
-        np.add.at(self.degree, target[fits], 1)
+        self.weight[target[fits], slot[fits]] = np.where(strong[fits], 1.0, 0.5)
+        self.degree += np.bincount(target[fits], minlength=len(self.degree)).astype(np.int32)
         np.minimum(self.degree, self.slots, out=self.degree)
 
     def spread(self, talkers: np.ndarray, reach: np.ndarray, draws: np.ndarray):
@@ -161,21 +168,15 @@ class WordOfMouthNetwork:
         if len(talkers) == 0:
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty, np.zeros(0)
-        ties = self.ties[talkers]
-        strong = self.strong[talkers]
-        present = ties >= 0
-        n_strong = (strong & present).sum(1)
-        n_weak = (~strong & present).sum(1)
-        capacity = n_strong + 0.5 * n_weak
-        p_strong = np.minimum(1.0, reach / np.maximum(capacity, 1e-9))
-        p = np.where(strong, p_strong[:, None], 0.5 * p_strong[:, None])
-        golden = 0.6180339887498949
-        u = (draws[:, None] + golden * np.arange(self.slots)[None, :]) % 1.0
-        told = present & (u < p)
+        weight = self.weight[talkers]
+        capacity = weight.sum(1)
+        p_strong = np.minimum(1.0, reach / np.maximum(capacity, 1e-9)).astype(np.float32)
+        u = (draws.astype(np.float32)[:, None] + self._rotation) % np.float32(1.0)
+        told = u < p_strong[:, None] * weight
         sent = told.sum(1)
         unsent = np.maximum(0.0, reach - sent)
         rows, cols = np.nonzero(told)
-        return ties[rows, cols].astype(np.int64), talkers[rows], unsent
+        return self.ties[talkers[rows], cols].astype(np.int64), talkers[rows], unsent
 
     def exposure_from(self, leavers: np.ndarray, n: int) -> np.ndarray:
         """Contagion signal each customer receives from the ``leavers`` (strong ties count 1, weak 0.5)."""
@@ -187,4 +188,4 @@ class WordOfMouthNetwork:
         return np.bincount(ties[ok], weights=w[ok], minlength=n)[:n]
 
     def nbytes(self) -> int:
-        return self.ties.nbytes + self.strong.nbytes + self.degree.nbytes
+        return self.ties.nbytes + self.strong.nbytes + self.weight.nbytes + self.degree.nbytes

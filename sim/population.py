@@ -33,6 +33,7 @@ class Population:
         self._capacity = max(int(capacity), 1)
         self.n = 0
         self.active = np.zeros(self._capacity, dtype=bool)
+        self._present: np.ndarray | None = None
         for name, spec in self._fields.items():
             setattr(self, name, self._blank(spec, self._capacity))
 
@@ -51,8 +52,15 @@ class Population:
         return int(self.active[: self.n].sum())
 
     def active_rows(self) -> np.ndarray:
-        """Ids of the agents currently present."""
-        return np.flatnonzero(self.active[: self.n])
+        """Ids of the agents currently present (cached until ``add`` or ``remove``; do not modify)."""
+        if self._present is None:
+            self._present = np.flatnonzero(self.active[: self.n])
+        return self._present
+
+    def remove(self, rows: np.ndarray) -> None:
+        """Mark agents as gone; their rows stay (ids are never reused)."""
+        self.active[rows] = False
+        self._present = None
 
     def add(self, k: int) -> np.ndarray:
         """Append ``k`` new agents with default state; return their ids."""
@@ -62,6 +70,7 @@ class Population:
         rows = np.arange(self.n, self.n + k)
         self.n += k
         self.active[rows] = True
+        self._present = None
         return rows
 
     def _grow(self, capacity: int) -> None:

@@ -111,7 +111,7 @@ def moments_of_truth(model) -> WeekOfCustomers:
         penalty = np.where(escalated[person],
                            SEPARATE_CHANNEL_PENALTY if levers.separate_web_retail else ESCALATION_PENALTY, 0.0)
         noise = SERVICE_NOISE * (1.0 - 0.5 * model.org_state.process_quality)
-        z = model.streams.normal("service_noise", step, n)[served]
+        z = model.streams.generator("service_noise", step).standard_normal(n, dtype=np.float32)[served]
         experience[person] = np.clip(
             0.1 + 0.3 * e.orientation[emp] + 0.25 * e.effort[emp] + 0.25 * e.skill[emp] + 0.25 * fit
             - 0.25 * overload - 0.3 * handoff_failed - penalty + noise * z, 0.0, 1.0)

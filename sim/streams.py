@@ -7,8 +7,9 @@ is the same number whatever else differs between two runs. Two roads that share 
 therefore meet the same random events wherever their states agree, and the comparison
 between them is paired.
 
-Philox is counter based: the week goes into the counter, so opening a stream costs a few
-microseconds and needs no state carried from week to week.
+Each decision owns a PCG64 generator seeded once from (seed, decision); week ``w`` starts
+``(w + 2**20) * 2**40`` draws into it (``advance`` is O(1)), so weeks never overlap and
+opening a week costs a few microseconds.
 
 Example:
     >>> s = RandomStreams(seed=3)
@@ -24,22 +25,35 @@ import zlib
 
 import numpy as np
 
+WEEK_SPAN = 1 << 40    # draws reserved for one decision in one week
+WEEK_OFFSET = 1 << 20  # keeps burn-in weeks (negative) inside the stream
+
 
 class RandomStreams:
-    """Counter-based random streams, one per (decision, week)."""
+    """Named random streams, one per (decision, week)."""
 
     def __init__(self, seed: int):
         self.seed = int(seed)
+        self._streams: dict[str, tuple] = {}
 
     def generator(self, decision: str, step: int) -> np.random.Generator:
-        """A generator private to this decision in this week."""
-        key = np.array([self.seed & 0xFFFFFFFFFFFFFFFF, zlib.crc32(decision.encode())], dtype=np.uint64)
-        counter = np.array([0, int(step) & 0xFFFFFFFFFFFFFFFF, 0, 0], dtype=np.uint64)
-        return np.random.Generator(np.random.Philox(key=key, counter=counter))
+        """The generator of this decision, positioned at the start of week ``step``.
+
+        The returned object is reused: draw from it before asking for the same decision again.
+        """
+        entry = self._streams.get(decision)
+        if entry is None:
+            bits = np.random.PCG64(np.random.SeedSequence([self.seed, zlib.crc32(decision.encode())]))
+            entry = (bits, np.random.Generator(bits), bits.state)
+            self._streams[decision] = entry
+        bits, gen, start = entry
+        bits.state = start
+        bits.advance((int(step) + WEEK_OFFSET) * WEEK_SPAN)
+        return gen
 
     def uniform(self, decision: str, step: int, n: int) -> np.ndarray:
-        """``n`` uniforms on [0, 1), one per agent slot."""
-        return self.generator(decision, step).random(n)
+        """``n`` single-precision uniforms on [0, 1), one per agent slot (half the random bits of float64)."""
+        return self.generator(decision, step).random(n, dtype=np.float32)
 
     def normal(self, decision: str, step: int, n: int) -> np.ndarray:
         """``n`` standard normals, one per agent slot."""

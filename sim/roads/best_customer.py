@@ -84,4 +84,4 @@ class BestCustomer(ChangeProgramme):
         p.treated_unfairly[notice] = True
         p.trust[notice] = np.maximum(0.0, p.trust[notice] - 0.15)
         p.satisfaction[notice] = np.maximum(0.0, p.satisfaction[notice] - 0.05)
-        model.moments.aggrieved = np.union1d(model.moments.aggrieved, notice)
+        model.moments.aggrieved = np.concatenate([model.moments.aggrieved, notice])

@@ -52,7 +52,7 @@ class ConsumerDecision(ChangeProgramme):
         p.manipulation_detected[found] = True
         p.trust[found] = np.maximum(0.0, p.trust[found] - 0.3)
         p.satisfaction[found] = np.maximum(0.0, p.satisfaction[found] - 0.1)
-        model.moments.aggrieved = np.union1d(model.moments.aggrieved, found)
+        model.moments.aggrieved = np.concatenate([model.moments.aggrieved, found])
         detected = p.manipulation_detected[rows]
         # Reactance: those who saw through it buy less, the rest are nudged.
         p.purchase_boost[rows] = np.where(detected, -0.5 * self.nudge_uplift, self.nudge_uplift)
