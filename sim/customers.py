@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.networks import WordOfMouthNetwork
-from sim.population import Population
+from sim.population import NEVER, Population
 
 # Jobs-to-be-done contexts. Values are assumptions chosen to span the range a change lead
 # meets; they are documented in docs/ODD.md table 7.4.
@@ -70,7 +70,7 @@ CUSTOMER_STATE = {
     "spend_total": (np.float64, 0.0),
     "tenure": (np.int32, 0),
     "acquired_week": (np.int32, 0),
-    "churned_week": (np.int32, -1),
+    "churned_week": (np.int32, NEVER),
 }
 N_UNIFORM = 3   # uniform draws per new customer: segment, activist, persuasion knowledge
 N_NORMAL = 6    # normal draws: need, expectation, channel, buying rate, fluctuation, basket
@@ -168,7 +168,8 @@ class CustomerBase:
         sigma2 = c.buyer_heterogeneity ** 2 + c.buyer_fluctuation ** 2
         rate = (c.purchase_rate * SEGMENT_BUYING[p.segment[rows]]
                 * np.exp(p.buying_rate[rows] + c.buyer_fluctuation * p.buying_fluctuation[rows] - 0.5 * sigma2))
-        mood = (0.5 + 0.7 * p.satisfaction[rows]) * (0.7 + 0.3 * p.trust[rows]) / ((0.5 + 0.7 * REFERENCE_SATISFACTION) * (0.7 + 0.3 * REFERENCE_SATISFACTION))
+        reference = (0.5 + 0.7 * REFERENCE_SATISFACTION) * (0.7 + 0.3 * REFERENCE_SATISFACTION)
+        mood = (0.5 + 0.7 * p.satisfaction[rows]) * (0.7 + 0.3 * p.trust[rows]) / reference
         return np.clip(rate * mood * (1.0 + p.purchase_boost[rows]), 0.0, 0.95)
 
     def fluctuate(self, model, rows) -> None:
@@ -303,7 +304,8 @@ class CustomerBase:
         rows = p.active_rows()
         loyalty = (0.5 * np.minimum(p.tenure[rows] / 104.0, 1.0)
                    + 0.5 * np.minimum(p.frequency[rows] / max(2 * c.purchase_rate, 1e-9), 1.0))
-        hazard = (c.churn_rate / 52.0 * np.exp(3.0 * (REFERENCE_SATISFACTION - p.satisfaction[rows]) + 1.5 * (REFERENCE_SATISFACTION - p.trust[rows]))
+        mood = 3.0 * (REFERENCE_SATISFACTION - p.satisfaction[rows]) + 1.5 * (REFERENCE_SATISFACTION - p.trust[rows])
+        hazard = (c.churn_rate / 52.0 * np.exp(mood)
                   * (1.0 + c.churn_contagion * p.churn_exposure[rows] * (1.0 - loyalty)))
         p.churn_hazard[rows] = hazard
         u = model.streams.uniform("churn", model.week, p.n)[rows]

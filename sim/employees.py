@@ -12,7 +12,7 @@ import numpy as np
 
 from sim.management import BASELINE_KPI
 from sim.networks import FUNCTIONS, EmployeeNetwork, assign_functions
-from sim.population import Population
+from sim.population import NEVER, Population
 
 SUPPORT_STATES = ("active_resistance", "passive_resistance", "compliance", "cooperation", "championing")
 ACTIVE_RESISTANCE, PASSIVE_RESISTANCE, COMPLIANCE, COOPERATION, CHAMPIONING = range(5)
@@ -74,7 +74,7 @@ EMPLOYEE_STATE = {
     "effort": (np.float64, 0.0),
     "service_standard": (np.float64, 1.0),     # own norm of service per contact (Oliva & Sterman 2001)
     "hired_week": (np.int32, 0),
-    "left_week": (np.int32, -1),
+    "left_week": (np.int32, NEVER),
 }
 
 # Mean value weights by function, before scaling to the organisation's customer weight.

@@ -83,7 +83,7 @@ def measure(model, alarms: int) -> dict[str, float]:
 
     states = np.bincount(e.support_state[staff_rows], minlength=len(SUPPORT_STATES))
     shares = states / max(states.sum(), 1)
-    for name, share in zip(SUPPORT_STATES, shares):
+    for name, share in zip(SUPPORT_STATES, shares, strict=True):
         out[f"share_{name}"] = float(share)
 
     sat = c.satisfaction[cust]

@@ -5,7 +5,7 @@ Example:
     >>> m = CentricityModel(road="competing_values", n_employees=60, n_customers=600, seed=3)
     >>> m.run(10)
     >>> df = m.results()
-    >>> len(df), 0.0 <= df["customer_centricity"].iloc[-1] <= 1.0
+    >>> len(df), bool(0.0 <= df["customer_centricity"].iloc[-1] <= 1.0)
     (11, True)
 """
 

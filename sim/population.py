@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import numpy as np
 
+NEVER = np.iinfo(np.int32).min  # "no such week yet": burn-in weeks are negative, so -1 is a real week
+
 
 class Population:
     """Growable column store of agent state; ``active`` masks agents that left."""

@@ -50,7 +50,7 @@ class Road:
 
     def __init__(self, **params):
         spec = self.declared()
-        for key, value in params.items():
+        for key in params:
             if key not in spec:
                 allowed = ", ".join(sorted(spec))
                 raise ValueError(f"unknown parameter 'road.{key}' for road '{self.name}'; known parameters: {allowed}")

@@ -26,10 +26,11 @@ class EarlyWarningMonitor:
     """Flags a value being sacrificed for another: one improving while the other declines.
 
     Each week, for every ordered pair (sacrificed, favoured) of the three values, it compares
-    the mean of the last ``window // 2`` weeks with the ``window // 2`` weeks before. An alarm
-    fires when the favoured value rose by more than ``threshold`` and the sacrificed one fell
-    by more than ``threshold`` (relative to scale: satisfaction on its 0-1 scale, efficiency
-    to its own level, profit to revenue). A pair that fired stays quiet for ``cooldown`` weeks.
+    the mean of the last ``window // 2`` weeks with the ``window // 2`` weeks before (quarter
+    on quarter by default). An alarm fires when the favoured value rose by more than its
+    threshold and the sacrificed one fell by more than its threshold. Changes are measured on
+    a common footing: satisfaction in points of its 0-1 scale, efficiency relative to its own
+    level, profit relative to revenue. A pair that fired stays quiet for ``cooldown`` weeks.
 
     Example:
         >>> m = EarlyWarningMonitor(window=4, threshold=0.01)
@@ -39,13 +40,20 @@ class EarlyWarningMonitor:
         [('customer', 'profit')]
     """
 
-    def __init__(self, window: int = 12, threshold: float = 0.03, cooldown: int = 8):
+    DEFAULT_THRESHOLDS = {"customer": 0.003, "efficiency": 0.015, "profit": 0.01}
+
+    def __init__(self, window: int = 26, threshold: float | dict | None = None, cooldown: int = 13):
         self.window = window
+        if threshold is None:
+            threshold = self.DEFAULT_THRESHOLDS
+        elif not isinstance(threshold, dict):
+            threshold = dict.fromkeys(SIGNALS, float(threshold))
         self.threshold = threshold
         self.cooldown = cooldown
         self.quiet_until: dict[tuple[str, str], int] = {}
 
     def trends(self, history) -> dict[str, float] | None:
+        """Change of each value between the two halves of the window, on a common footing."""
         if len(history) < self.window:
             return None
         recent = history[-self.window:]
@@ -70,9 +78,9 @@ class EarlyWarningMonitor:
         alarms = []
         for sacrificed in VALUES:
             for favoured in VALUES:
-                if sacrificed == favoured or week < self.quiet_until.get((sacrificed, favoured), 0):
+                if sacrificed == favoured or week < self.quiet_until.get((sacrificed, favoured), -(10**9)):
                     continue
-                if trend[favoured] > self.threshold and trend[sacrificed] < -self.threshold:
+                if trend[favoured] > self.threshold[favoured] and trend[sacrificed] < -self.threshold[sacrificed]:
                     alarms.append((sacrificed, favoured))
                     self.quiet_until[(sacrificed, favoured)] = week + self.cooldown
         return alarms

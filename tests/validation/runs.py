@@ -7,7 +7,7 @@ roads share them (tests using a cache are grouped on one xdist worker).
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -18,7 +18,7 @@ SMALL = {"n_customers": 2000, "n_employees": 120}
 SEEDS = tuple(range(8))
 
 
-@lru_cache(maxsize=None)
+@cache
 def run(road: str, seed: int, steps: int = 260, road_params: tuple = (), **params) -> pd.DataFrame:
     """Results of one run (cached); ``road_params`` as a tuple of (name, value) pairs."""
     model = CentricityModel(road=road, seed=seed, road_params=dict(road_params), **SMALL, **params)

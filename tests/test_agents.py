@@ -1,0 +1,50 @@
+"""Mesa agent views: attributes are rows of the model's arrays."""
+
+import numpy as np
+
+from sim.agents import Customer, Employee
+from sim.employees import SUPPORT_STATES
+from sim.management import Management
+from tests.helpers import tiny_model
+
+
+def test_views_are_created_only_when_asked_for():
+    model = tiny_model()
+    assert [type(a) for a in model._agents] == [Management]
+    employees = model.agents_by_type[Employee]
+    assert len(employees) == model.workforce.headcount()
+    assert len(model.agents_by_type[Customer]) == model.customers.people.n_active
+
+
+def test_attributes_read_and_write_the_arrays():
+    model = tiny_model()
+    e = next(iter(model.agents_by_type[Employee]))
+    assert e.affective == model.workforce.people.affective[e.row]
+    assert e.support_state in SUPPORT_STATES
+    e.affective = 0.9
+    assert model.workforce.people.affective[e.row] == 0.9
+    c = next(iter(model.agents_by_type[Customer]))
+    assert c.satisfaction == model.customers.people.satisfaction[c.row]
+    assert c.tier in ("top", "middle", "low")
+    np.testing.assert_allclose(sum(e.values), 1.0)
+
+
+def test_agentset_operations_work_as_in_any_mesa_model():
+    model = tiny_model()
+    employees = model.agents_by_type[Employee]
+    mean = employees.agg("engagement", np.mean)
+    assert abs(mean - model.workforce.people.engagement[model.workforce.rows()].mean()) < 1e-12
+    champions = employees.select(lambda a: a.support_state == "championing")
+    assert len(champions) == int((model.workforce.people.support_state[model.workforce.rows()] == 4).sum())
+
+
+def test_departed_agents_leave_the_agentset_but_keep_their_rows():
+    model = tiny_model(road="engineering")
+    before = {a.row for a in model.agents_by_type[Employee]}
+    model.run(40)
+    after = {a.row for a in model.agents_by_type[Employee]}
+    gone = before - after
+    assert gone, "engineering cuts headcount, so some employees must have left"
+    assert not model.workforce.people.active[list(gone)].any()
+    assert (model.workforce.people.left_week[list(gone)] > 0).all()
+    assert len(after) == model.workforce.headcount()

@@ -1,0 +1,17 @@
+"""The examples in the docstrings of the core modules run and give what they say."""
+
+import doctest
+import importlib
+
+import pytest
+
+CORE = ["sim.model", "sim.params", "sim.streams", "sim.population", "sim.agents", "sim.roads",
+        "sim.roads.base", "sim.roads.status_quo", "sim.roads.engineering", "sim.roads.mission",
+        "sim.roads.consumer_decision", "sim.roads.best_customer", "sim.roads.competing_values"]
+
+
+@pytest.mark.parametrize("name", CORE)
+def test_docstring_examples(name):
+    module = importlib.import_module(name)
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0
