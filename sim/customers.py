@@ -67,6 +67,7 @@ CUSTOMER_STATE = {
     "churn_hazard": (np.float64, 0.0),
     "had_defect": (np.bool_, False),
     "complaints": (np.int32, 0),
+    "last_complaint_week": (np.int32, NEVER),
     "spend_total": (np.float64, 0.0),
     "tenure": (np.int32, 0),
     "acquired_week": (np.int32, 0),
@@ -98,6 +99,7 @@ class WeekOfCustomers:
     resolved_by_self_service: np.ndarray
     contact_staff: np.ndarray    # employee row serving each person contact (-1 otherwise)
     aggrieved: np.ndarray = None  # customers newly aggrieved this week (set by roads); they talk
+    leavers: np.ndarray = None    # customers who left this week
     dissatisfied: int = 0
     complaints: int = 0
     silent_exits: int = 0
@@ -250,6 +252,7 @@ class CustomerBase:
         complain = u < c.voice * np.where(p.activist[dis], 0.5, 1.0)
         complainers = dis[complain]
         p.complaints[complainers] += 1
+        p.last_complaint_week[complainers] = model.week
         # Service recovery: a handled complaint wins some satisfaction back.
         p.satisfaction[complainers] = _clip01(p.satisfaction[complainers] + 0.1)
         silent = dis[~complain]
@@ -318,6 +321,7 @@ class CustomerBase:
         p.churn_exposure[: p.n] *= c.contagion_decay
         p.churn_exposure[: p.n] += self.network.exposure_from(leavers, p.n)
         week.churned = len(leavers)
+        week.leavers = leavers
         week.silent_exits = len(self._silent_leavers)
         p.tenure[rows] += 1
 

@@ -45,6 +45,7 @@ CHAMPION_SUPPORT = 0.62
 COOPERATION_SUPPORT = 0.47
 COMPLIANCE_PULL = 0.33
 ACTIVE_RESISTANCE_FORCE = 0.42
+ADOPTION_SHIFT = 0.1        # rise of affective commitment above rest that counts as having adopted the change
 
 EMPLOYEE_STATE = {
     "seat": (np.int32, -1),
@@ -322,8 +323,9 @@ class Workforce:
         support = 0.65 * p.affective[rows] + 0.35 * p.normative[rows]
         gap_force = p.dispositional_resistance[rows] * (0.6 + np.clip((p.felt_tension[rows] - OVERLOAD) / (1 - OVERLOAD), 0, 1))
         gap_force = gap_force + 0.5 * np.maximum(0.0, 0.4 - p.identification[rows])
-        state = np.where(gap_force >= ACTIVE_RESISTANCE_FORCE, ACTIVE_RESISTANCE, PASSIVE_RESISTANCE)
-        state = np.where(p.continuance[rows] >= COMPLIANCE_PULL, COMPLIANCE, state)
+        state = np.where(p.continuance[rows] >= COMPLIANCE_PULL, COMPLIANCE, PASSIVE_RESISTANCE)
+        # Overload turns the uncommitted into active resisters, monitored or not (Heifetz et al. 2009).
+        state = np.where(gap_force >= ACTIVE_RESISTANCE_FORCE, ACTIVE_RESISTANCE, state)
         state = np.where(support >= COOPERATION_SUPPORT, COOPERATION, state)
         state = np.where(support >= CHAMPION_SUPPORT, CHAMPIONING, state)
         p.support_state[rows] = state

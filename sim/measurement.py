@@ -10,7 +10,7 @@ import numpy as np
 
 from sim.accounting import COST_LINES
 from sim.customers import DETRACTOR, PROMOTER
-from sim.employees import SUPPORT_STATES
+from sim.employees import ADOPTION_SHIFT, SUPPORT_STATES
 from sim.management import TIERS, VALUES
 
 REQUIRED = (
@@ -22,6 +22,12 @@ REQUIRED = (
 
 
 _clip = np._core.umath.clip
+_sum = np.add.reduce
+
+
+def _avg(x, empty: float = 0.0) -> float:
+    """Mean of a 1-D array (``empty`` if it has none); a plain reduction, cheaper than np.mean."""
+    return float(_sum(x) / len(x)) if len(x) else empty
 
 
 def _sigmoid(x):
@@ -36,15 +42,15 @@ def centricity_components(model, week) -> tuple[float, float, float]:
     staff = wf.front_line_rows()
     served = week.contact_staff[week.contact_staff >= 0]
     if len(served):
-        behaviour = float(np.mean(e.orientation[served] * (0.5 + 0.5 * e.effort[served])))
+        behaviour = _avg(e.orientation[served] * (0.5 + 0.5 * e.effort[served]))
     elif len(staff):
-        behaviour = float(np.mean(e.orientation[staff] * (0.5 + 0.5 * e.effort[staff])))
+        behaviour = _avg(e.orientation[staff] * (0.5 + 0.5 * e.effort[staff]))
     else:
         behaviour = 0.0
     if len(staff):
         pull = np.clip(e.continuance[staff] * (0.5 + 0.5 * policy.monitoring), 0.0, 1.0)[:, None]
         effective = (1 - pull) * e.values[staff] + pull * policy.kpi_weights
-        won = float(np.mean(_sigmoid((effective[:, 0] - effective[:, 1:].max(1)) / 0.05)))
+        won = _avg(_sigmoid((effective[:, 0] - effective[:, 1:].max(1)) / 0.05))
     else:
         won = 0.0
     cb = model.customers
@@ -87,8 +93,8 @@ def measure(model, alarms: int) -> dict[str, float]:
         out[f"share_{name}"] = float(share)
 
     sat = c.satisfaction[cust]
-    out["satisfaction"] = float(sat.mean()) if n_cust else 0.0
-    out["nps"] = float(100.0 * (np.mean(sat >= PROMOTER) - np.mean(sat <= DETRACTOR))) if n_cust else 0.0
+    out["satisfaction"] = _avg(sat)
+    out["nps"] = 100.0 * (_avg(sat >= PROMOTER) - _avg(sat <= DETRACTOR))
     active_before = n_cust + week.churned - week.acquired
     out["complaint_rate"] = week.complaints / max(active_before, 1)
     out["churn_rate"] = week.churned / max(active_before, 1)
@@ -100,10 +106,14 @@ def measure(model, alarms: int) -> dict[str, float]:
     tier = c.tier[cust]
     tier_n = np.bincount(tier, minlength=len(TIERS))
     tier_sat = np.bincount(tier, weights=sat, minlength=len(TIERS))
+    tier_trust = np.bincount(tier, weights=c.trust[cust], minlength=len(TIERS))
+    left = np.bincount(c.tier[week.leavers], minlength=len(TIERS)) if week.leavers is not None else np.zeros(len(TIERS))
     for t, name in enumerate(TIERS):
         out[f"satisfaction_{name}"] = float(tier_sat[t] / tier_n[t]) if tier_n[t] else float("nan")
-    out["trust"] = float(c.trust[cust].mean()) if n_cust else 0.0
-    out["expectation"] = float(c.expectation[cust].mean()) if n_cust else 0.0
+        out[f"trust_{name}"] = float(tier_trust[t] / tier_n[t]) if tier_n[t] else float("nan")
+        out[f"churn_rate_{name}"] = float(left[t] / max(tier_n[t] + left[t], 1))
+    out["trust"] = _avg(c.trust[cust])
+    out["expectation"] = _avg(c.expectation[cust])
     out["revenue"] = ledger.revenue
     out["costs"] = ledger.total_costs
     for line in COST_LINES:
@@ -111,13 +121,13 @@ def measure(model, alarms: int) -> dict[str, float]:
     out["profit_per_customer"] = ledger.profit / max(n_cust, 1)
     out["purchases"] = float(len(week.purchasers))
     out["defects"] = float(week.defects.sum())
-    out["defect_rate"] = float(week.defects.mean()) if len(week.defects) else 0.0
+    out["defect_rate"] = _avg(week.defects)
     out["contacts"] = float(len(week.contacted))
     out["person_contacts"] = float(week.person.sum())
     out["self_service_resolved"] = float(week.resolved_by_self_service.sum())
     out["escalations"] = float(week.escalated.sum())
     person_exp = week.experience[week.person]
-    out["service_quality"] = float(person_exp.mean()) if len(person_exp) else float("nan")
+    out["service_quality"] = _avg(person_exp, float("nan"))
     out["complaints"] = float(week.complaints)
     out["dissatisfied"] = float(week.dissatisfied)
     out["silent_exits"] = float(week.silent_exits)
@@ -136,9 +146,10 @@ def measure(model, alarms: int) -> dict[str, float]:
     out["layoffs"] = float(ledger.severances_booked)
     for name in ("affective", "normative", "continuance", "identification", "readiness", "engagement",
                  "felt_tension", "skill", "orientation", "effort"):
-        out[name] = float(getattr(e, name)[staff_rows].mean()) if len(staff_rows) else 0.0
+        out[name] = _avg(getattr(e, name)[staff_rows])
+    out["share_adopted"] = _avg((e.affective[staff_rows] - e.affective_rest[staff_rows]) >= ADOPTION_SHIFT)
     front = wf.front_line_rows()
-    out["workload_front_line"] = float(e.workload[front].mean()) if len(front) else 0.0
+    out["workload_front_line"] = _avg(e.workload[front])
     out["pressure"] = policy.pressure
     out["monitoring"] = policy.monitoring
     for i, v in enumerate(VALUES):

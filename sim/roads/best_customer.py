@@ -34,10 +34,10 @@ class BestCustomer(ChangeProgramme):
     }
     parameters = {
         "top_staff_share": road_param(0.3, 0.05, 1.0, "best share of the front line reserved for the top tier"),
-        "middle_tier_push": road_param(0.3, 0.0, 1.0, "minimum self-service share for the middle tier"),
-        "low_tier_push": road_param(0.8, 0.0, 1.0, "minimum self-service share for the low tier"),
+        "middle_tier_push": road_param(0.2, 0.0, 1.0, "minimum self-service share for the middle tier"),
+        "low_tier_push": road_param(0.5, 0.0, 1.0, "minimum self-service share for the low tier"),
         "visibility": road_param(0.3, 0.0, 1.0, "chance a downgraded customer notices the unequal treatment"),
-        "right_sizing": road_param(0.8, 0.0, 1.0, "share of spare front-line capacity taken out"),
+        "right_sizing": road_param(0.3, 0.0, 1.0, "share of spare front-line capacity taken out"),
         "target_workload": road_param(0.95, 0.3, 2.0, "front-line workload the slimmed front line is sized for"),
         "offer_uplift": road_param(0.1, 0.0, 1.0, "rise in top-tier buying from targeted offers (half for the middle tier)"),
         "analytics_cost": road_param(1.6, 0.0, 1e6, "weekly cost of customer analytics per customer"),
@@ -51,6 +51,7 @@ class BestCustomer(ChangeProgramme):
         policy.kpi_weights = np.array([0.15, 0.25, 0.6])
         policy.analytics_budget += self.analytics_cost * model.organisation.n_customers
         s = self.top_staff_share
+        # The top tier is served by the best people, the low tier by the rest.
         policy.routing = np.array([[0.0, s], [0.0, 1.0], [min(s, 0.95), 1.0]])
         policy.self_service_push = np.array([0.0, self.middle_tier_push, self.low_tier_push])
         self.right_size(model)
@@ -82,6 +83,6 @@ class BestCustomer(ChangeProgramme):
         u = model.streams.uniform("notice_unfairness", model.week, p.n)[who]
         notice = who[(u < self.visibility) & ~p.treated_unfairly[who]]
         p.treated_unfairly[notice] = True
-        p.trust[notice] = np.maximum(0.0, p.trust[notice] - 0.15)
-        p.satisfaction[notice] = np.maximum(0.0, p.satisfaction[notice] - 0.05)
+        p.trust[notice] = np.maximum(0.0, p.trust[notice] - 0.2)
+        p.satisfaction[notice] = np.maximum(0.0, p.satisfaction[notice] - 0.1)
         model.moments.aggrieved = np.concatenate([model.moments.aggrieved, notice])

@@ -123,7 +123,7 @@ class CompetingValues(ChangeProgramme):
 
     def begin(self, model):
         self.kpi = model.management.policy.kpi_weights.copy()
-        self.current_pressure = min(self.pressure, 0.5 * self.tension_setpoint)
+        self.current_pressure = self.pressure
         self.start_level = model.org_state.integration_level
 
     def set_policy(self, model, policy):
@@ -131,11 +131,14 @@ class CompetingValues(ChangeProgramme):
         weeks = self.weeks_active(model)
         assessing = weeks <= self.assessment_weeks
         if self.pressure_on(model):
-            if not assessing:
+            if assessing:
+                # A gentle start while readiness is assessed.
+                policy.pressure = min(self.pressure, 0.5 * self.tension_setpoint)
+            else:
                 tension = model.management.observed.get("felt_tension", self.tension_setpoint)
                 self.current_pressure = float(np.clip(
-                    self.current_pressure + 0.1 * self.pacing_gain * (self.tension_setpoint - tension), 0.02, 0.95))
-            policy.pressure = self.current_pressure
+                    self.current_pressure + 0.1 * self.pacing_gain * (self.tension_setpoint - tension), 0.0, 1.0))
+                policy.pressure = self.current_pressure
         self.kpi += self.balance_speed * (np.full(3, 1 / 3) - self.kpi)
         self.kpi = self.kpi / self.kpi.sum()
         policy.kpi_weights = self.kpi.copy()

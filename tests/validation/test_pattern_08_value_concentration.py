@@ -1,36 +1,23 @@
-"""Pattern 8: value is concentrated but not 80/20: the top 20% of customers bring about 50 to
-60% of a year's revenue.
+"""Pattern 8 of DOMAIN.md, as defined in :func:`sim.patterns.pattern_08_value_concentration`.
 
-Source: Sharp, Romaniuk & Graham (2019), 'Marketing's 60/20 Pareto law'.
+The top 20% of customers bring about 50-60% of a year's revenue.
+
+Source: Sharp, Romaniuk & Graham 2019.
+The experiment, its statistic and the range the literature implies live in sim/patterns.py,
+so this test and the published report (python -m sim.validate) use one definition.
 """
 
-import numpy as np
 import pytest
 
-from sim import CentricityModel
-from tests.validation.runs import SEEDS, SMALL, interval
+from sim.patterns import ROADS_260, Scale, pattern_08_value_concentration  # noqa: F401
 
-pytestmark = pytest.mark.validation
+pytestmark = [pytest.mark.validation, pytest.mark.xdist_group("pattern08")]
 
-
-def _top20_share_of_a_year(seed: int) -> float:
-    model = CentricityModel(seed=seed, **SMALL)
-    model.run(26)
-    people = model.customers.people
-    start, n0 = people.spend_total[: people.n].copy(), people.n
-    present = people.active[:n0].copy()
-    model.run(52)
-    spend = np.sort((people.spend_total[:n0] - start)[present])[::-1]
-    return float(spend[: len(spend) // 5].sum() / spend.sum())
+SCALE = Scale(n_customers=2000, n_employees=120, seeds=5, weeks=52)
 
 
-def test_top_fifth_brings_half_to_three_fifths_of_revenue():
-    shares = np.array([_top20_share_of_a_year(s) for s in SEEDS[:5]])
-    lo, hi = interval(shares)
-    assert 0.5 <= lo and hi <= 0.6, f"top-20% revenue share should lie in [0.5, 0.6]; CI [{lo:.3f}, {hi:.3f}]"
-
-
-def test_the_reported_metric_agrees():
-    model = CentricityModel(seed=0, **SMALL)
-    model.run(52)
-    assert 0.45 <= model.results().top20_value_share.iloc[-1] <= 0.65
+def test_pattern_08_value_concentration():
+    verdict = pattern_08_value_concentration(SCALE)
+    for check, ok in verdict.checks.items():
+        assert ok, f"{check} -- {verdict.summary()}"
+    assert verdict.passed

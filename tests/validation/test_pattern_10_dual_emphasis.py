@@ -1,24 +1,23 @@
-"""Pattern 10: dual emphasis is slower but better in the long run: competing_values trails
-engineering and best_customer on early profit and overtakes them later.
+"""Pattern 10 of DOMAIN.md, as defined in :func:`sim.patterns.pattern_10_dual_emphasis`.
 
-Sources: Mittal, Anderson, Sayrak & Tadikamalla (2005), dual emphasis and long-term
-financial performance; Rust, Moorman & Dickson (2002), revenue vs cost emphasis.
+competing_values trails engineering and best_customer on early profit and overtakes them later.
+
+Source: Mittal et al. 2005; Rust, Moorman & Dickson 2002.
+The experiment, its statistic and the range the literature implies live in sim/patterns.py,
+so this test and the published report (python -m sim.validate) use one definition.
 """
 
 import pytest
 
-from tests.validation.runs import interval, paired
+from sim.patterns import ROADS_260, Scale, pattern_10_dual_emphasis  # noqa: F401
 
 pytestmark = [pytest.mark.validation, pytest.mark.xdist_group("roads260")]
 
-
-@pytest.mark.parametrize("fast_road", ["engineering", "best_customer"])
-def test_competing_values_trails_early(fast_road):
-    lo, hi = interval(paired("competing_values", fast_road, "profit", slice(1, 27)))
-    assert hi < 0, f"competing_values should trail {fast_road} in the first half-year; CI [{lo:.0f}, {hi:.0f}]"
+SCALE = ROADS_260
 
 
-@pytest.mark.parametrize("fast_road", ["engineering", "best_customer"])
-def test_competing_values_overtakes_later(fast_road):
-    lo, hi = interval(paired("competing_values", fast_road, "profit", slice(209, 261)))
-    assert lo > 0, f"competing_values should lead {fast_road} in year five; CI [{lo:.0f}, {hi:.0f}]"
+def test_pattern_10_dual_emphasis():
+    verdict = pattern_10_dual_emphasis(SCALE)
+    for check, ok in verdict.checks.items():
+        assert ok, f"{check} -- {verdict.summary()}"
+    assert verdict.passed

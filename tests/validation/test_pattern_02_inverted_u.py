@@ -1,0 +1,23 @@
+"""Pattern 2 of DOMAIN.md, as defined in :func:`sim.patterns.pattern_02_inverted_u`.
+
+Change uptake peaks at moderate tension: avoidance below, resistance above.
+
+Source: Heifetz, Grashow & Linsky 2009.
+The experiment, its statistic and the range the literature implies live in sim/patterns.py,
+so this test and the published report (python -m sim.validate) use one definition.
+"""
+
+import pytest
+
+from sim.patterns import ROADS_260, Scale, pattern_02_inverted_u  # noqa: F401
+
+pytestmark = [pytest.mark.validation, pytest.mark.xdist_group("pattern02")]
+
+SCALE = Scale(n_customers=1500, n_employees=120, seeds=4, weeks=104, burn_in_weeks=26)
+
+
+def test_pattern_02_inverted_u():
+    verdict = pattern_02_inverted_u(SCALE)
+    for check, ok in verdict.checks.items():
+        assert ok, f"{check} -- {verdict.summary()}"
+    assert verdict.passed

@@ -1,0 +1,23 @@
+"""Pattern 5 of DOMAIN.md, as defined in :func:`sim.patterns.pattern_05_service_profit_chain`.
+
+Across business units, engagement relates to satisfaction (~.3) and profit (~.15-.2), modestly.
+
+Source: Heskett et al. 1994; Harter, Schmidt & Hayes 2002.
+The experiment, its statistic and the range the literature implies live in sim/patterns.py,
+so this test and the published report (python -m sim.validate) use one definition.
+"""
+
+import pytest
+
+from sim.patterns import ROADS_260, Scale, pattern_05_service_profit_chain  # noqa: F401
+
+pytestmark = [pytest.mark.validation, pytest.mark.xdist_group("pattern05")]
+
+SCALE = Scale(n_customers=1500, n_employees=120, seeds=8)
+
+
+def test_pattern_05_service_profit_chain():
+    verdict = pattern_05_service_profit_chain(SCALE)
+    for check, ok in verdict.checks.items():
+        assert ok, f"{check} -- {verdict.summary()}"
+    assert verdict.passed

@@ -1,0 +1,23 @@
+"""Pattern 7 of DOMAIN.md, as defined in :func:`sim.patterns.pattern_07_churn_contagion`.
+
+A defecting neighbour raises defection hazard, decaying over time, weaker for loyal customers.
+
+Source: Nitzan & Libai 2011.
+The experiment, its statistic and the range the literature implies live in sim/patterns.py,
+so this test and the published report (python -m sim.validate) use one definition.
+"""
+
+import pytest
+
+from sim.patterns import ROADS_260, Scale, pattern_07_churn_contagion  # noqa: F401
+
+pytestmark = [pytest.mark.validation, pytest.mark.xdist_group("pattern07")]
+
+SCALE = Scale(n_customers=2000, n_employees=120, seeds=6, weeks=104, burn_in_weeks=26)
+
+
+def test_pattern_07_churn_contagion():
+    verdict = pattern_07_churn_contagion(SCALE)
+    for check, ok in verdict.checks.items():
+        assert ok, f"{check} -- {verdict.summary()}"
+    assert verdict.passed

@@ -1,0 +1,23 @@
+"""Pattern 9 of DOMAIN.md, as defined in :func:`sim.patterns.pattern_09_prioritisation`.
+
+Prioritising top customers raises profitability without hurting the bottom tier on average, unless the unequal treatment is visible. Prioritisation is isolated from cost cutting (``right_sizing=0``).
+
+Source: Homburg, Droll & Totzek 2008.
+The experiment, its statistic and the range the literature implies live in sim/patterns.py,
+so this test and the published report (python -m sim.validate) use one definition.
+"""
+
+import pytest
+
+from sim.patterns import ROADS_260, Scale, pattern_09_prioritisation  # noqa: F401
+
+pytestmark = [pytest.mark.validation, pytest.mark.xdist_group("pattern09")]
+
+SCALE = Scale(n_customers=2000, n_employees=120, seeds=6, weeks=104, burn_in_weeks=26)
+
+
+def test_pattern_09_prioritisation():
+    verdict = pattern_09_prioritisation(SCALE)
+    for check, ok in verdict.checks.items():
+        assert ok, f"{check} -- {verdict.summary()}"
+    assert verdict.passed

@@ -1,0 +1,23 @@
+"""Pattern 11 of DOMAIN.md, as defined in :func:`sim.patterns.pattern_11_s_curve`.
+
+Adoption of the change follows an S-curve with a tipping point.
+
+Source: Rogers 2003.
+The experiment, its statistic and the range the literature implies live in sim/patterns.py,
+so this test and the published report (python -m sim.validate) use one definition.
+"""
+
+import pytest
+
+from sim.patterns import ROADS_260, Scale, pattern_11_s_curve  # noqa: F401
+
+pytestmark = [pytest.mark.validation, pytest.mark.xdist_group("pattern11")]
+
+SCALE = Scale(n_customers=1500, n_employees=120, seeds=4, weeks=156, burn_in_weeks=26)
+
+
+def test_pattern_11_s_curve():
+    verdict = pattern_11_s_curve(SCALE)
+    for check, ok in verdict.checks.items():
+        assert ok, f"{check} -- {verdict.summary()}"
+    assert verdict.passed

@@ -1,0 +1,23 @@
+"""Pattern 12 of DOMAIN.md, as defined in :func:`sim.patterns.pattern_12_complaints_undercount`.
+
+Complaints undercount dissatisfaction: most dissatisfied customers leave without complaining.
+
+Source: TARP 1986; Hirschman 1970.
+The experiment, its statistic and the range the literature implies live in sim/patterns.py,
+so this test and the published report (python -m sim.validate) use one definition.
+"""
+
+import pytest
+
+from sim.patterns import ROADS_260, Scale, pattern_12_complaints_undercount  # noqa: F401
+
+pytestmark = [pytest.mark.validation, pytest.mark.xdist_group("pattern12")]
+
+SCALE = Scale(n_customers=2000, n_employees=120, seeds=6, weeks=104, burn_in_weeks=26)
+
+
+def test_pattern_12_complaints_undercount():
+    verdict = pattern_12_complaints_undercount(SCALE)
+    for check, ok in verdict.checks.items():
+        assert ok, f"{check} -- {verdict.summary()}"
+    assert verdict.passed
