@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.customers import FREQUENCY_MEMORY, VALUE_MEMORY
+
 COST_LINES = ("staff", "training", "analytics", "promotion", "operations", "programme",
               "rework", "complaint_handling", "hiring", "severance")
 TOP_TIER_SHARE = 0.2
@@ -67,11 +69,11 @@ def update_rfm(model) -> None:
     bought[week.purchasers] = True
     p.recency[rows] += 1
     p.recency[week.purchasers] = 0
-    p.frequency[rows] += (bought[rows] - p.frequency[rows]) * (1.0 / 26.0)
+    p.frequency[rows] += (bought[rows] - p.frequency[rows]) * FREQUENCY_MEMORY
     p.monetary[week.purchasers] += (week.spend - p.monetary[week.purchasers]) * 0.2
     spend = np.zeros(p.n)
     spend[week.purchasers] = week.spend
-    p.value[rows] += (spend[rows] - p.value[rows]) * (1.0 / 52.0)
+    p.value[rows] += (spend[rows] - p.value[rows]) * VALUE_MEMORY
     p.spend_total[week.purchasers] += week.spend
     if model.week % model.organisation.rfm_rescore_weeks == 0:
         rescore_tiers(p, rows)

@@ -264,7 +264,8 @@ class CustomerBase:
         if fix > 0 and len(complainers):
             # Lee's lever 1: trace and remove the causes of complaints.
             org = model.org_state
-            org.process_quality += fix * 5e-5 * len(complainers) * (1.0 - org.process_quality)
+            rate = len(complainers) / max(len(rows), 1)
+            org.process_quality += fix * 0.25 * rate * (1.0 - org.process_quality)
         return dis
 
     def word_of_mouth(self, model, week, dissatisfied) -> None:

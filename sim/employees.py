@@ -88,10 +88,6 @@ FUNCTION_VALUES = np.array([
 ])
 
 
-def _beta(rng, mean, concentration, size):
-    mean = np.clip(mean, 0.02, 0.98)
-    return rng.beta(mean * concentration, (1 - mean) * concentration, size)
-
 
 def _clip01(x):
     return _clip(x, 0.0, 1.0)
@@ -268,7 +264,7 @@ class Workforce:
              - AFFECTIVE_MEMORY * (a - p.affective_rest[rows]))
         p.affective[rows] = _clip01(a)
         target_c = p.continuance_rest[rows] + self._compliance_target(policy.pressure, policy.monitoring)
-        p.continuance[rows] += COMPLIANCE_SPEED * (target_c - p.continuance[rows])
+        p.continuance[rows] = _clip01(p.continuance[rows] + COMPLIANCE_SPEED * (target_c - p.continuance[rows]))
         target_n = (p.normative_rest[rows] + 0.6 * (p.identification[rows] - p.identification_rest[rows])
                     + 0.4 * (policy.pressure - self.org.base_pressure))
         p.normative[rows] = _clip01(p.normative[rows] + NORMATIVE_SPEED * (target_n - p.normative[rows]))

@@ -100,10 +100,4 @@ class Management(mesa.Agent):
         if not history:
             return
         lag = self.model.organisation.reporting_lag
-        self.observed = history[max(0, len(history) - 1 - lag)]
-
-    def act(self) -> None:
-        """Phase 1: observe, rebuild the policy, let the acting road set it."""
-        self.observe()
-        self.policy = self.business_as_usual()
-        self.acting_road.set_policy(self.model, self.policy)
+        self.observed = history[max(0, len(history) - lag)]

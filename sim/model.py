@@ -105,6 +105,7 @@ class CentricityModel(mesa.Model):
         self.reference_satisfaction = REFERENCE_SATISFACTION
         self._road_begun = False
         self._burn_in_week: int | None = None
+        self._first_recorded = 0
         self.history: list[dict[str, float]] = []
         self._views: dict[type, dict[int, mesa.Agent]] = {Employee: {}, Customer: {}}
 
@@ -184,6 +185,7 @@ class CentricityModel(mesa.Model):
             self._burn_in_week = w
             self._advance_week()
         self._burn_in_week = None
+        self._first_recorded = len(self.history)
 
     def _observe_initial_week(self) -> None:
         """Week 0: what the organisation does before anything changes, booked but not learned from."""
@@ -225,7 +227,9 @@ class CentricityModel(mesa.Model):
         """Phase 6: metrics, early-warning monitors, and the road's response."""
         self.current = measure(self, alarms=0)
         self.history.append(self.current)
-        alarms = self.monitor.check(self.history, self.week)
+        # The monitors start with the recorded run: the burn-in is settling, not management.
+        recorded = self.history[max(self._first_recorded, len(self.history) - self.monitor.window):]
+        alarms = [] if self._burn_in_week is not None else self.monitor.check(recorded, self.week)
         self.current["early_warnings"] = float(len(alarms))
         self.management.alarms.extend((self.week, s, f) for s, f in alarms)
         self.management.acting_road.respond_to_warnings(self, alarms)

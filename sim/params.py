@@ -56,7 +56,7 @@ class Organisation:
     operations_budget: float = param(6.0, 0.0, 1e6, "weekly operations budget per initial customer")
     training_budget: float = param(33.0, 0.0, 1e6, "weekly training budget per initial employee")
     analytics_budget: float = param(1.0, 0.0, 1e6, "weekly analytics budget per initial customer")
-    reporting_lag: int = param(2, 0, 26, "weeks between an outcome and management seeing it")
+    reporting_lag: int = param(2, 1, 26, "weeks between an outcome and management seeing it (1: last week's)")
     rfm_rescore_weeks: int = param(13, 1, 104, "weeks between RFM re-scorings")
     burn_in_weeks: int = param(52, 0, 1040, "weeks of status quo run before week 0 so the start is settled")
 
@@ -71,7 +71,7 @@ class Customers:
     self_service: bool = param(True, doc="a self-service knowledge base is offered")
     self_service_quality: float = param(0.6, 0.0, 1.0, "probability the knowledge base resolves an easy question")
     self_service_preference: float = param(0.5, 0.0, 1.0, "mean preference for self-service over a person")
-    purchase_rate: float = param(0.4, 0.0, 7.0, "mean purchases per customer per week at average satisfaction")
+    purchase_rate: float = param(0.4, 0.0, 0.95, "weekly purchase probability of a typical customer at reference satisfaction")
     basket: float = param(250.0, 0.0, 1e7, "mean spend per purchase")
     buyer_heterogeneity: float = param(0.85, 0.0, 3.0, "log-sd of the lasting buying rate between customers")
     buyer_fluctuation: float = param(0.35, 0.0, 3.0, "log-sd of the transient buying rate (regression to the mean)")

@@ -108,7 +108,7 @@ class CompetingValues(ChangeProgramme):
     }
     parameters = {
         "tension_setpoint": road_param(0.45, 0.0, 1.0, "felt tension the controller aims for (productive zone)"),
-        "pacing_gain": road_param(0.5, 0.0, 5.0, "weekly pressure correction per unit of tension error"),
+        "pacing_gain": road_param(0.05, 0.0, 1.0, "weekly pressure correction per unit of tension error"),
         "assessment_weeks": road_param(8, 0, 104, "weeks spent assessing readiness before pushing"),
         "participation": road_param(0.5, 0.0, 1.0, "how much employees shape the change"),
         "balance_speed": road_param(0.05, 0.0, 1.0, "weekly move of rewards toward balance"),
@@ -137,7 +137,7 @@ class CompetingValues(ChangeProgramme):
             else:
                 tension = model.management.observed.get("felt_tension", self.tension_setpoint)
                 self.current_pressure = float(np.clip(
-                    self.current_pressure + 0.1 * self.pacing_gain * (self.tension_setpoint - tension), 0.0, 1.0))
+                    self.current_pressure + self.pacing_gain * (self.tension_setpoint - tension), 0.0, 1.0))
                 policy.pressure = self.current_pressure
         self.kpi += self.balance_speed * (np.full(3, 1 / 3) - self.kpi)
         self.kpi = self.kpi / self.kpi.sum()
