@@ -20,8 +20,14 @@ install: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
+# Speed and scaling, side by side with Mesa's BoltzmannWealth (docs/PERFORMANCE.md).
+# `make bench BENCH_ARGS=--quick` is the one-minute version.
+BENCH_ARGS ?= --write-docs
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
+
 lint: $(STAMP)
-	$(BIN)/ruff check sim tests
+	$(BIN)/ruff check sim tests benchmarks
 
 clean:
 	rm -rf $(VENV) results outputs multirun .pytest_cache
