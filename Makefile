@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install test demo bench app lint clean
+.PHONY: install test demo bench app lint clean validate
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,13 @@ install: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+# The live page for change leads and teachers. `make app APP_HOST=0.0.0.0` for a classroom.
+APP_HOST ?= 127.0.0.1
+APP_PORT ?= 8765
+app: $(STAMP)
+	@echo "The page will be at http://$(APP_HOST):$(APP_PORT)  (Ctrl+C stops it)"
+	$(BIN)/solara run sim/app.py --host $(APP_HOST) --port $(APP_PORT) --production
 
 # Speed and scaling, side by side with Mesa's BoltzmannWealth (docs/PERFORMANCE.md).
 # `make bench BENCH_ARGS=--quick` is the one-minute version.
