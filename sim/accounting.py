@@ -64,19 +64,20 @@ def update_rfm(model) -> None:
     """Recency, frequency and monetary value of every present customer; periodic re-scoring."""
     p = model.customers.people
     week = model.moments
-    rows = p.active_rows()
-    bought = np.zeros(p.n, dtype=bool)
+    n, here = p.n, p.active[: p.n]
+    bought = np.zeros(n, dtype=bool)
     bought[week.purchasers] = True
-    p.recency[rows] += 1
+    # Contiguous updates, masked to present customers (multiplying by the mask adds 0 elsewhere).
+    p.recency[:n] += here
     p.recency[week.purchasers] = 0
-    p.frequency[rows] += (bought[rows] - p.frequency[rows]) * FREQUENCY_MEMORY
+    p.frequency[:n] += (bought - p.frequency[:n]) * FREQUENCY_MEMORY * here
     p.monetary[week.purchasers] += (week.spend - p.monetary[week.purchasers]) * 0.2
-    spend = np.zeros(p.n)
+    spend = np.zeros(n)
     spend[week.purchasers] = week.spend
-    p.value[rows] += (spend[rows] - p.value[rows]) * VALUE_MEMORY
+    p.value[:n] += (spend - p.value[:n]) * VALUE_MEMORY * here
     p.spend_total[week.purchasers] += week.spend
     if model.week % model.organisation.rfm_rescore_weeks == 0:
-        rescore_tiers(p, rows)
+        rescore_tiers(p, p.active_rows())
 
 
 def _quintile(x: np.ndarray) -> np.ndarray:

@@ -178,8 +178,9 @@ class CustomerBase:
         """Transient buying rate is AR(1): heavy buyers regress toward their mean (Sharp 2010)."""
         rho = 0.97
         z = model.streams.generator("buying_fluctuation", model.week).standard_normal(self.people.n, dtype=np.float32)
-        f = self.people.buying_fluctuation
-        f[rows] = rho * f[rows] + np.sqrt(1 - rho ** 2) * z[rows]
+        f = self.people.buying_fluctuation[: self.people.n]
+        f *= rho
+        f += np.sqrt(1 - rho ** 2) * z
 
     # ------------------------------------------------------------------ phase 4
     def update(self, model) -> None:
@@ -202,12 +203,12 @@ class CustomerBase:
         tech = self.technical_experience(model, week.purchasers, week.defects)
         p.perceived_technical[week.purchasers] += PERCEPTION_SPEED * (tech - p.perceived_technical[week.purchasers])
         p.perceived_functional[week.contacted] += PERCEPTION_SPEED * (week.experience - p.perceived_functional[week.contacted])
-        rows = self.people.active_rows()
         promise = model.management.policy.brand_promise
         if model.levers.play_it_straight:
             promise *= 0.5
-        target = p.expectation_rest[rows] + promise
-        p.expectation[rows] = _clip01(p.expectation[rows] + EXPECTATION_SPEED * (target - p.expectation[rows]))
+        n, here = p.n, p.active[: p.n]
+        e = p.expectation[:n]
+        p.expectation[:n] = np.where(here, _clip01(e + EXPECTATION_SPEED * (p.expectation_rest[:n] + promise - e)), e)
 
     @staticmethod
     def technical_experience(model, purchasers, defects) -> np.ndarray:
@@ -227,15 +228,17 @@ class CustomerBase:
     def satisfy(self, week) -> None:
         """Expectation-disconfirmation satisfaction (Oliver 1980), weighted by segment needs."""
         p = self.people
-        rows = p.active_rows()
-        perf = self.performance(rows)
-        target = self.satisfaction_target(perf, p.expectation[rows])
-        experienced = np.zeros(p.n, dtype=bool)
+        n, here = p.n, p.active[: p.n]
+        everyone = slice(0, n)
+        target = self.satisfaction_target(self.performance(everyone), p.expectation[:n])
+        experienced = np.zeros(n, dtype=bool)
         experienced[week.purchasers] = True
         experienced[week.contacted] = True
-        speed = np.where(experienced[rows], SATISFACTION_SPEED, SATISFACTION_MEMORY)
-        p.satisfaction[rows] = _clip01(p.satisfaction[rows] + speed * (target - p.satisfaction[rows]))
-        p.trust[rows] = _clip01(p.trust[rows] + TRUST_SPEED * (p.satisfaction[rows] - p.trust[rows]))
+        speed = np.where(experienced, SATISFACTION_SPEED, SATISFACTION_MEMORY)
+        sat, trust = p.satisfaction[:n], p.trust[:n]
+        new_sat = _clip01(sat + speed * (target - sat))
+        p.satisfaction[:n] = np.where(here, new_sat, sat)
+        p.trust[:n] = np.where(here, _clip01(trust + TRUST_SPEED * (new_sat - trust)), trust)
         self._experienced = experienced
 
     def voice_or_exit(self, model, week) -> np.ndarray:
@@ -305,16 +308,14 @@ class CustomerBase:
     def churn(self, model, week) -> None:
         """Defection hazard from satisfaction and trust, raised by defecting neighbours (contagion)."""
         c, p = self.params, self.people
-        rows = p.active_rows()
-        loyalty = (0.5 * np.minimum(p.tenure[rows] / 104.0, 1.0)
-                   + 0.5 * np.minimum(p.frequency[rows] / max(2 * c.purchase_rate, 1e-9), 1.0))
-        mood = 3.0 * (REFERENCE_SATISFACTION - p.satisfaction[rows]) + 1.5 * (REFERENCE_SATISFACTION - p.trust[rows])
+        n, here = p.n, p.active[: p.n]
+        loyalty = (0.5 * np.minimum(p.tenure[:n] / 104.0, 1.0)
+                   + 0.5 * np.minimum(p.frequency[:n] / max(2 * c.purchase_rate, 1e-9), 1.0))
+        mood = 3.0 * (REFERENCE_SATISFACTION - p.satisfaction[:n]) + 1.5 * (REFERENCE_SATISFACTION - p.trust[:n])
         hazard = (c.churn_rate / 52.0 * np.exp(mood)
-                  * (1.0 + c.churn_contagion * p.churn_exposure[rows] * (1.0 - loyalty)))
-        p.churn_hazard[rows] = hazard
-        u = model.streams.uniform("churn", model.week, p.n)[rows]
-        leave = np.zeros(p.n, dtype=bool)
-        leave[rows[u < hazard]] = True
+                  * (1.0 + c.churn_contagion * p.churn_exposure[:n] * (1.0 - loyalty)))
+        p.churn_hazard[:n] = np.where(here, hazard, p.churn_hazard[:n])
+        leave = here & (model.streams.uniform("churn", model.week, n) < hazard)
         leave[self._silent_leavers] = True
         leavers = np.flatnonzero(leave)
         p.remove(leavers)
@@ -324,7 +325,7 @@ class CustomerBase:
         week.churned = len(leavers)
         week.leavers = leavers
         week.silent_exits = len(self._silent_leavers)
-        p.tenure[rows] += 1
+        p.tenure[:n] += here
 
     def acquire(self, model, week) -> None:
         """New customers from promotion, organic growth and positive word of mouth, less deterred prospects."""

@@ -48,8 +48,9 @@ def moments_of_truth(model) -> WeekOfCustomers:
     cb.fluctuate(model, rows)
 
     # Purchases and the product layer.
-    buy = model.streams.uniform("purchase", step, n)[rows] < cb.purchase_probability(rows)
-    purchasers = rows[buy]
+    # Elementwise over every slot (a contiguous slice), kept only for present customers.
+    buy = (model.streams.uniform("purchase", step, n) < cb.purchase_probability(slice(0, n))) & p.active[:n]
+    purchasers = np.flatnonzero(buy)
     spend = p.basket[purchasers]
     defect_p = org_defect_rate(model)
     defects = model.streams.uniform("defect", step, n)[purchasers] < defect_p
