@@ -24,6 +24,7 @@ N_TRAITS = 10  # normal draws per new employee (values x3, A, N, C, efficacy, re
 TENSION_OPTIMUM = 0.4
 TENSION_WIDTH = 0.15
 OVERLOAD = 0.6
+TENSION_SPEED = 0.25        # weekly adjustment of felt tension to what pressure, value gap and load imply (assumption)
 UPTAKE_RATE = 0.02          # weekly affective gain at full uptake and full meaning (assumption)
 BACKLASH_RATE = 0.012       # weekly affective loss at full overload (assumption)
 CROWDING_OUT = 0.01         # weekly affective loss per unit monitoring above 0.5 (Frey & Jegen 2001)
@@ -128,8 +129,9 @@ class Workforce:
         p.skill[rows] = self._skill_target(p.skill_rest[rows], p.tenure[rows], 0.0)
 
     def settle(self, policy) -> None:
-        """Derive behaviour and support states of the initial workforce under ``policy``."""
+        """Derive tension, behaviour and support states of the initial workforce under ``policy``."""
         rows = self.rows()
+        self.people.felt_tension[rows] = self.tension_target(rows, policy, self.org.integration_level)
         self.derive_behaviour(rows, policy)
         self.derive_support_states(rows)
 
@@ -175,7 +177,8 @@ class Workforce:
         p.affective_rest[rows] = p.affective[rows]
         p.skill_rest[rows] = p.skill[rows]
         p.normative_rest[rows] = p.normative[rows]
-        p.continuance[rows] = p.continuance_rest[rows] + self._compliance_target(self.org.base_pressure, self.org.base_monitoring)
+        p.continuance[rows] = _clip01(p.continuance_rest[rows]
+                                      + self._compliance_target(self.org.base_pressure, self.org.base_monitoring))
         # Start at the status quo's balance between own values and socialisation to the rewards.
         social = VALUE_SOCIALISATION * p.continuance[rows, None]
         p.values_rest[rows] = p.values[rows]
@@ -248,10 +251,9 @@ class Workforce:
     def respond_to_pressure(self, model, rows, policy) -> None:
         """Felt tension, the productive-zone response, and compliance under surveillance."""
         p = self.people
-        gap = 0.5 * np.abs(p.values[rows] - policy.kpi_weights).sum(1)
-        overload = np.maximum(0.0, p.workload[rows] - 1.0)
-        strain = 0.05 * np.clip(model.org_state.integration_level - 2.0, 0.0, 1.0)
-        tension = _clip01(policy.pressure * (1.4 - 0.6 * p.readiness[rows]) + 0.3 * gap + 0.5 * overload + strain)
+        target = self.tension_target(rows, policy, model.org_state.integration_level)
+        # Tension builds (and eases) over weeks, not overnight.
+        tension = p.felt_tension[rows] + TENSION_SPEED * (target - p.felt_tension[rows])
         p.felt_tension[rows] = tension
         zone = np.exp(-(((tension - TENSION_OPTIMUM) / TENSION_WIDTH) ** 2))
         over = np.clip((tension - OVERLOAD) / (1.0 - OVERLOAD), 0.0, 1.0)
@@ -271,6 +273,14 @@ class Workforce:
         # Held values drift toward what is rewarded under compliance, and back toward one's own.
         p.values[rows] += (VALUE_SOCIALISATION * p.continuance[rows, None] * (policy.kpi_weights - p.values[rows])
                            + VALUE_ANCHOR * (p.values_rest[rows] - p.values[rows]))
+
+    def tension_target(self, rows, policy, integration_level) -> np.ndarray:
+        """The tension pressure, the gap to rewarded values, overload and matrix strain imply."""
+        p = self.people
+        gap = 0.5 * np.abs(p.values[rows] - policy.kpi_weights).sum(1)
+        overload = np.maximum(0.0, p.workload[rows] - 1.0)
+        strain = 0.05 * np.clip(integration_level - 2.0, 0.0, 1.0)
+        return _clip01(policy.pressure * (1.4 - 0.6 * p.readiness[rows]) + 0.3 * gap + 0.5 * overload + strain)
 
     def update_identification(self, model, rows, policy) -> None:
         """Identification follows value fit with what the company espouses and its reputation."""

@@ -59,7 +59,8 @@ def test_separate_web_and_retail_softens_escalation():
 
 def test_differentiating_expectations_improves_fit():
     assert (effect("process_fit", differentiate_expectations=True) > 0).all()
-    assert (effect("customer_centricity", differentiate_expectations=True) > 0).all()
+    assert (effect("centricity_needs_met", differentiate_expectations=True) > 0).all()
+    assert (effect("satisfaction", differentiate_expectations=True) > 0).all()
 
 
 def test_playing_it_straight_tempers_promises_and_manipulation():
