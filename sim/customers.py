@@ -174,7 +174,7 @@ class CustomerBase:
         mood = (0.5 + 0.7 * p.satisfaction[rows]) * (0.7 + 0.3 * p.trust[rows]) / reference
         return np.clip(rate * mood * (1.0 + p.purchase_boost[rows]), 0.0, 0.95)
 
-    def fluctuate(self, model, rows) -> None:
+    def fluctuate(self, model) -> None:
         """Transient buying rate is AR(1): heavy buyers regress toward their mean (Sharp 2010)."""
         rho = 0.97
         z = model.streams.generator("buying_fluctuation", model.week).standard_normal(self.people.n, dtype=np.float32)
@@ -244,13 +244,14 @@ class CustomerBase:
     def voice_or_exit(self, model, week) -> np.ndarray:
         """The dissatisfied complain (voice) or some leave without a word (exit) (Hirschman 1970)."""
         c, p = self.params, self.people
-        rows = p.active_rows()
-        bad_contact = np.zeros(p.n, dtype=bool)
+        n = p.n
+        bad_contact = np.zeros(n, dtype=bool)
         bad_contact[week.contacted[week.experience < 0.35]] = True
         bad_contact[week.purchasers[week.defects]] = True
         # Dissatisfied: unhappy overall, or a bad experience for a customer who was lukewarm already.
-        unhappy = (p.satisfaction[rows] < DISSATISFIED) | (bad_contact[rows] & (p.satisfaction[rows] < DETRACTOR))
-        dis = rows[self._experienced[rows] & unhappy]
+        sat = p.satisfaction[:n]
+        unhappy = (sat < DISSATISFIED) | (bad_contact & (sat < DETRACTOR))
+        dis = np.flatnonzero(self._experienced & unhappy & p.active[:n])
         u = model.streams.uniform("voice", model.week, p.n)[dis]
         complain = u < c.voice * np.where(p.activist[dis], 0.5, 1.0)
         complainers = dis[complain]
@@ -282,8 +283,9 @@ class CustomerBase:
         talks[negative] = True
         talks[aggrieved[u_talk[aggrieved] < c.negative_talk]] = True
         negative = np.flatnonzero(talks)
-        rows = p.active_rows()
-        delighted = rows[self._experienced[rows] & (p.satisfaction[rows] >= PROMOTER) & ~p.manipulation_detected[rows]]
+        n = p.n
+        delighted = np.flatnonzero(self._experienced & (p.satisfaction[:n] >= PROMOTER)
+                                   & ~p.manipulation_detected[:n] & p.active[:n])
         pos_p = c.positive_talk * np.where(p.activist[delighted], 0.5, 1.0)
         positive = delighted[u_talk[delighted] < pos_p]
         u_ties = model.streams.uniform("talk_ties", model.week, p.n)

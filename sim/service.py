@@ -44,8 +44,7 @@ def moments_of_truth(model) -> WeekOfCustomers:
     c, p = cb.params, cb.people
     step = model.week
     n = p.n
-    rows = p.active_rows()
-    cb.fluctuate(model, rows)
+    cb.fluctuate(model)
 
     # Purchases and the product layer.
     # Elementwise over every slot (a contiguous slice), kept only for present customers.
@@ -54,12 +53,12 @@ def moments_of_truth(model) -> WeekOfCustomers:
     spend = p.basket[purchasers]
     defect_p = org_defect_rate(model)
     defects = model.streams.uniform("defect", step, n)[purchasers] < defect_p
-    p.had_defect[rows] = False
+    p.had_defect[:n] = False
     p.had_defect[purchasers[defects]] = True
 
     # Service contacts: a defect makes a contact likely.
-    contact_p = c.contact_rate + 0.5 * p.had_defect[rows]
-    contacted = rows[model.streams.uniform("contact", step, n)[rows] < contact_p]
+    contact_p = c.contact_rate + 0.5 * p.had_defect[:n]
+    contacted = np.flatnonzero((model.streams.uniform("contact", step, n) < contact_p) & p.active[:n])
     policy = model.management.policy
     levers = model.levers
     tier = p.tier[contacted]
