@@ -18,7 +18,11 @@ $(STAMP): $(BIN)/python pyproject.toml
 install: $(STAMP)
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	$(BIN)/python -m pytest -n 2 --dist loadfile
+
+# The main study: all roads and the status quo, 30 seeds each, at reference scale.
+demo: $(STAMP)
+	$(BIN)/python -m sim -m +experiment=five_roads hydra.sweep.dir=results/five_roads
 
 # The live page for change leads and teachers. `make app APP_HOST=0.0.0.0` for a classroom.
 APP_HOST ?= 127.0.0.1
@@ -27,6 +31,10 @@ app: $(STAMP)
 	@echo "The page will be at http://$(APP_HOST):$(APP_PORT)  (Ctrl+C stops it)"
 	$(BIN)/solara run sim/app.py --host $(APP_HOST) --port $(APP_PORT) --production
 
+# The twelve patterns at a larger scale than the tests; rewrites docs/VALIDATION.md.
+validate: $(STAMP)
+	$(BIN)/python -m sim.validate
+
 # Speed and scaling, side by side with Mesa's BoltzmannWealth (docs/PERFORMANCE.md).
 # `make bench BENCH_ARGS=--quick` is the one-minute version.
 BENCH_ARGS ?= --write-docs
@@ -34,7 +42,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check sim tests benchmarks
+	$(BIN)/ruff check sim tests benchmarks hydra_plugins
 
 clean:
 	rm -rf $(VENV) results outputs multirun .pytest_cache

@@ -268,7 +268,7 @@ class CustomerBase:
         if fix > 0 and len(complainers):
             # Lee's lever 1: trace and remove the causes of complaints.
             org = model.org_state
-            rate = len(complainers) / max(len(rows), 1)
+            rate = len(complainers) / max(p.n_active, 1)
             org.process_quality += fix * 0.25 * rate * (1.0 - org.process_quality)
         return dis
 

@@ -158,7 +158,8 @@ def pattern_02_inverted_u(scale: Scale) -> Verdict:
               "uptake at peak above no pressure": gain_low[0] > 0.005,
               "uptake at peak above full pressure": gain_high[0] > 0.05,
               "active resistance at full pressure": mean.active_resistance[1.0] > mean.active_resistance[peak] + 0.2,
-              "avoidance (passive resistance) without pressure": mean.passive_resistance[0.0] > mean.passive_resistance[peak] + 0.1}
+              "avoidance (passive resistance) without pressure":
+                  mean.passive_resistance[0.0] > mean.passive_resistance[peak] + 0.1}
     return Verdict(2, "inverted U of uptake against tension", "Heifetz, Grashow & Linsky 2009",
                    "pressure at peak uptake", peak, (peak, peak), "inside (0, 1), with resistance above and avoidance below",
                    all(checks.values()), checks, df)

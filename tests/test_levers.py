@@ -2,13 +2,11 @@
 self-service deflection (seed 003) each move what they should, paired by seed."""
 
 import numpy as np
-import pytest
 
 from sim import CentricityModel
 
 SIZE = {"n_employees": 80, "n_customers": 1200, "burn_in_weeks": 8}
 SEEDS = range(3)
-pytestmark = pytest.mark.xdist_group("levers")
 
 _cache = {}
 

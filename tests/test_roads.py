@@ -1,14 +1,12 @@
 """Each road moves the organisation in the direction DOMAIN.md describes (paired by seed)."""
 
 import numpy as np
-import pytest
 
 from sim import ROADS, CentricityModel
 from sim.roads import EarlyWarningMonitor
 
 SIZE = {"n_employees": 100, "n_customers": 1500, "burn_in_weeks": 26}
 SEEDS = range(4)
-pytestmark = pytest.mark.xdist_group("roads104")
 
 _cache = {}
 

@@ -9,9 +9,9 @@ so this test and the published report (python -m sim.validate) use one definitio
 
 import pytest
 
-from sim.patterns import ROADS_260, Scale, pattern_01_compliance_decays  # noqa: F401
+from sim.patterns import Scale, pattern_01_compliance_decays
 
-pytestmark = [pytest.mark.validation, pytest.mark.xdist_group("pattern01")]
+pytestmark = pytest.mark.validation
 
 SCALE = Scale(n_customers=2000, n_employees=120, seeds=8, weeks=208)
 

@@ -1,6 +1,7 @@
 """Pattern 6 of DOMAIN.md, as defined in :func:`sim.patterns.pattern_06_word_of_mouth`.
 
-The dissatisfied tell more each, positive word of mouth is more frequent overall (3-4 : 1), and a small dissatisfied minority costs disproportionate value.
+The dissatisfied tell more each, positive word of mouth is more frequent overall (3-4 : 1), and
+a small dissatisfied minority costs disproportionate value.
 
 Source: East, Hammond & Wright 2007; Goldenberg et al. 2007.
 The experiment, its statistic and the range the literature implies live in sim/patterns.py,
@@ -9,9 +10,9 @@ so this test and the published report (python -m sim.validate) use one definitio
 
 import pytest
 
-from sim.patterns import ROADS_260, Scale, pattern_06_word_of_mouth  # noqa: F401
+from sim.patterns import Scale, pattern_06_word_of_mouth
 
-pytestmark = [pytest.mark.validation, pytest.mark.xdist_group("pattern06")]
+pytestmark = pytest.mark.validation
 
 SCALE = Scale(n_customers=2000, n_employees=120, seeds=8, weeks=260)
 

@@ -9,9 +9,9 @@ so this test and the published report (python -m sim.validate) use one definitio
 
 import pytest
 
-from sim.patterns import ROADS_260, Scale, pattern_07_churn_contagion  # noqa: F401
+from sim.patterns import Scale, pattern_07_churn_contagion
 
-pytestmark = [pytest.mark.validation, pytest.mark.xdist_group("pattern07")]
+pytestmark = pytest.mark.validation
 
 SCALE = Scale(n_customers=2000, n_employees=120, seeds=6, weeks=104, burn_in_weeks=26)
 

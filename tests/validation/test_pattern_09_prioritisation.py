@@ -1,6 +1,8 @@
 """Pattern 9 of DOMAIN.md, as defined in :func:`sim.patterns.pattern_09_prioritisation`.
 
-Prioritising top customers raises profitability without hurting the bottom tier on average, unless the unequal treatment is visible. Prioritisation is isolated from cost cutting (``right_sizing=0``).
+Prioritising top customers raises profitability without hurting the bottom tier on average,
+unless the unequal treatment is visible. Prioritisation is isolated from cost cutting
+(``right_sizing=0``).
 
 Source: Homburg, Droll & Totzek 2008.
 The experiment, its statistic and the range the literature implies live in sim/patterns.py,
@@ -9,9 +11,9 @@ so this test and the published report (python -m sim.validate) use one definitio
 
 import pytest
 
-from sim.patterns import ROADS_260, Scale, pattern_09_prioritisation  # noqa: F401
+from sim.patterns import Scale, pattern_09_prioritisation
 
-pytestmark = [pytest.mark.validation, pytest.mark.xdist_group("pattern09")]
+pytestmark = pytest.mark.validation
 
 SCALE = Scale(n_customers=2000, n_employees=120, seeds=6, weeks=104, burn_in_weeks=26)
 

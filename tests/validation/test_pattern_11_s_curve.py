@@ -9,9 +9,9 @@ so this test and the published report (python -m sim.validate) use one definitio
 
 import pytest
 
-from sim.patterns import ROADS_260, Scale, pattern_11_s_curve  # noqa: F401
+from sim.patterns import Scale, pattern_11_s_curve
 
-pytestmark = [pytest.mark.validation, pytest.mark.xdist_group("pattern11")]
+pytestmark = pytest.mark.validation
 
 SCALE = Scale(n_customers=1500, n_employees=120, seeds=4, weeks=156, burn_in_weeks=26)
 

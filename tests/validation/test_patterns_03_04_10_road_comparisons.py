@@ -1,0 +1,44 @@
+"""Patterns 3, 4 and 10 of DOMAIN.md: the road comparisons, as defined in sim/patterns.py.
+
+They compare engineering, best_customer and competing_values with the status quo over the same
+seeds and five years, so they share one set of cached runs: keep them in one file (the suite
+runs with ``--dist loadfile``, so a file's tests share a worker and its cache).
+
+- Pattern 3: Efficiency pressure raises profit first, erodes quality and satisfaction with a lag, then profit falls.
+- Pattern 4: On the engineering road defects fall while commitment falls too.
+- Pattern 10: competing_values trails engineering and best_customer on early profit and overtakes them later.
+"""
+
+import pytest
+
+from sim.patterns import (
+    ROADS_260,
+    pattern_03_efficiency_pressure,
+    pattern_04_improvement_paradox,
+    pattern_10_dual_emphasis,
+)
+
+pytestmark = pytest.mark.validation
+
+
+def _holds(verdict):
+    for check, ok in verdict.checks.items():
+        assert ok, f"{check} -- {verdict.summary()}"
+    assert verdict.passed
+
+
+def test_pattern_03_efficiency_pressure():
+    """Efficiency pressure raises profit first, erodes service quality and satisfaction with a lag,
+    after which profit falls (Oliva & Sterman 2001; Anderson, Fornell & Rust 1997)."""
+    _holds(pattern_03_efficiency_pressure(ROADS_260))
+
+
+def test_pattern_04_improvement_paradox():
+    """On the engineering road defects fall while commitment falls too (Repenning & Sterman 1997)."""
+    _holds(pattern_04_improvement_paradox(ROADS_260))
+
+
+def test_pattern_10_dual_emphasis():
+    """competing_values trails engineering and best_customer on early profit and overtakes them later
+    (Mittal et al. 2005; Rust, Moorman & Dickson 2002)."""
+    _holds(pattern_10_dual_emphasis(ROADS_260))
