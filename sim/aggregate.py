@@ -1,0 +1,276 @@
+"""Aggregate a sweep folder into tables and figures; safe to rerun at any time.
+
+``python -m sim.aggregate SWEEP_DIR`` reads every job folder of the sweep (the jobs listed
+in ``sweep.json``, or every folder with a ``status.json``), and writes into ``SWEEP_DIR``:
+
+* ``runs.parquet``: one row per finished job x step: ``job``, every parameter set on the
+  command line (named as there: ``road``, ``seed``, ``road.pressure``,
+  ``organisation.n_employees``, ...), ``step`` and every metric of the model;
+* ``summary.csv``: one row per job (finished, failed or invalid): ``job``, ``status``,
+  ``error``, the parameters, ``wall_time_s``, and ``final_<metric>`` / ``mean_<metric>``
+  computed exactly as each job's ``summary.json``;
+* ``figures/*.png`` and ``*.svg`` (see :mod:`sim.plots`).
+
+On a partial sweep it aggregates what has finished and says how many jobs are missing.
+
+Example:
+    >>> parse_override("+road.pressure=0.4")
+    ('road.pressure', '0.4')
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from sim.sweep import MANIFEST_FILE, STATUS_FILE, SUMMARY_FILE, TIMESERIES_FILE, read_status, summarise
+
+RUNS_FILE = "runs.parquet"
+SUMMARY_TABLE = "summary.csv"
+FIGURES_DIR = "figures"
+#: Always columns of both tables, even when not set on the command line.
+ALWAYS = ("road", "seed")
+#: Overrides that choose what to run rather than being a parameter of it.
+NOT_PARAMETERS = ("experiment",)
+
+
+@dataclass
+class Job:
+    """One job folder of a sweep and what it holds."""
+
+    dir: Path
+    name: str
+    status: str                       # ok | failed | invalid | missing
+    overrides: list[str] = field(default_factory=list)
+    error: str | None = None
+    summary: dict[str, Any] | None = None
+
+
+@dataclass
+class Aggregation:
+    """The result of aggregating a sweep folder."""
+
+    sweep_dir: Path
+    runs: pd.DataFrame
+    summary: pd.DataFrame
+    parameters: list[str]
+    swept: list[str]
+    figures: list[Path]
+    counts: dict[str, int]
+
+    def report(self) -> str:
+        """A few lines for the console: what was aggregated and where it is."""
+        c = self.counts
+        parts = [f"{c.get('ok', 0)} finished"] + [f"{c[k]} {k}" for k in ("failed", "invalid", "missing") if c.get(k)]
+        lines = [f"[sim] aggregated {sum(c.values())} jobs ({', '.join(parts)}) in {self.sweep_dir}",
+                 f"      tables:  {self.sweep_dir / RUNS_FILE}, {self.sweep_dir / SUMMARY_TABLE}"]
+        if self.figures:
+            lines.append(f"      figures: {self.sweep_dir / FIGURES_DIR}/ ({len(self.figures)} files)")
+        return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------- reading job folders
+def parse_override(text: str) -> tuple[str, str]:
+    """``key=value`` of a Hydra override, with ``+``, ``++`` and ``~`` prefixes dropped."""
+    key, _, value = text.partition("=")
+    return key.lstrip("+~"), value
+
+
+def find_jobs(sweep_dir: Path, everything: bool = False) -> list[Job]:
+    """The jobs of a sweep: those planned in ``sweep.json`` (latest sweep), else every job folder.
+
+    Args:
+        sweep_dir: the sweep folder.
+        everything: ignore ``sweep.json`` and take every folder with a ``status.json``.
+    """
+    sweep_dir = Path(sweep_dir)
+    manifest = sweep_dir / MANIFEST_FILE
+    if manifest.exists() and not everything:
+        planned = json.loads(manifest.read_text())["jobs"]
+        jobs = []
+        for entry in planned:
+            if entry.get("dir") is None:
+                jobs.append(Job(dir=sweep_dir, name=",".join(entry["overrides"]), status="invalid",
+                                overrides=entry["overrides"], error=entry.get("error")))
+            else:
+                jobs.append(read_job(sweep_dir / entry["dir"], sweep_dir, entry["overrides"]))
+        return jobs
+    dirs = sorted({p.parent for p in sweep_dir.glob(f"*/{STATUS_FILE}")})
+    return [read_job(d, sweep_dir) for d in dirs]
+
+
+def read_job(job_dir: Path, sweep_dir: Path, overrides: list[str] | None = None) -> Job:
+    """What a job folder holds: its status, overrides, error and summary."""
+    status = read_status(job_dir) or {}
+    if overrides is None:
+        overrides = status.get("overrides") or _hydra_overrides(job_dir)
+    job = Job(dir=job_dir, name=_relative(job_dir, sweep_dir), status=status.get("status", "missing"),
+              overrides=list(overrides or []), error=status.get("error"))
+    if job.status == "ok":
+        if (job_dir / TIMESERIES_FILE).exists() and (job_dir / SUMMARY_FILE).exists():
+            job.summary = json.loads((job_dir / SUMMARY_FILE).read_text())
+        else:
+            job.status, job.error = "failed", "results missing from the job folder"
+    return job
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return str(Path(path).relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def _hydra_overrides(job_dir: Path) -> list[str]:
+    path = job_dir / ".hydra" / "overrides.yaml"
+    return list(yaml.safe_load(path.read_text()) or []) if path.exists() else []
+
+
+def parameter_names(jobs: list[Job]) -> list[str]:
+    """Every parameter set on the command line in any job, in first-seen order, plus road and seed."""
+    names = list(ALWAYS)
+    for job in jobs:
+        for text in job.overrides:
+            key = parse_override(text)[0]
+            if key not in names and key not in NOT_PARAMETERS and not key.startswith("hydra."):
+                names.append(key)
+    return names
+
+
+def parameter_values(job: Job, names: list[str]) -> dict[str, Any]:
+    """The value of each parameter in this job, read from its resolved config when it finished.
+
+    Values come from the config (typed: ``road.pressure`` 0.0 is a float even if typed ``0``);
+    ``road`` is the road's name. Jobs without results fall back to the override text.
+    """
+    given = dict(parse_override(o) for o in job.overrides)
+    config = (job.summary or {}).get("config", {})
+    out = {}
+    for name in names:
+        value = _lookup(config, name) if job.summary else None
+        if value is None and name in given:
+            value = _parse_value(given[name])
+        elif value is None and name == "road" and job.summary:
+            value = job.summary.get("road")
+        out[name] = value
+    return out
+
+
+def _lookup(config: dict[str, Any], key: str) -> Any:
+    node: Any = config
+    for part in key.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    if isinstance(node, dict):  # a config group such as ``road``: its name
+        return node.get("name")
+    return node
+
+
+def _parse_value(text: str) -> Any:
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError:
+        return text
+
+
+# ---------------------------------------------------------------------- tables
+def build_tables(jobs: list[Job]) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """``runs`` (job x step), ``summary`` (one row per job) and the parameter names."""
+    names = parameter_names(jobs)
+    frames, rows = [], []
+    for job in jobs:
+        params = parameter_values(job, names)
+        row: dict[str, Any] = {"job": job.name, "status": job.status, "error": job.error, **params}
+        if job.status == "ok":
+            ts = pd.read_parquet(job.dir / TIMESERIES_FILE)
+            stats = summarise(ts)
+            row.update({"steps": job.summary.get("steps"), "wall_time_s": job.summary.get("wall_time_s")})
+            row.update({f"final_{k}": v for k, v in stats["final"].items()})
+            row.update({f"mean_{k}": v for k, v in stats["mean"].items()})
+            frame = ts.reset_index()
+            for i, (key, value) in enumerate([("job", job.name), *params.items()]):
+                frame.insert(i, key, value)
+            frames.append(frame)
+        rows.append(row)
+    runs = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["job", *names, "step"])
+    summary = pd.DataFrame(rows)
+    return runs, summary, names
+
+
+def swept_parameters(summary: pd.DataFrame, names: list[str]) -> list[str]:
+    """Parameters that take more than one value among finished jobs (``seed`` excluded)."""
+    done = summary[summary["status"] == "ok"] if "status" in summary else summary
+    return [n for n in names if n != "seed" and n in done and done[n].astype(str).nunique() > 1]
+
+
+# ---------------------------------------------------------------------- the whole thing
+def aggregate(sweep_dir: Path | str, figures: bool = True, everything: bool = False) -> Aggregation:
+    """Aggregate a sweep folder: ``runs.parquet``, ``summary.csv`` and the figures.
+
+    Args:
+        sweep_dir: the sweep folder (``hydra.sweep.dir``).
+        figures: also draw the figures (into ``SWEEP_DIR/figures``).
+        everything: every job folder, not only those of the latest ``sweep.json``.
+
+    Returns:
+        The tables, the swept parameters and the figure files.
+
+    Raises:
+        FileNotFoundError: if the folder holds no job at all.
+
+    Example:
+        >>> result = aggregate("multirun/five_roads")          # doctest: +SKIP
+        >>> result.summary.groupby("road")["final_profit"].mean()  # doctest: +SKIP
+    """
+    from sim.plots import make_figures
+
+    sweep_dir = Path(sweep_dir)
+    jobs = find_jobs(sweep_dir, everything=everything)
+    if not jobs:
+        raise FileNotFoundError(f"no job folders (with {STATUS_FILE}) or {MANIFEST_FILE} in {sweep_dir}")
+    runs, summary, names = build_tables(jobs)
+    runs.to_parquet(sweep_dir / RUNS_FILE, index=False)
+    summary.to_csv(sweep_dir / SUMMARY_TABLE, index=False)
+    swept = swept_parameters(summary, names)
+    paths: list[Path] = []
+    if figures:
+        ok = summary[summary["status"] == "ok"].reset_index(drop=True)
+        paths = make_figures(runs, ok, swept, sweep_dir / FIGURES_DIR)
+    counts = summary["status"].value_counts().to_dict()
+    return Aggregation(sweep_dir=sweep_dir, runs=runs, summary=summary, parameters=names, swept=swept,
+                       figures=paths, counts={str(k): int(v) for k, v in counts.items()})
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m sim.aggregate SWEEP_DIR [--no-figures] [--all]``."""
+    parser = argparse.ArgumentParser(prog="python -m sim.aggregate", description=__doc__.split("\n\n")[0])
+    parser.add_argument("sweep_dir", type=Path, help="the sweep folder (hydra.sweep.dir)")
+    parser.add_argument("--no-figures", action="store_true", help="write the tables only")
+    parser.add_argument("--all", action="store_true",
+                        help="every job folder, not only the jobs of the latest sweep.json")
+    args = parser.parse_args(argv)
+    if not args.sweep_dir.is_dir():
+        print(f"error: {args.sweep_dir} is not a folder", file=sys.stderr)
+        return 2
+    try:
+        result = aggregate(args.sweep_dir, figures=not args.no_figures, everything=args.all)
+    except FileNotFoundError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    print(result.report())
+    failed = result.summary[result.summary["status"].isin(["failed", "invalid"])]
+    for _, row in failed.iterrows():
+        print(f"  {row['status']:<8} {row['job']}: {row['error']}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,185 @@
+"""The command line: one run, or a sweep of runs, configured with Hydra.
+
+Single run (defaults: 300 employees, 5,000 customers, 260 weeks, status quo)::
+
+    python -m sim
+    python -m sim road=mission seed=3 steps=104 organisation.n_employees=500 road.start_week=26
+    python -m sim scenario=retail_bank road=competing_values
+
+Sweep (parallel, one worker per core; resumable; aggregated at the end)::
+
+    python -m sim -m road=engineering,mission seed='range(0,30)'
+    python -m sim -m +experiment=five_roads hydra.sweep.dir=results/five_roads
+
+Each run folder holds ``timeseries.parquet`` (one row per step, every metric),
+``summary.json`` (final values and means, the resolved config, seed, version, git commit,
+wall time), ``status.json`` (ok / failed / invalid, and why) and Hydra's ``.hydra/``.
+
+Example:
+    >>> from sim.cli import format_table
+    >>> print(format_table({"final": {"profit": 1.5}, "mean": {"profit": 1.0}}, ["profit"]))
+    metric     final      mean
+    profit     1.500     1.000
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import hydra
+from hydra.core.hydra_config import HydraConfig
+from hydra.types import RunMode
+from omegaconf import DictConfig
+
+from sim.config import CONFIG_DIR, config_hash, register_configs, validate
+from sim.sweep import (
+    LAST_SWEEP,
+    SUMMARY_FILE,
+    TIMESERIES_FILE,
+    clear_job,
+    failure_fields,
+    provenance,
+    summarise,
+    write_json,
+    write_status,
+)
+
+log = logging.getLogger("sim")
+
+register_configs()
+
+
+def simulate(checked: dict[str, Any], out_dir: Path, overrides: list[str] | None = None) -> dict[str, Any]:
+    """Run one validated config and write its results into ``out_dir``.
+
+    Writes ``timeseries.parquet`` and ``summary.json``; the caller writes ``status.json``
+    last, so a folder marked ok always has both.
+
+    Args:
+        checked: a config returned by :func:`sim.config.validate`.
+        out_dir: the run folder.
+        overrides: the command-line overrides that made this config (recorded).
+
+    Returns:
+        The summary written to ``summary.json``.
+
+    Example:
+        >>> import tempfile
+        >>> from sim.config import validate
+        >>> cfg = validate({"steps": 2, "organisation": {"n_employees": 20, "n_customers": 200,
+        ...                                               "burn_in_weeks": 0}})
+        >>> summary = simulate(cfg, Path(tempfile.mkdtemp()))
+        >>> summary["road"], summary["steps"]
+        ('status_quo', 2)
+    """
+    from sim import CentricityModel
+
+    started = time.perf_counter()
+    model = CentricityModel.from_config(checked)
+    model.run(checked["steps"])
+    timeseries = model.results()
+    wall = time.perf_counter() - started
+    out_dir.mkdir(parents=True, exist_ok=True)
+    timeseries.to_parquet(out_dir / TIMESERIES_FILE)
+    summary = {
+        "road": model.road.name,
+        "seed": model.seed,
+        "steps": checked["steps"],
+        "scenario": checked.get("scenario"),
+        "overrides": list(overrides or []),
+        "wall_time_s": wall,
+        **summarise(timeseries),
+        "alarms": len(model.management.alarms),
+        "config": {**model.config(), "steps": checked["steps"], "scenario": checked.get("scenario")},
+        "config_hash": config_hash(checked),
+        **provenance(),
+    }
+    write_json(out_dir / SUMMARY_FILE, summary)
+    _forget(model)
+    return summary
+
+
+def _forget(model) -> None:
+    # Mesa keeps every model that created an agent in a class-level id counter; a worker
+    # running hundreds of jobs would keep them all alive without this.
+    import mesa
+
+    mesa.Agent._ids.pop(model, None)
+
+
+def run_job(cfg: DictConfig) -> dict[str, Any]:
+    """Hydra task: validate, simulate, record. In a sweep it never raises.
+
+    A config out of range is recorded as ``invalid`` and a run that raises as ``failed``,
+    each with the message in ``status.json``; the sweep goes on with the other jobs. A
+    single run with a bad config prints the message and exits with status 2.
+    """
+    hc = HydraConfig.get()
+    out_dir = Path(hc.runtime.output_dir)
+    in_sweep = hc.mode == RunMode.MULTIRUN
+    overrides = list(hc.overrides.task)
+    clear_job(out_dir)
+    try:
+        checked = validate(cfg)
+    except ValueError as err:
+        write_status(out_dir, "invalid", overrides=overrides, error=str(err))
+        if in_sweep:
+            log.error(f"invalid job {','.join(overrides)}: {err}")
+            return {"status": "invalid", "error": str(err)}
+        print(f"error: {err}", file=sys.stderr)
+        raise SystemExit(2) from None
+    digest = config_hash(checked)
+    try:
+        summary = simulate(checked, out_dir, overrides)
+    except Exception as err:
+        fields = failure_fields(err)
+        write_status(out_dir, "failed", overrides=overrides, config_hash=digest, **fields)
+        if in_sweep:
+            log.error(f"job {','.join(overrides) or 'defaults'} failed: {fields['error']}")
+            return {"status": "failed", "error": fields["error"]}
+        raise
+    write_status(out_dir, "ok", overrides=overrides, config_hash=digest, wall_time_s=summary["wall_time_s"])
+    if not in_sweep:
+        print(run_report(summary, out_dir))
+    return {"status": "ok", "dir": str(out_dir)}
+
+
+def run_report(summary: dict[str, Any], out_dir: Path) -> str:
+    """The console report of a single run: what ran, where it is, a table of final metrics."""
+    from sim.measurement import REQUIRED
+
+    head = (f"road={summary['road']} seed={summary['seed']} steps={summary['steps']}"
+            + (f" scenario={summary['scenario']}" if summary.get("scenario") else "")
+            + f"  ({summary['wall_time_s']:.1f} s)")
+    return f"{head}\n{format_table(summary, REQUIRED)}\nresults: {out_dir}"
+
+
+def format_table(summary: dict[str, Any], metrics) -> str:
+    """A short table of final values and means over the run."""
+    width = max(len("metric"), *(len(m) for m in metrics))
+    rows = [f"{'metric':<{width}}  {'final':>8}  {'mean':>8}"]
+    for m in metrics:
+        rows.append(f"{m:<{width}}  {_num(summary['final'].get(m)):>8}  {_num(summary['mean'].get(m)):>8}")
+    return "\n".join(rows)
+
+
+def _num(value) -> str:
+    if value is None or value != value:
+        return "n/a"
+    return f"{value:.0f}" if abs(value) >= 1000 else f"{value:.3f}"
+
+
+_hydra_main = hydra.main(version_base="1.3", config_path=str(CONFIG_DIR), config_name="config")(run_job)
+
+
+def main() -> None:
+    """Entry point of ``python -m sim``: Hydra parses the command line; the exit status says
+    whether every job finished (1 if any sweep job failed or was invalid)."""
+    LAST_SWEEP.clear()
+    _hydra_main()
+    if LAST_SWEEP.get("failed"):
+        sys.exit(1)

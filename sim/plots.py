@@ -1,0 +1,469 @@
+"""Comparison figures of a sweep (seaborn), saved as PNG and SVG.
+
+1. ``timeseries``: key metrics over time, one line per road (or condition), 95% band across seeds;
+2. ``final_outcomes``: final values per road, mean with 95% interval and every seed;
+3. ``tradeoff``: customer centricity against profit, one colour per road;
+4. ``paired_differences``: each road minus ``status_quo`` on the same seeds, mean and 95% interval;
+5. ``sweep_<parameter>``: for a numeric sweep, each metric against the swept parameter
+   (lines; a heatmap when two parameters are swept together).
+
+Every interval is a t interval over seeds (mean +/- t(0.975, n-1) * sd / sqrt(n)). The
+colours of the roads are fixed here, once, and used by every figure; the status quo is grey.
+
+Example:
+    >>> ROAD_COLOURS["status_quo"]
+    '#7f7f7f'
+    >>> road_label("best_customer")
+    'Best customer (RFM)'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import partial
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from sim.roads import ROADS
+
+#: One colour per road, everywhere (Okabe-Ito, colour-blind safe); the status quo is grey.
+ROAD_COLOURS: dict[str, str] = {
+    "status_quo": "#7f7f7f",
+    "engineering": "#0072B2",
+    "mission": "#E69F00",
+    "consumer_decision": "#CC79A7",
+    "best_customer": "#D55E00",
+    "competing_values": "#009E73",
+}
+ROAD_ORDER = [name for name in ROAD_COLOURS if name in ROADS] + [n for n in ROADS if n not in ROAD_COLOURS]
+
+#: The metrics every figure shows: (title, unit) for the axis labels.
+KEY_METRICS: dict[str, tuple[str, str]] = {
+    "customer_centricity": ("Customer centricity", "index, 0-1"),
+    "profit": ("Profit", "currency units per week"),
+    "efficiency": ("Efficiency", "outputs per 1,000 of cost"),
+    "satisfaction": ("Customer satisfaction", "mean, 0-1"),
+    "value_tension": ("Value tension", "index, 0-1"),
+    "share_compliance": ("Compliance", "share of employees"),
+    "share_committed": ("Commitment (cooperating or championing)", "share of employees"),
+    "affective": ("Affective commitment", "mean, 0-1"),
+}
+
+#: Metrics derived for the figures from the model's columns (not stored in runs.parquet).
+DERIVED = {"share_committed": ("share_cooperation", "share_championing")}
+
+FORMATS = ("png", "svg")
+#: Figure 1 draws 95% bands only up to this many lines.
+MAX_BANDS = 6
+
+
+# ---------------------------------------------------------------------- labels and colours
+def road_label(name: str) -> str:
+    """The readable name of a road (its title), e.g. 'Engineering (Six Sigma)'."""
+    road = ROADS.get(name)
+    return road.title if road is not None and road.title else str(name).replace("_", " ")
+
+
+def metric_label(metric: str, with_unit: bool = True) -> str:
+    """'Profit (currency units per week)' for a key metric; a tidied name otherwise."""
+    title, unit = KEY_METRICS.get(metric, (metric.replace("_", " ").capitalize(), ""))
+    return f"{title} ({unit})" if with_unit and unit else title
+
+
+def param_label(key: str, roads: Sequence[str] = ()) -> str:
+    """A swept parameter with its meaning, e.g. 'road.pressure: pressure on employees to change'.
+
+    For a road parameter the meaning is taken from the first of ``roads`` that declares it.
+    """
+    from sim.params import GROUPS, describe
+
+    group, _, name = key.partition(".")
+    doc = ""
+    if group in GROUPS:
+        doc = describe(GROUPS[group]).get(name, {}).get("doc", "")
+    elif group == "road":
+        for road in [ROADS[r] for r in roads if r in ROADS] + list(ROADS.values()):
+            doc = road.declared().get(name, {}).get("doc", "")
+            if doc:
+                break
+    return f"{key}: {doc}" if doc else key
+
+
+def level_label(hue: str, level) -> str:
+    """How a line is named in legends: the road's title, or ``parameter=value``."""
+    if hue == "road":
+        return road_label(level)
+    return str(level) if hue == "condition" else f"{hue}={level}"
+
+
+def palette_for(hue: str, levels: Sequence) -> dict:
+    """Colours for the levels of ``hue``: the fixed road colours for roads, a ramp for numbers."""
+    if hue == "road":
+        return {level: ROAD_COLOURS.get(level, "#333333") for level in levels}
+    if all(_is_number(v) for v in levels):
+        colours = sns.color_palette("viridis", n_colors=max(len(levels), 1))
+        return dict(zip(sorted(levels), colours, strict=True))
+    return dict(zip(levels, sns.color_palette("tab10", n_colors=max(len(levels), 1)), strict=True))
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+
+
+def ordered_levels(values: Sequence, hue: str) -> list:
+    """Levels in a stable order: roads as in ``ROAD_ORDER``, numbers ascending, else sorted."""
+    levels = list(pd.unique(pd.Series(list(values))))
+    if hue == "road":
+        return sorted(levels, key=lambda r: ROAD_ORDER.index(r) if r in ROAD_ORDER else len(ROAD_ORDER))
+    try:
+        return sorted(levels)
+    except TypeError:
+        return sorted(levels, key=str)
+
+
+# ---------------------------------------------------------------------- statistics
+def t_interval(values) -> tuple[float, float]:
+    """The 95% t interval of the mean of ``values`` (NaN dropped); a point for n < 2.
+
+    Example:
+        >>> lo, hi = t_interval([1.0, 2.0, 3.0])
+        >>> round(lo, 3), round(hi, 3)
+        (-0.484, 4.484)
+    """
+    from scipy.stats import t
+
+    x = np.asarray(values, dtype=float)
+    x = x[np.isfinite(x)]
+    if len(x) == 0:
+        return (np.nan, np.nan)
+    mean = float(x.mean())
+    if len(x) < 2:
+        return (mean, mean)
+    half = float(t.ppf(0.975, len(x) - 1) * x.std(ddof=1) / np.sqrt(len(x)))
+    return (mean - half, mean + half)
+
+
+def mean_band(df: pd.DataFrame, by: list[str], value: str) -> pd.DataFrame:
+    """Mean and 95% t interval of ``value`` within groups ``by`` (vectorised)."""
+    from scipy.stats import t
+
+    g = df.groupby(by, sort=True, dropna=False)[value]
+    out = g.agg(["mean", "std", "count"]).reset_index()
+    tq = t.ppf(0.975, np.maximum(out["count"] - 1, 1))
+    half = np.where(out["count"] > 1, tq * out["std"] / np.sqrt(out["count"].clip(lower=1)), 0.0)
+    out["lo"], out["hi"] = out["mean"] - half, out["mean"] + half
+    return out
+
+
+def with_derived(df: pd.DataFrame, prefix: str = "") -> pd.DataFrame:
+    """Add the derived metrics (``share_committed``) to a runs or summary table."""
+    df = df.copy()
+    for name, parts in DERIVED.items():
+        cols = [prefix + p for p in parts]
+        if all(c in df.columns for c in cols):
+            df[prefix + name] = df[cols].sum(axis=1)
+    return df
+
+
+def available(metrics: Sequence[str], columns, prefix: str = "") -> list[str]:
+    return [m for m in metrics if prefix + m in columns]
+
+
+# ---------------------------------------------------------------------- figures
+def _new_figure(n_panels: int, ncols: int = 4, size=(4.2, 3.2), sharey: bool = False) -> tuple[Figure, list]:
+    ncols = min(ncols, n_panels)
+    nrows = int(np.ceil(n_panels / ncols))
+    fig = Figure(figsize=(size[0] * ncols, size[1] * nrows + 0.8), layout="constrained")
+    axes = fig.subplots(nrows, ncols, squeeze=False, sharey=sharey).ravel().tolist()
+    for ax in axes[n_panels:]:
+        ax.set_visible(False)
+    return fig, axes[:n_panels]
+
+
+def _legend(fig: Figure, hue: str, levels: list, palette: dict, title: str | None = None, ncols: int = 6) -> None:
+    from matplotlib.lines import Line2D
+
+    handles = [Line2D([0], [0], color=palette[level], lw=3) for level in levels]
+    labels = [level_label(hue, level) for level in levels]
+    fig.legend(handles, labels, loc="outside lower center", ncols=min(len(levels), ncols),
+               title=title or ("Road" if hue == "road" else None), frameon=False)
+
+
+def _save(fig: Figure, out_dir: Path, name: str) -> list[Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    # Lay the figure out once, then freeze it: constrained layout would otherwise be solved
+    # again for every format, which costs more than drawing.
+    fig.draw_without_rendering()
+    fig.set_layout_engine("none")
+    for fmt in FORMATS:
+        path = out_dir / f"{name}.{fmt}"
+        fig.savefig(path, dpi=150)
+        paths.append(path)
+    return paths
+
+
+def plot_timeseries(runs: pd.DataFrame, hue: str, out_dir: Path, metrics=tuple(KEY_METRICS),
+                    name: str = "timeseries") -> list[Path]:
+    """Figure 1: each key metric over time, one line per level of ``hue``, 95% band across seeds."""
+    runs = with_derived(runs)
+    metrics = available(metrics, runs.columns)
+    levels = ordered_levels(runs[hue], hue)
+    palette = palette_for(hue, levels)
+    n_seeds = runs.groupby(hue)["seed"].nunique().min() if "seed" in runs else 1
+    bands = len(levels) <= MAX_BANDS  # beyond that the bands hide the lines
+    fig, axes = _new_figure(len(metrics))
+    for ax, metric in zip(axes, metrics, strict=True):
+        stats = mean_band(runs, [hue, "step"], metric)
+        for level in levels:
+            s = stats[stats[hue] == level]
+            if bands:
+                ax.fill_between(s["step"], s["lo"], s["hi"], color=palette[level], alpha=0.2, lw=0)
+            ax.plot(s["step"], s["mean"], color=palette[level], lw=1.6)
+        title, unit = KEY_METRICS.get(metric, (metric, ""))
+        ax.set_title(title)
+        ax.set_xlabel("Week")
+        ax.set_ylabel(unit or metric)
+    what = "mean and 95% band across seeds" if bands else f"mean across seeds ({len(levels)} lines, bands left out)"
+    fig.suptitle(f"Key metrics over time: {what}, at least {n_seeds} seeds per line")
+    _legend(fig, hue, levels, palette)
+    return _save(fig, out_dir, name)
+
+
+def plot_final_outcomes(summary: pd.DataFrame, hue: str, out_dir: Path, metrics=tuple(KEY_METRICS),
+                        name: str = "final_outcomes") -> list[Path]:
+    """Figure 2: final value of each key metric per road: every seed, the mean and its 95% interval."""
+    summary = with_derived(summary, prefix="final_")
+    metrics = available(metrics, summary.columns, prefix="final_")
+    levels = ordered_levels(summary[hue], hue)
+    palette = palette_for(hue, levels)
+    labels = {level: level_label(hue, level) for level in levels}
+    data = summary.assign(_level=summary[hue].map(labels))
+    order = [labels[level] for level in levels]
+    colours = {labels[level]: palette[level] for level in levels}
+    fig, axes = _new_figure(len(metrics), size=(3.6, 0.42 * len(levels) + 1.5), sharey=True)
+    for ax, metric in zip(axes, metrics, strict=True):
+        col = "final_" + metric
+        sns.stripplot(data=data, y="_level", x=col, hue="_level", order=order, hue_order=order, palette=colours,
+                      ax=ax, alpha=0.4, size=3.5, jitter=0.15, legend=False)
+        sns.pointplot(data=data, y="_level", x=col, hue="_level", order=order, hue_order=order, palette=colours,
+                      errorbar=t_interval, linestyle="none", markers="D", markersize=6, capsize=0.3,
+                      err_kws={"linewidth": 1.8}, markeredgecolor="black", legend=False, ax=ax)
+        title, unit = KEY_METRICS.get(metric, (metric, ""))
+        ax.set_title(title)
+        ax.set_xlabel(unit or metric)
+        ax.set_ylabel("")
+    fig.suptitle(f"Final outcomes (last week): each seed (dots), mean and 95% interval (diamond and bar), "
+                 f"{hue_counts(summary, hue)}")
+    return _save(fig, out_dir, name)
+
+
+def hue_counts(summary: pd.DataFrame, hue: str) -> str:
+    """'30 runs each' or '10 to 12 runs each', for titles."""
+    counts = summary.groupby(hue).size()
+    lo, hi = int(counts.min()), int(counts.max())
+    return f"{lo} runs each" if lo == hi else f"{lo} to {hi} runs each"
+
+
+def plot_tradeoff(summary: pd.DataFrame, hue: str, out_dir: Path, name: str = "tradeoff") -> list[Path]:
+    """Figure 3: customer centricity against profit (means over the run), one colour per road."""
+    x, y = "mean_customer_centricity", "mean_profit"
+    if x not in summary or y not in summary:
+        return []
+    levels = ordered_levels(summary[hue], hue)
+    palette = palette_for(hue, levels)
+    fig = Figure(figsize=(7.5, 5.6), layout="constrained")
+    ax = fig.subplots()
+    sns.scatterplot(data=summary, x=x, y=y, hue=hue, hue_order=levels, palette=palette, ax=ax, alpha=0.45, s=22,
+                    legend=False, edgecolor="none")
+    for level in levels:
+        s = summary[summary[hue] == level]
+        (xlo, xhi), (ylo, yhi) = t_interval(s[x]), t_interval(s[y])
+        mx, my = s[x].mean(), s[y].mean()
+        ax.errorbar(mx, my, xerr=[[mx - xlo], [xhi - mx]], yerr=[[my - ylo], [yhi - my]], fmt="o", ms=8,
+                    color=palette[level], mec="black", capsize=3, lw=1.5, zorder=5)
+    ax.set_xlabel(f"Customer centricity, mean over the run ({KEY_METRICS['customer_centricity'][1]})")
+    ax.set_ylabel(f"Profit, mean over the run ({KEY_METRICS['profit'][1]})")
+    ax.set_title("Trade-off: customer centricity against profit\n(small dots: seeds; large: mean with 95% intervals)")
+    _legend(fig, hue, levels, palette, ncols=2)
+    return _save(fig, out_dir, name)
+
+
+def paired_differences(summary: pd.DataFrame, pair_on: list[str], metrics=tuple(KEY_METRICS),
+                       baseline: str = "status_quo") -> pd.DataFrame:
+    """Per run, each metric's final value minus the ``baseline`` road's on the same ``pair_on`` values.
+
+    Returns one row per (road, pairing key) with ``diff_<metric>`` columns; empty without a baseline.
+
+    Example:
+        >>> s = pd.DataFrame({"road": ["status_quo", "mission"], "seed": [0, 0],
+        ...                   "final_profit": [1.0, 3.0]})
+        >>> paired_differences(s, ["seed"], ["profit"])["diff_profit"].tolist()
+        [2.0]
+    """
+    summary = with_derived(summary, prefix="final_")
+    if "road" not in summary or baseline not in set(summary["road"]):
+        return pd.DataFrame()
+    cols = [f"final_{m}" for m in available(metrics, summary.columns, prefix="final_")]
+    base = summary[summary["road"] == baseline][pair_on + cols]
+    other = summary[summary["road"] != baseline][["road", *pair_on, *cols]]
+    merged = other.merge(base, on=pair_on, suffixes=("", "_base"))
+    out = merged[["road", *pair_on]].copy()
+    for col in cols:
+        out["diff_" + col.removeprefix("final_")] = merged[col] - merged[col + "_base"]
+    return out
+
+
+def plot_paired_differences(summary: pd.DataFrame, pair_on: list[str], out_dir: Path,
+                            metrics=tuple(KEY_METRICS), name: str = "paired_differences") -> list[Path]:
+    """Figure 4: each road minus the status quo on the same seeds (final week), mean and 95% interval."""
+    diffs = paired_differences(summary, pair_on, metrics)
+    if diffs.empty:
+        return []
+    metrics = [m for m in metrics if "diff_" + m in diffs]
+    levels = ordered_levels(diffs["road"], "road")
+    palette = palette_for("road", levels)
+    n_pairs = diffs.groupby("road").size().min()
+    fig, axes = _new_figure(len(metrics), size=(3.8, 0.45 * len(levels) + 1.8), sharey=True)
+    for ax, metric in zip(axes, metrics, strict=True):
+        col = "diff_" + metric
+        for i, level in enumerate(levels):
+            d = diffs.loc[diffs["road"] == level, col]
+            lo, hi = t_interval(d)
+            mean = d.mean()
+            ax.errorbar(mean, i, xerr=[[mean - lo], [hi - mean]], fmt="o", color=palette[level], mec="black",
+                        ms=5, capsize=5, capthick=1.5, lw=2)
+        ax.axvline(0.0, color=ROAD_COLOURS["status_quo"], lw=1, ls="--")
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
+        title, unit = KEY_METRICS.get(metric, (metric, ""))
+        ax.set_title(f"{title}:\nroad minus status quo")
+        ax.set_xlabel(unit or metric)
+    # The panels share the y axis: label and order it once (first road at the top).
+    axes[0].set_yticks(range(len(levels)), [road_label(r) for r in levels])
+    axes[0].set_ylim(len(levels) - 0.5, -0.5)
+    fig.suptitle(f"Difference from the status quo on the same seeds (final week): mean and 95% interval, "
+                 f"{n_pairs} pairs per road")
+    return _save(fig, out_dir, name)
+
+
+def plot_parameter_sweep(summary: pd.DataFrame, param: str, hue: str | None, out_dir: Path,
+                         metrics=tuple(KEY_METRICS)) -> list[Path]:
+    """Figure 5 (one parameter): final value of each metric against ``param``, mean and 95% band."""
+    summary = with_derived(summary, prefix="final_")
+    metrics = available(metrics, summary.columns, prefix="final_")
+    hue = hue if hue and hue != param else None
+    levels = ordered_levels(summary[hue], hue) if hue else [None]
+    palette = palette_for(hue, levels) if hue else {None: "#333333"}
+    fig, axes = _new_figure(len(metrics))
+    for ax, metric in zip(axes, metrics, strict=True):
+        col = "final_" + metric
+        for level in levels:
+            s = summary if level is None else summary[summary[hue] == level]
+            stats = mean_band(s, [param], col)
+            ax.fill_between(stats[param], stats["lo"], stats["hi"], color=palette[level], alpha=0.2, lw=0)
+            ax.plot(stats[param], stats["mean"], "-o", color=palette[level], ms=3.5, lw=1.6)
+        title, unit = KEY_METRICS.get(metric, (metric, ""))
+        ax.set_title(title)
+        ax.set_xlabel(param)
+        ax.set_ylabel(unit or metric)
+    roads = list(pd.unique(summary["road"])) if "road" in summary else []
+    fig.suptitle(f"Final week against {param_label(param, roads)}\nmean and 95% band across seeds, "
+                 f"{hue_counts(summary, param)}")
+    if hue:
+        _legend(fig, hue, levels, palette)
+    return _save(fig, out_dir, f"sweep_{_slug(param)}")
+
+
+def plot_heatmaps(summary: pd.DataFrame, params: tuple[str, str], out_dir: Path,
+                  metrics=("customer_centricity", "profit", "share_committed", "share_compliance"),
+                  name: str | None = None, title_suffix: str = "") -> list[Path]:
+    """Figure 5 (two parameters): mean final value of each metric over the grid of two parameters."""
+    summary = with_derived(summary, prefix="final_")
+    metrics = available(metrics, summary.columns, prefix="final_")
+    p1, p2 = params
+    fig, axes = _new_figure(len(metrics), ncols=2, size=(5.2, 4.2))
+    for ax, metric in zip(axes, metrics, strict=True):
+        grid = summary.pivot_table(index=p2, columns=p1, values="final_" + metric, aggfunc="mean")
+        sns.heatmap(grid.sort_index(ascending=False), ax=ax, cmap="viridis", annot=grid.size <= 64, fmt=".3g",
+                    cbar_kws={"label": KEY_METRICS.get(metric, (metric, ""))[1]})
+        ax.set_title(KEY_METRICS.get(metric, (metric, ""))[0])
+        ax.set_xlabel(p1)
+        ax.set_ylabel(p2)
+    fig.suptitle(f"Mean final outcomes over {p1} and {p2}{title_suffix}")
+    return _save(fig, out_dir, name or f"sweep_{_slug(p1)}_x_{_slug(p2)}")
+
+
+def _slug(text: str) -> str:
+    return "".join(ch if ch.isalnum() else "_" for ch in text).strip("_")
+
+
+# ---------------------------------------------------------------------- all figures of a sweep
+def make_figures(runs: pd.DataFrame, summary: pd.DataFrame, swept: list[str], out_dir: Path) -> list[Path]:
+    """Every figure that fits the sweep, into ``out_dir``.
+
+    Args:
+        runs: one row per job x step (``runs.parquet``), with ``road``, ``seed`` and parameter columns.
+        summary: one row per finished job (``summary.csv`` rows with status ok).
+        swept: the parameters that vary between jobs, other than ``seed``.
+        out_dir: the figures folder.
+
+    Returns:
+        The files written.
+    """
+    if runs.empty or summary.empty:
+        return []
+    sns.set_theme(style="whitegrid", context="notebook", font_scale=0.9)
+    paths: list[Path] = []
+    for _name, draw in figure_plan(runs.copy(), summary.copy(), swept):
+        paths += draw(out_dir)
+    return paths
+
+
+def figure_plan(runs: pd.DataFrame, summary: pd.DataFrame, swept: list[str]) -> list[tuple[str, Callable]]:
+    """The figures that fit a sweep, as (name, draw(out_dir)) pairs, in order.
+
+    Example:
+        >>> s = pd.DataFrame({"road": ["status_quo", "mission"], "seed": [0, 0]})
+        >>> [name for name, _ in figure_plan(s, s.copy(), ["road"])]
+        ['timeseries', 'final_outcomes', 'tradeoff', 'paired_differences']
+    """
+    hue = condition_column(runs, summary, swept)
+    plan: list[tuple[str, Callable]] = [
+        ("timeseries", partial(plot_timeseries, runs, hue)),
+        ("final_outcomes", partial(plot_final_outcomes, summary, hue)),
+        ("tradeoff", partial(plot_tradeoff, summary, hue)),
+    ]
+    if "road" in swept:
+        pair_on = [c for c in ["seed", *swept] if c != "road" and c in summary]
+        plan.append(("paired_differences", partial(plot_paired_differences, summary, pair_on)))
+    numeric = [p for p in swept if p != "road" and summary[p].map(_is_number).all()]
+    others = [p for p in swept if p not in numeric]
+    if len(numeric) == 2 and not others:
+        pair = (numeric[0], numeric[1])
+        plan.append((f"sweep_{_slug(pair[0])}_x_{_slug(pair[1])}", partial(plot_heatmaps, summary, pair)))
+    else:
+        by_road = "road" if "road" in swept else None
+        for param in numeric:
+            plan.append((f"sweep_{_slug(param)}", partial(plot_parameter_sweep, summary, param, by_road)))
+    return plan
+
+
+def condition_column(runs: pd.DataFrame, summary: pd.DataFrame, swept: list[str]) -> str:
+    """The column that tells the lines apart: ``road``, the one swept parameter, or their combination.
+
+    With several swept parameters a ``condition`` column (e.g. ``road=mission, road.pressure=0.4``)
+    is added to both tables.
+    """
+    if not swept or swept == ["road"]:
+        return "road"
+    if len(swept) == 1:
+        return swept[0]
+    for df in (runs, summary):
+        df["condition"] = df[swept].astype(str).apply(
+            lambda row: ", ".join(f"{k}={v}" for k, v in row.items()), axis=1)
+    return "condition"
