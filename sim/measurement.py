@@ -21,6 +21,15 @@ REQUIRED = (
 )
 
 
+# Metrics that are this week's counts, copied from WeekOfCustomers (metric name: attribute).
+WEEK_COUNTS = {
+    "complaints": "complaints", "dissatisfied": "dissatisfied", "silent_exits": "silent_exits",
+    "customers_churned": "churned", "customers_acquired": "acquired",
+    "wom_positive": "wom_positive", "wom_negative": "wom_negative",
+    "wom_positive_talkers": "wom_positive_talkers", "wom_negative_talkers": "wom_negative_talkers",
+    "wom_broadcast": "wom_broadcast", "prospects_deterred": "prospects_deterred",
+}
+
 _clip = np._core.umath.clip
 _sum = np.add.reduce
 
@@ -128,18 +137,9 @@ def measure(model, alarms: int) -> dict[str, float]:
     out["escalations"] = float(week.escalated.sum())
     person_exp = week.experience[week.person]
     out["service_quality"] = _avg(person_exp, float("nan"))
-    out["complaints"] = float(week.complaints)
-    out["dissatisfied"] = float(week.dissatisfied)
-    out["silent_exits"] = float(week.silent_exits)
-    out["customers_churned"] = float(week.churned)
-    out["customers_acquired"] = float(week.acquired)
+    for metric, attribute in WEEK_COUNTS.items():
+        out[metric] = float(getattr(week, attribute))
     out["customers_ever"] = float(cb.ever_acquired)
-    out["wom_positive"] = float(week.wom_positive)
-    out["wom_negative"] = float(week.wom_negative)
-    out["wom_positive_talkers"] = float(week.wom_positive_talkers)
-    out["wom_negative_talkers"] = float(week.wom_negative_talkers)
-    out["wom_broadcast"] = float(week.wom_broadcast)
-    out["prospects_deterred"] = float(week.prospects_deterred)
     out["headcount"] = float(len(staff_rows))
     out["hires"] = float(ledger.hires_booked)
     out["leavers"] = float(wf.leavers)
