@@ -99,16 +99,8 @@ def simulate(checked: dict[str, Any], out_dir: Path, overrides: list[str] | None
         **provenance(),
     }
     write_json(out_dir / SUMMARY_FILE, summary)
-    _forget(model)
+    model.release()
     return summary
-
-
-def _forget(model) -> None:
-    # Mesa keeps every model that created an agent in a class-level id counter; a worker
-    # running hundreds of jobs would keep them all alive without this.
-    import mesa
-
-    mesa.Agent._ids.pop(model, None)
 
 
 def run_job(cfg: DictConfig) -> dict[str, Any]:

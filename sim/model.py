@@ -240,6 +240,15 @@ class CentricityModel(mesa.Model):
         for _ in range(steps):
             self.step()
 
+    def release(self) -> None:
+        """Let this model be freed once the caller drops it.
+
+        Mesa 3.3.1 keeps every model that created an agent in the class-level id counter
+        ``Agent._ids`` (fixed after 3.3.1); a process running many models in turn (a sweep
+        worker, the validation report) would otherwise keep them all in memory.
+        """
+        mesa.Agent._ids.pop(self, None)
+
     def results(self) -> pd.DataFrame:
         """One row per step from 0 (the initial state) to the last; one column per metric."""
         df = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
