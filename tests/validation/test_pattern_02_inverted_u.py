@@ -10,6 +10,7 @@ so this test and the published report (python -m sim.validate) use one definitio
 import pytest
 
 from sim.patterns import Scale, pattern_02_inverted_u
+from tests.validation import assert_holds
 
 pytestmark = pytest.mark.validation
 
@@ -17,7 +18,4 @@ SCALE = Scale(n_customers=1500, n_employees=120, seeds=4, weeks=104, burn_in_wee
 
 
 def test_pattern_02_inverted_u():
-    verdict = pattern_02_inverted_u(SCALE)
-    for check, ok in verdict.checks.items():
-        assert ok, f"{check} -- {verdict.summary()}"
-    assert verdict.passed
+    assert_holds(pattern_02_inverted_u(SCALE))

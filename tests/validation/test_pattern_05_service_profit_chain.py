@@ -10,6 +10,7 @@ so this test and the published report (python -m sim.validate) use one definitio
 import pytest
 
 from sim.patterns import Scale, pattern_05_service_profit_chain
+from tests.validation import assert_holds
 
 pytestmark = pytest.mark.validation
 
@@ -17,7 +18,4 @@ SCALE = Scale(n_customers=1500, n_employees=120, seeds=8)
 
 
 def test_pattern_05_service_profit_chain():
-    verdict = pattern_05_service_profit_chain(SCALE)
-    for check, ok in verdict.checks.items():
-        assert ok, f"{check} -- {verdict.summary()}"
-    assert verdict.passed
+    assert_holds(pattern_05_service_profit_chain(SCALE))

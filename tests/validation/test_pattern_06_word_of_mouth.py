@@ -11,6 +11,7 @@ so this test and the published report (python -m sim.validate) use one definitio
 import pytest
 
 from sim.patterns import Scale, pattern_06_word_of_mouth
+from tests.validation import assert_holds
 
 pytestmark = pytest.mark.validation
 
@@ -18,7 +19,4 @@ SCALE = Scale(n_customers=2000, n_employees=120, seeds=8, weeks=260)
 
 
 def test_pattern_06_word_of_mouth():
-    verdict = pattern_06_word_of_mouth(SCALE)
-    for check, ok in verdict.checks.items():
-        assert ok, f"{check} -- {verdict.summary()}"
-    assert verdict.passed
+    assert_holds(pattern_06_word_of_mouth(SCALE))

@@ -10,6 +10,7 @@ so this test and the published report (python -m sim.validate) use one definitio
 import pytest
 
 from sim.patterns import Scale, pattern_08_value_concentration
+from tests.validation import assert_holds
 
 pytestmark = pytest.mark.validation
 
@@ -17,7 +18,4 @@ SCALE = Scale(n_customers=2000, n_employees=120, seeds=5, weeks=52)
 
 
 def test_pattern_08_value_concentration():
-    verdict = pattern_08_value_concentration(SCALE)
-    for check, ok in verdict.checks.items():
-        assert ok, f"{check} -- {verdict.summary()}"
-    assert verdict.passed
+    assert_holds(pattern_08_value_concentration(SCALE))

@@ -12,6 +12,7 @@ so this test and the published report (python -m sim.validate) use one definitio
 import pytest
 
 from sim.patterns import Scale, pattern_09_prioritisation
+from tests.validation import assert_holds
 
 pytestmark = pytest.mark.validation
 
@@ -19,7 +20,4 @@ SCALE = Scale(n_customers=2000, n_employees=120, seeds=6, weeks=104, burn_in_wee
 
 
 def test_pattern_09_prioritisation():
-    verdict = pattern_09_prioritisation(SCALE)
-    for check, ok in verdict.checks.items():
-        assert ok, f"{check} -- {verdict.summary()}"
-    assert verdict.passed
+    assert_holds(pattern_09_prioritisation(SCALE))

@@ -10,6 +10,7 @@ so this test and the published report (python -m sim.validate) use one definitio
 import pytest
 
 from sim.patterns import Scale, pattern_12_complaints_undercount
+from tests.validation import assert_holds
 
 pytestmark = pytest.mark.validation
 
@@ -17,7 +18,4 @@ SCALE = Scale(n_customers=2000, n_employees=120, seeds=6, weeks=104, burn_in_wee
 
 
 def test_pattern_12_complaints_undercount():
-    verdict = pattern_12_complaints_undercount(SCALE)
-    for check, ok in verdict.checks.items():
-        assert ok, f"{check} -- {verdict.summary()}"
-    assert verdict.passed
+    assert_holds(pattern_12_complaints_undercount(SCALE))

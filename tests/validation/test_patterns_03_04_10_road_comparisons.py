@@ -17,28 +17,23 @@ from sim.patterns import (
     pattern_04_improvement_paradox,
     pattern_10_dual_emphasis,
 )
+from tests.validation import assert_holds
 
 pytestmark = pytest.mark.validation
-
-
-def _holds(verdict):
-    for check, ok in verdict.checks.items():
-        assert ok, f"{check} -- {verdict.summary()}"
-    assert verdict.passed
 
 
 def test_pattern_03_efficiency_pressure():
     """Efficiency pressure raises profit first, erodes service quality and satisfaction with a lag,
     after which profit falls (Oliva & Sterman 2001; Anderson, Fornell & Rust 1997)."""
-    _holds(pattern_03_efficiency_pressure(ROADS_260))
+    assert_holds(pattern_03_efficiency_pressure(ROADS_260))
 
 
 def test_pattern_04_improvement_paradox():
     """On the engineering road defects fall while commitment falls too (Repenning & Sterman 1997)."""
-    _holds(pattern_04_improvement_paradox(ROADS_260))
+    assert_holds(pattern_04_improvement_paradox(ROADS_260))
 
 
 def test_pattern_10_dual_emphasis():
     """competing_values trails engineering and best_customer on early profit and overtakes them later
     (Mittal et al. 2005; Rust, Moorman & Dickson 2002)."""
-    _holds(pattern_10_dual_emphasis(ROADS_260))
+    assert_holds(pattern_10_dual_emphasis(ROADS_260))
