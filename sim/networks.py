@@ -62,10 +62,6 @@ class EmployeeNetwork:
         self.dst = both[order, 1]
         self.degree = np.bincount(self.dst, minlength=self.n_seats)
 
-    @property
-    def n_edges(self) -> int:
-        return len(self.src) // 2
-
     def neighbour_mean(self, values: np.ndarray, weights: np.ndarray) -> np.ndarray:
         """Weighted mean of ``values`` over each seat's neighbours (own value if isolated)."""
         w = weights[self.src]

@@ -46,10 +46,6 @@ class Population:
         return np.full(shape, default, dtype=dtype)
 
     @property
-    def field_names(self) -> list[str]:
-        return list(self._fields)
-
-    @property
     def n_active(self) -> int:
         return int(self.active[: self.n].sum())
 
