@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.networks import WordOfMouthNetwork
+from sim.networks import PoolBySegment, WordOfMouthNetwork
 from sim.population import NEVER, Population
 
 # Jobs-to-be-done contexts. Values are assumptions chosen to span the range a change lead
@@ -133,7 +133,8 @@ class CustomerBase:
         p.value[rows] = rate * p.basket[rows]
         p.recency[rows] = np.minimum(rng.geometric(np.clip(rate, 0.01, 1.0)) - 1, 104)
         p.tenure[rows] = np.minimum(rng.exponential(52.0 / max(cust.churn_rate, 0.05), n), 520).astype(np.int32)
-        self.network.connect(rows, p.segment, rows, rng.random((n, cust.strong_ties + cust.weak_ties)))
+        self.by_segment = PoolBySegment(rows, p.segment, len(SEGMENTS))
+        self.network.connect(rows, p.segment, rows, rng.random((n, cust.strong_ties + cust.weak_ties)), self.by_segment)
         self.ever_acquired = n
 
     def _initialise(self, rows, u, z, week):
@@ -177,10 +178,12 @@ class CustomerBase:
     def fluctuate(self, model) -> None:
         """Transient buying rate is AR(1): heavy buyers regress toward their mean (Sharp 2010)."""
         rho = 0.97
-        z = model.streams.generator("buying_fluctuation", model.week).standard_normal(self.people.n, dtype=np.float32)
+        # Innovations are uniform with unit variance (four times cheaper to draw than normals);
+        # summed over the weeks the deviation is close to normal all the same.
+        u = model.streams.uniform("buying_fluctuation", model.week, self.people.n)
         f = self.people.buying_fluctuation[: self.people.n]
         f *= rho
-        f += np.sqrt(1 - rho ** 2) * z
+        f += np.sqrt(12.0 * (1 - rho ** 2)) * (u - 0.5)
 
     # ------------------------------------------------------------------ phase 4
     def update(self, model) -> None:
@@ -252,16 +255,15 @@ class CustomerBase:
         sat = p.satisfaction[:n]
         unhappy = (sat < DISSATISFIED) | (bad_contact & (sat < DETRACTOR))
         dis = np.flatnonzero(self._experienced & unhappy & p.active[:n])
-        u = model.streams.uniform("voice", model.week, p.n)[dis]
-        complain = u < c.voice * np.where(p.activist[dis], 0.5, 1.0)
+        u_voice, u_exit = model.streams.at("voice_or_exit", model.week, dis, columns=2).T
+        complain = u_voice < c.voice * np.where(p.activist[dis], 0.5, 1.0)
         complainers = dis[complain]
         p.complaints[complainers] += 1
         p.last_complaint_week[complainers] = model.week
         # Service recovery: a handled complaint wins some satisfaction back.
         p.satisfaction[complainers] = _clip01(p.satisfaction[complainers] + 0.1)
-        silent = dis[~complain]
-        u_exit = model.streams.uniform("silent_exit", model.week, p.n)[silent]
-        self._silent_leavers = silent[u_exit < c.silent_exit]
+        silent = ~complain
+        self._silent_leavers = dis[silent][u_exit[silent] < c.silent_exit]
         week.dissatisfied = len(dis)
         week.complaints = len(complainers)
         fix = model.levers.minimise_complaints
@@ -275,23 +277,24 @@ class CustomerBase:
     def word_of_mouth(self, model, week, dissatisfied) -> None:
         """Asymmetric word of mouth: the dissatisfied tell more, activists broadcast widest."""
         c, p = self.params, self.people
-        u_talk = model.streams.uniform("talk", model.week, p.n)
-        neg_p = np.minimum(1.0, c.negative_talk * np.where(p.activist[dissatisfied], 1.5, 1.0))
-        negative = dissatisfied[u_talk[dissatisfied] < neg_p]
         aggrieved = week.aggrieved[p.active[week.aggrieved]]
-        talks = np.zeros(p.n, dtype=bool)
-        talks[negative] = True
-        talks[aggrieved[u_talk[aggrieved] < c.negative_talk]] = True
-        negative = np.flatnonzero(talks)
         n = p.n
         delighted = np.flatnonzero(self._experienced & (p.satisfaction[:n] >= PROMOTER)
                                    & ~p.manipulation_detected[:n] & p.active[:n])
+        # One draw per customer and week (a customer both dissatisfied and aggrieved gets one).
+        u_talk = model.streams.at("talk", model.week, np.concatenate([dissatisfied, aggrieved, delighted]))
+        u_dissatisfied, u_aggrieved, u_delighted = np.split(u_talk, [len(dissatisfied), len(dissatisfied) + len(aggrieved)])
+        neg_p = np.minimum(1.0, c.negative_talk * np.where(p.activist[dissatisfied], 1.5, 1.0))
+        talks = np.zeros(n, dtype=bool)
+        talks[dissatisfied[u_dissatisfied < neg_p]] = True
+        talks[aggrieved[u_aggrieved < c.negative_talk]] = True
+        negative = np.flatnonzero(talks)
         pos_p = c.positive_talk * np.where(p.activist[delighted], 0.5, 1.0)
-        positive = delighted[u_talk[delighted] < pos_p]
-        u_ties = model.streams.uniform("talk_ties", model.week, p.n)
+        positive = delighted[u_delighted < pos_p]
+        u_ties = model.streams.at("talk_ties", model.week, np.concatenate([negative, positive]))
         reach_neg = c.negative_reach * np.where(p.activist[negative], c.activist_amplification, 1.0)
-        to_neg, _, unsent = self.network.spread(negative, reach_neg, u_ties[negative])
-        to_pos, _, _ = self.network.spread(positive, np.full(len(positive), c.positive_reach), u_ties[positive])
+        to_neg, _, unsent = self.network.spread(negative, reach_neg, u_ties[: len(negative)])
+        to_pos, _, _ = self.network.spread(positive, np.full(len(positive), c.positive_reach), u_ties[len(negative):])
         to_neg = to_neg[p.active[to_neg]]
         to_pos = to_pos[p.active[to_pos]]
         told_bad = np.bincount(to_neg, minlength=p.n)
@@ -362,6 +365,8 @@ class CustomerBase:
         p.recency[rows] = 0
         ties = model.streams.generator("new_customer_ties", model.week).random(
             (k, self.params.strong_ties + self.params.weak_ties))
-        self.network.connect(rows, p.segment, pool, ties)
+        self.by_segment.keep(p.active)          # the pool: those present before the newcomers
+        self.network.connect(rows, p.segment, pool, ties, self.by_segment)
+        self.by_segment.add(rows, p.segment)
         self.ever_acquired += k
         return rows

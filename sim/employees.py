@@ -404,7 +404,7 @@ class Workforce:
         seats = vacant[u[vacant] < self.org.hiring_rate]
         if len(seats) == 0:
             return
-        z = model.streams.generator("hire_traits", model.week).standard_normal((n, N_TRAITS))[seats]
+        z = model.streams.normal_at("hire_traits", model.week, seats, columns=N_TRAITS)
         traits = self._traits_from_normals(z, seats)
         rows = self.people.add(len(seats))
         self._fill(seats, rows, traits, week=model.week)

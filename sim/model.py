@@ -111,8 +111,7 @@ class CentricityModel(mesa.Model):
 
         self._burn_in(self.organisation.burn_in_weeks)
         self._observe_initial_week()
-        self.datacollector = mesa.DataCollector(
-            model_reporters={name: _reporter(name) for name in self.current})
+        self.datacollector = WeeklyMetrics(model_reporters={name: _reporter(name) for name in self.current})
         self.datacollector.collect(self)
 
     # ------------------------------------------------------------------ config
@@ -280,6 +279,18 @@ class CentricityModel(mesa.Model):
             gone = [row for row in views if not pop.active[row]]
             for row in gone:
                 views.pop(row).remove()
+
+
+class WeeklyMetrics(mesa.DataCollector):
+    """Mesa's DataCollector for the week's metrics, which are plain floats.
+
+    Mesa deep-copies every reporter's value on every collection (a guard for mutable
+    values); for about 90 floats a week that copying was 7% of a reference step.
+    """
+
+    def collect(self, model: CentricityModel) -> None:
+        for name, reporter in self.model_reporters.items():
+            self.model_vars[name].append(reporter(model))
 
 
 def _reporter(name: str):

@@ -70,6 +70,39 @@ class EmployeeNetwork:
         return np.where(den > 0, num / np.maximum(den, 1e-12), values)
 
 
+class PoolBySegment:
+    """Customer ids grouped by segment (ascending ids within each), kept up to date week by week.
+
+    ``ids[starts[s]:starts[s + 1]]`` are the customers of segment ``s``. Updating it as
+    customers leave and arrive costs a pass over the ids instead of a sort.
+
+    Example:
+        >>> seg = np.array([1, 0, 1, 0])
+        >>> pool = PoolBySegment(np.arange(4), seg, n_segments=2)
+        >>> pool.ids.tolist(), pool.starts.tolist()
+        ([1, 3, 0, 2], [0, 2, 4])
+    """
+
+    def __init__(self, ids: np.ndarray, segment: np.ndarray, n_segments: int | None = None):
+        n_segments = int(segment.max()) + 1 if n_segments is None else n_segments
+        order = np.argsort(segment[ids], kind="stable")
+        self.ids = ids[order]
+        self.starts = np.searchsorted(segment[self.ids], np.arange(n_segments + 1))
+
+    def keep(self, present: np.ndarray) -> None:
+        """Drop the ids whose ``present`` flag (indexed by id) is False."""
+        kept = present[self.ids]
+        before = np.concatenate([[0], np.cumsum(kept)])
+        self.ids = self.ids[kept]
+        self.starts = before[self.starts]
+
+    def add(self, new: np.ndarray, segment: np.ndarray) -> None:
+        """Add ids larger than all present ones, each at the end of its segment."""
+        seg = segment[new]
+        self.ids = np.insert(self.ids, self.starts[seg + 1], new)
+        self.starts = self.starts + np.concatenate([[0], np.cumsum(np.bincount(seg, minlength=len(self.starts) - 1))])
+
+
 class WordOfMouthNetwork:
     """Fixed-slot tie table: ``ties[c, k]`` is the k-th contact of customer c (-1 = empty)."""
 
@@ -98,14 +131,15 @@ class WordOfMouthNetwork:
         self.ties, self.strong, self.weight, self.degree = ties, strong, weight, degree
 
     def connect(self, new: np.ndarray, segment: np.ndarray, pool: np.ndarray,
-                draws: np.ndarray) -> None:
+                draws: np.ndarray, by_segment: PoolBySegment | None = None) -> None:
         """Give customers ``new`` their ties among ``pool`` (present customers).
 
         Args:
             new: ids of the arriving customers.
             segment: segment of every customer id (indexed by id).
-            pool: ids that can be picked (may include ``new``).
+            pool: ids that can be picked (may include ``new``), ascending.
             draws: uniforms, shape (len(new), n_strong + n_weak).
+            by_segment: ``pool`` grouped by segment, if the caller keeps it (saves a sort).
         """
         self._ensure(int(new.max()) + 1 if len(new) else 0)
         k = len(new)
@@ -113,10 +147,9 @@ class WordOfMouthNetwork:
             return
         picks = np.full((k, self.n_strong + self.n_weak), -1, dtype=np.int64)
         if self.n_strong:
-            pool_seg = segment[pool]
-            order = np.argsort(pool_seg, kind="stable")
-            sorted_pool = pool[order]
-            starts = np.searchsorted(pool_seg[order], np.arange(segment.max() + 2))
+            if by_segment is None:
+                by_segment = PoolBySegment(pool, segment)
+            sorted_pool, starts = by_segment.ids, by_segment.starts
             lo, hi = starts[segment[new]], starts[segment[new] + 1]
             size = hi - lo
             idx = lo[:, None] + np.floor(draws[:, : self.n_strong] * size[:, None]).astype(np.int64)
@@ -147,8 +180,8 @@ class WordOfMouthNetwork:
         self.ties[target[fits], slot[fits]] = source[fits]
         self.strong[target[fits], slot[fits]] = strong[fits]
         self.weight[target[fits], slot[fits]] = np.where(strong[fits], 1.0, 0.5)
-        self.degree += np.bincount(target[fits], minlength=len(self.degree)).astype(np.int32)
-        np.minimum(self.degree, self.slots, out=self.degree)
+        # A target gains one tie per fitting slot; slots are numbered from its degree, so it stays <= slots.
+        np.add.at(self.degree, target[fits], 1)
 
     def spread(self, talkers: np.ndarray, reach: np.ndarray, draws: np.ndarray):
         """Messages from ``talkers`` to their ties.

@@ -12,6 +12,7 @@ up the integration ladder, seed 004) and on whether the process fits the custome
 from __future__ import annotations
 
 import numpy as np
+from scipy.special import ndtri
 
 from sim.customers import WeekOfCustomers
 
@@ -20,6 +21,8 @@ SEPARATE_CHANNEL_PENALTY = 0.05
 HANDOFF_NEED = 0.5             # share of hard questions that need another function
 HANDOFF_FAILURE = 0.3          # failure probability of a hand-off at integration level 0
 SERVICE_NOISE = 0.1            # sd of service quality around its expectation (process variance)
+#: The random decisions about each service contact, one column each of its draw.
+CONTACT_DRAWS = ("channel", "difficulty", "self_service", "routing", "handoff", "noise")
 
 
 def org_defect_rate(model) -> float:
@@ -52,7 +55,7 @@ def moments_of_truth(model) -> WeekOfCustomers:
     purchasers = np.flatnonzero(buy)
     spend = p.basket[purchasers]
     defect_p = org_defect_rate(model)
-    defects = model.streams.uniform("defect", step, n)[purchasers] < defect_p
+    defects = model.streams.at("defect", step, purchasers) < defect_p
     p.had_defect[:n] = False
     p.had_defect[purchasers[defects]] = True
 
@@ -62,7 +65,9 @@ def moments_of_truth(model) -> WeekOfCustomers:
     policy = model.management.policy
     levers = model.levers
     tier = p.tier[contacted]
-    u_channel = model.streams.uniform("channel", step, n)[contacted]
+    # How each contact goes: one uniform per decision (column), drawn for the contacted only.
+    u = model.streams.at("contact_handling", step, contacted, columns=len(CONTACT_DRAWS))
+    u_channel, u_difficulty, u_self_service, u_route, u_handoff, u_noise = u.T
     preference = p.channel_preference[contacted]
     push = policy.self_service_push[tier]
     if c.self_service:
@@ -71,9 +76,9 @@ def moments_of_truth(model) -> WeekOfCustomers:
     else:
         tries = np.zeros(len(contacted), dtype=bool)
         pushed = tries.copy()
-    easy = model.streams.uniform("difficulty", step, n)[contacted] < c.easy_share
+    easy = u_difficulty < c.easy_share
     kb_quality = min(1.0, c.self_service_quality + 0.15 * levers.information_online)
-    resolved = tries & easy & (model.streams.uniform("self_service", step, n)[contacted] < kb_quality)
+    resolved = tries & easy & (u_self_service < kb_quality)
     escalated = tries & ~resolved
     person = ~resolved
 
@@ -87,8 +92,7 @@ def moments_of_truth(model) -> WeekOfCustomers:
     staff_of = np.full(len(contacted), -1, dtype=np.int64)
     if len(ranked):
         window = policy.routing[tier[person]]
-        u_route = model.streams.uniform("routing", step, n)[served]
-        pos = np.floor((window[:, 0] + u_route * (window[:, 1] - window[:, 0])) * len(ranked)).astype(np.int64)
+        pos = np.floor((window[:, 0] + u_route[person] * (window[:, 1] - window[:, 0])) * len(ranked)).astype(np.int64)
         staff_of[person] = ranked[np.clip(pos, 0, len(ranked) - 1)]
 
     # Workload of each front-line employee this week.
@@ -105,13 +109,12 @@ def moments_of_truth(model) -> WeekOfCustomers:
         fit = model.org_state.process_fit[p.segment[served]]
         overload = np.maximum(0.0, e.workload[emp] - 1.0)
         hard = ~easy[person]
-        u_handoff = model.streams.uniform("handoff", step, n)[served]
         failure = HANDOFF_FAILURE * (1.0 - 0.2 * model.org_state.integration_level) * (0.8 if levers.streamline else 1.0)
-        handoff_failed = hard & (u_handoff < HANDOFF_NEED * failure)
+        handoff_failed = hard & (u_handoff[person] < HANDOFF_NEED * failure)
         penalty = np.where(escalated[person],
                            SEPARATE_CHANNEL_PENALTY if levers.separate_web_retail else ESCALATION_PENALTY, 0.0)
         noise = SERVICE_NOISE * (1.0 - 0.5 * model.org_state.process_quality)
-        z = model.streams.generator("service_noise", step).standard_normal(n, dtype=np.float32)[served]
+        z = ndtri(u_noise[person])   # standard normal noise
         experience[person] = np.clip(
             0.1 + 0.3 * e.orientation[emp] + 0.25 * e.effort[emp] + 0.25 * e.skill[emp] + 0.25 * fit
             - 0.25 * overload - 0.3 * handoff_failed - penalty + noise * z, 0.0, 1.0)

@@ -7,15 +7,28 @@ is the same number whatever else differs between two runs. Two roads that share 
 therefore meet the same random events wherever their states agree, and the comparison
 between them is paired.
 
-Each decision owns a PCG64 generator seeded once from (seed, decision); week ``w`` starts
-``(w + 2**20) * 2**40`` draws into it (``advance`` is O(1)), so weeks never overlap and
-opening a week costs a few microseconds.
+Two kinds of draw, for two kinds of decision:
+
+* Decisions about (nearly) everyone, such as who buys or who leaves, draw a block with
+  :meth:`RandomStreams.uniform`: each decision owns a PCG64 generator seeded once from
+  (seed, decision); week ``w`` starts ``(w + 2**20) * 2**40`` draws into it (``advance``
+  is O(1)), so weeks never overlap and opening a week costs a few microseconds.
+* Decisions about a few, such as how a contact is handled or whether a dissatisfied
+  customer complains, draw only for those agents with :meth:`RandomStreams.at`: the
+  uniform of agent ``i`` is a hash of (seed, decision, week, column, ``i``), the
+  SplitMix64 output function (Steele, Lea & Flood 2014) applied to a Weyl sequence. It is
+  the same number whichever other agents are drawn for, and costs nothing for the agents
+  not asked about.
 
 Example:
     >>> s = RandomStreams(seed=3)
     >>> a = s.uniform("churn", step=5, n=4)
     >>> b = s.uniform("churn", step=5, n=10)
     >>> bool((a == b[:4]).all())   # the same slot gets the same draw
+    True
+    >>> import numpy as np
+    >>> u = s.at("voice", step=5, ids=np.array([7, 40]))
+    >>> bool(u[1] == s.at("voice", step=5, ids=np.array([40]))[0])  # the same id, the same draw
     True
 """
 
@@ -24,9 +37,26 @@ from __future__ import annotations
 import zlib
 
 import numpy as np
+from scipy.special import ndtri
 
 WEEK_SPAN = 1 << 40    # draws reserved for one decision in one week
 WEEK_OFFSET = 1 << 20  # keeps burn-in weeks (negative) inside the stream
+
+_MASK = (1 << 64) - 1
+_GOLDEN = 0x9E3779B97F4A7C15   # SplitMix64's Weyl increment
+_MIX1, _MIX2 = 0xBF58476D1CE4E5B9, 0x94D049BB133111EB
+_U64 = np.uint64
+# numpy scalars made once: building one per operation costs as much as the operation.
+_GOLDEN_U, _MIX1_U, _MIX2_U = _U64(_GOLDEN), _U64(_MIX1), _U64(_MIX2)
+_S30, _S27, _S31, _S11, _ONE = _U64(30), _U64(27), _U64(31), _U64(11), _U64(1)
+_TO_UNIT = np.float64(2.0 ** -53)
+
+
+def _mix(z: int) -> int:
+    """SplitMix64's output function on one Python integer."""
+    z = ((z ^ (z >> 30)) * _MIX1) & _MASK
+    z = ((z ^ (z >> 27)) * _MIX2) & _MASK
+    return z ^ (z >> 31)
 
 
 class RandomStreams:
@@ -35,6 +65,7 @@ class RandomStreams:
     def __init__(self, seed: int):
         self.seed = int(seed)
         self._streams: dict[str, tuple] = {}
+        self._decision_keys: dict[str, int] = {}
 
     def generator(self, decision: str, step: int) -> np.random.Generator:
         """The generator of this decision, positioned at the start of week ``step``.
@@ -54,6 +85,43 @@ class RandomStreams:
     def uniform(self, decision: str, step: int, n: int) -> np.ndarray:
         """``n`` single-precision uniforms on [0, 1), one per agent slot (half the random bits of float64)."""
         return self.generator(decision, step).random(n, dtype=np.float32)
+
+    def at(self, decision: str, step: int, ids: np.ndarray, columns: int = 1) -> np.ndarray:
+        """Uniforms on (0, 1) for the agents ``ids`` only: shape ``(len(ids),)``, or ``(len(ids), columns)``.
+
+        Column ``j`` of agent ``i`` is a pure function of (seed, decision, week, j, i), so a
+        decision that concerns few agents costs little and keeps common random numbers.
+        Several related decisions share one call as columns.
+        """
+        ids = np.asarray(ids)
+        shape = (len(ids), columns) if columns > 1 else (len(ids),)
+        if len(ids) == 0:
+            return np.empty(shape)
+        base = self._base(decision, step)
+        if columns > 1:
+            keys = np.array([_mix((base + j) & _MASK) for j in range(columns)], dtype=_U64)
+            z = (ids.astype(_U64) * _GOLDEN_U)[:, None] + keys
+        else:
+            z = ids.astype(_U64) * _GOLDEN_U + _U64(_mix(base))
+        z ^= z >> _S30
+        z *= _MIX1_U
+        z ^= z >> _S27
+        z *= _MIX2_U
+        z ^= z >> _S31
+        z >>= _S11                     # 53 bits: a double's mantissa
+        z |= _ONE                      # odd: never exactly 0 (or 1)
+        return z * _TO_UNIT
+
+    def normal_at(self, decision: str, step: int, ids: np.ndarray, columns: int = 1) -> np.ndarray:
+        """Standard normals for the agents ``ids`` only (the inverse normal CDF of :meth:`at`)."""
+        return ndtri(self.at(decision, step, ids, columns))
+
+    def _base(self, decision: str, step: int) -> int:
+        """Key of one (decision, week); column ``j`` starts its Weyl sequence at ``mix(base + j)``."""
+        z = self._decision_keys.get(decision)
+        if z is None:
+            z = self._decision_keys[decision] = _mix((self.seed * _GOLDEN + zlib.crc32(decision.encode())) & _MASK)
+        return _mix((z + (int(step) + WEEK_OFFSET) * _GOLDEN) & _MASK)
 
     def normal(self, decision: str, step: int, n: int) -> np.ndarray:
         """``n`` standard normals, one per agent slot."""

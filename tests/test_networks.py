@@ -3,7 +3,7 @@
 import numpy as np
 
 from sim.customers import SEGMENTS
-from sim.networks import EmployeeNetwork, WordOfMouthNetwork, assign_functions
+from sim.networks import EmployeeNetwork, PoolBySegment, WordOfMouthNetwork, assign_functions
 from tests.helpers import tiny_model
 
 
@@ -75,3 +75,20 @@ def test_word_of_mouth_reaches_about_the_asked_number_of_ties():
     assert (net.degree <= net.slots).all()
     _, _, unsent = net.spread(talkers[:10], np.full(10, 100.0), rng.random(10))
     assert (unsent > 0).all(), "reach beyond the network is broadcast outside it"
+
+
+def test_pool_by_segment_kept_up_to_date_equals_a_fresh_grouping():
+    rng = np.random.default_rng(5)
+    segment = rng.integers(0, 4, 400).astype(np.int8)
+    present = np.zeros(400, dtype=bool)
+    present[:300] = True
+    pool = PoolBySegment(np.arange(300), segment, n_segments=4)
+    for start in (300, 340, 380):
+        present[rng.choice(start, 25, replace=False)] = False          # some leave
+        pool.keep(present)
+        new = np.arange(start, start + 20)                              # newcomers arrive
+        present[new] = True
+        pool.add(new, segment)
+        fresh = PoolBySegment(np.flatnonzero(present), segment, n_segments=4)
+        np.testing.assert_array_equal(pool.ids, fresh.ids)
+        np.testing.assert_array_equal(pool.starts, fresh.starts)

@@ -34,6 +34,31 @@ def test_a_stream_reopened_gives_the_same_numbers():
     np.testing.assert_array_equal(first, s.normal("service_noise", 9, 20))
 
 
+def test_a_keyed_draw_depends_on_the_agent_not_on_who_else_is_drawn_for():
+    s = RandomStreams(7)
+    everyone = s.at("voice_or_exit", 12, np.arange(1000), columns=2)
+    few = np.array([999, 3, 512])
+    np.testing.assert_array_equal(s.at("voice_or_exit", 12, few, columns=2), everyone[few])
+    assert s.at("talk", 12, np.zeros(0, dtype=np.int64)).shape == (0,)
+
+
+def test_keyed_draws_are_uniform_and_independent_across_columns_weeks_and_decisions():
+    from scipy import stats
+
+    s = RandomStreams(11)
+    ids = np.arange(100_000)
+    u = s.at("contact_handling", 4, ids, columns=3)
+    for column in u.T:
+        assert stats.kstest(column, "uniform").pvalue > 0.001
+    assert 0.0 < u.min() and u.max() < 1.0
+    others = [u[:, 1], u[:, 2], s.at("contact_handling", 5, ids), s.at("talk", 4, ids),
+              RandomStreams(12).at("contact_handling", 4, ids), u[1:, 0]]
+    for other in others:   # 5 standard errors of a correlation over 100,000 pairs
+        assert abs(np.corrcoef(u[: len(other), 0], other)[0, 1]) < 5 / np.sqrt(len(ids))
+    z = s.normal_at("hire_traits", 4, ids)
+    assert abs(z.mean()) < 0.02 and abs(z.std() - 1.0) < 0.02
+
+
 def test_same_config_and_seed_give_identical_results():
     a = tiny_model(road="competing_values", seed=5)
     b = tiny_model(road="competing_values", seed=5)

@@ -80,7 +80,7 @@ class BestCustomer(ChangeProgramme):
         contacted = week.contacted
         downgraded = (p.tier[contacted] == 2) & (week.pushed | week.escalated)
         who = contacted[downgraded]
-        u = model.streams.uniform("notice_unfairness", model.week, p.n)[who]
+        u = model.streams.at("notice_unfairness", model.week, who)
         notice = who[(u < self.visibility) & ~p.treated_unfairly[who]]
         p.treated_unfairly[notice] = True
         p.trust[notice] = np.maximum(0.0, p.trust[notice] - 0.2)

@@ -16,7 +16,9 @@ from tests.validation import assert_holds
 
 pytestmark = pytest.mark.validation
 
-SCALE = Scale(n_customers=2000, n_employees=120, seeds=6, weeks=104, burn_in_weeks=26)
+# Twelve seeds: visible unfairness raises bottom-tier churn by about 0.02 points a week, a
+# tenth of the seed-to-seed spread of paired churn, so six seeds leave the sign to chance.
+SCALE = Scale(n_customers=2000, n_employees=120, seeds=12, weeks=104, burn_in_weeks=26)
 
 
 def test_pattern_09_prioritisation():
