@@ -131,24 +131,34 @@ class WordOfMouthNetwork:
         self.ties, self.strong, self.weight, self.degree = ties, strong, weight, degree
 
     def connect(self, new: np.ndarray, segment: np.ndarray, pool: np.ndarray,
-                draws: np.ndarray, by_segment: PoolBySegment | None = None) -> None:
+                draws: np.ndarray, by_segment: PoolBySegment | None = None, block: int = 16384) -> None:
         """Give customers ``new`` their ties among ``pool`` (present customers).
 
         Args:
-            new: ids of the arriving customers.
+            new: ids of the arriving customers, ascending.
             segment: segment of every customer id (indexed by id).
             pool: ids that can be picked (may include ``new``), ascending.
             draws: uniforms, shape (len(new), n_strong + n_weak).
             by_segment: ``pool`` grouped by segment, if the caller keeps it (saves a sort).
+            block: newcomers handled at a time; bounds the temporary memory when all the
+                initial customers connect at once, without changing the result.
         """
         self._ensure(int(new.max()) + 1 if len(new) else 0)
-        k = len(new)
-        if k == 0 or len(pool) == 0:
+        if len(new) == 0 or len(pool) == 0:
             return
-        picks = np.full((k, self.n_strong + self.n_weak), -1, dtype=np.int64)
+        if self.n_strong and by_segment is None:
+            by_segment = PoolBySegment(pool, segment)
+        # Every newcomer takes its own ties first; then the ties are returned, in order.
+        for start in range(0, len(new), block):
+            part = slice(start, start + block)
+            self._pick(new[part], segment, pool, draws[part], by_segment)
+        for start in range(0, len(new), block):
+            self._reciprocate(new[start:start + block])
+
+    def _pick(self, new, segment, pool, draws, by_segment) -> None:
+        """Own ties of ``new``: strong ties within the segment, weak ties anywhere; the first slots."""
+        picks = np.full((len(new), self.n_strong + self.n_weak), -1, dtype=np.int64)
         if self.n_strong:
-            if by_segment is None:
-                by_segment = PoolBySegment(pool, segment)
             sorted_pool, starts = by_segment.ids, by_segment.starts
             lo, hi = starts[segment[new]], starts[segment[new] + 1]
             size = hi - lo
@@ -159,19 +169,21 @@ class WordOfMouthNetwork:
             idx = np.floor(draws[:, self.n_strong:] * len(pool)).astype(np.int64)
             picks[:, self.n_strong:] = pool[idx]
         picks[picks == new[:, None]] = -1
-        is_strong = np.zeros_like(picks, dtype=bool)
-        is_strong[:, : self.n_strong] = True
-        # Own picks fill the first slots of the newcomers.
         own = self.n_strong + self.n_weak
-        self.ties[new, :own] = np.where(picks >= 0, picks, -1)
+        is_strong = np.arange(own) < self.n_strong
+        self.ties[new, :own] = picks
         self.strong[new, :own] = is_strong & (picks >= 0)
         self.weight[new, :own] = np.where(picks >= 0, np.where(is_strong, 1.0, 0.5), 0.0)
         self.degree[new] = own
-        # Reciprocal ties go into free slots of the targets, first come first served.
+
+    def _reciprocate(self, new) -> None:
+        """Reciprocal ties of ``new``'s own ties go into free slots of the targets, first come first served."""
+        own = self.n_strong + self.n_weak
+        picks = self.ties[new, :own]
         valid = picks >= 0
         target = picks[valid]
         source = np.broadcast_to(new[:, None], picks.shape)[valid]
-        strong = is_strong[valid]
+        strong = np.broadcast_to(np.arange(own) < self.n_strong, picks.shape)[valid]
         order = np.argsort(target, kind="stable")
         target, source, strong = target[order], source[order], strong[order]
         first = np.searchsorted(target, target, side="left")
