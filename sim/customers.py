@@ -73,6 +73,9 @@ CUSTOMER_STATE = {
     "acquired_week": (np.int32, 0),
     "churned_week": (np.int32, NEVER),
 }
+# Derived once (they were recomputed for every newcomer).
+_CUMULATIVE_SHARE, _TOTAL_SHARE = np.cumsum(SEGMENT_SHARE), SEGMENT_SHARE.sum()
+_SELF_SERVICE_AFFINITY = SEGMENT_SELF_SERVICE / SEGMENT_SELF_SERVICE.mean()
 N_UNIFORM = 3   # uniform draws per new customer: segment, activist, persuasion knowledge
 N_NORMAL = 6    # normal draws: need, expectation, channel, buying rate, fluctuation, basket
 
@@ -140,14 +143,14 @@ class CustomerBase:
     def _initialise(self, rows, u, z, week):
         """Traits of new customers from uniforms ``u`` and normals ``z`` (one row per customer)."""
         c, p = self.params, self.people
-        seg = np.searchsorted(np.cumsum(SEGMENT_SHARE), u[:, 0] * SEGMENT_SHARE.sum(), side="right")
+        seg = np.searchsorted(_CUMULATIVE_SHARE, u[:, 0] * _TOTAL_SHARE, side="right")
         seg = np.minimum(seg, len(SEGMENTS) - 1)
         p.segment[rows] = seg
         p.activist[rows] = u[:, 1] < c.activist_share
         p.need_person[rows] = _clip01(SEGMENT_NEED_PERSON[seg] + 0.1 * z[:, 0])
         p.expectation_rest[rows] = _clip01(SEGMENT_EXPECTATION[seg] + 0.1 * z[:, 1] + 0.05 * p.activist[rows])
         p.expectation[rows] = p.expectation_rest[rows]
-        affinity = SEGMENT_SELF_SERVICE[seg] / SEGMENT_SELF_SERVICE.mean()
+        affinity = _SELF_SERVICE_AFFINITY[seg]
         p.channel_preference[rows] = _clip01(c.self_service_preference * affinity + 0.1 * z[:, 2])
         pk = c.persuasion_knowledge * (1.0 + p.activist[rows])
         p.persuasion_knowledge[rows] = _clip01(pk * (0.5 + u[:, 2]))
@@ -173,7 +176,7 @@ class CustomerBase:
                 * np.exp(p.buying_rate[rows] + c.buyer_fluctuation * p.buying_fluctuation[rows] - 0.5 * sigma2))
         reference = (0.5 + 0.7 * REFERENCE_SATISFACTION) * (0.7 + 0.3 * REFERENCE_SATISFACTION)
         mood = (0.5 + 0.7 * p.satisfaction[rows]) * (0.7 + 0.3 * p.trust[rows]) / reference
-        return np.clip(rate * mood * (1.0 + p.purchase_boost[rows]), 0.0, 0.95)
+        return _clip(rate * mood * (1.0 + p.purchase_boost[rows]), 0.0, 0.95)
 
     def fluctuate(self, model) -> None:
         """Transient buying rate is AR(1): heavy buyers regress toward their mean (Sharp 2010)."""

@@ -256,7 +256,7 @@ class Workforce:
         tension = p.felt_tension[rows] + TENSION_SPEED * (target - p.felt_tension[rows])
         p.felt_tension[rows] = tension
         zone = np.exp(-(((tension - TENSION_OPTIMUM) / TENSION_WIDTH) ** 2))
-        over = np.clip((tension - OVERLOAD) / (1.0 - OVERLOAD), 0.0, 1.0)
+        over = _clip01((tension - OVERLOAD) / (1.0 - OVERLOAD))
         a = p.affective[rows]
         # Pressure alone buys compliance; internalisation needs meaning: participation (Kelman 1958).
         meaning = 0.25 + policy.participation
@@ -279,7 +279,7 @@ class Workforce:
         p = self.people
         gap = 0.5 * np.abs(p.values[rows] - policy.kpi_weights).sum(1)
         overload = np.maximum(0.0, p.workload[rows] - 1.0)
-        strain = 0.05 * np.clip(integration_level - 2.0, 0.0, 1.0)
+        strain = 0.05 * min(max(integration_level - 2.0, 0.0), 1.0)
         return _clip01(policy.pressure * (1.4 - 0.6 * p.readiness[rows]) + 0.3 * gap + 0.5 * overload + strain)
 
     def update_identification(self, model, rows, policy) -> None:
@@ -308,7 +308,7 @@ class Workforce:
         """Engagement, customer orientation and effort follow from commitment and load."""
         p = self.people
         overload = np.maximum(0.0, p.workload[rows] - 1.0)
-        over = np.clip((p.felt_tension[rows] - OVERLOAD) / (1.0 - OVERLOAD), 0.0, 1.0)
+        over = _clip01((p.felt_tension[rows] - OVERLOAD) / (1.0 - OVERLOAD))
         p.engagement[rows] = _clip01(0.2 + 0.35 * p.affective[rows] + 0.25 * p.identification[rows]
                                      + 0.2 * p.efficacy[rows] - 0.3 * overload - 0.2 * over)
         pull = _clip01(p.continuance[rows] * (0.5 + 0.5 * policy.monitoring))
@@ -327,7 +327,7 @@ class Workforce:
         """Support continuum from commitment components and pressure (Herscovitch & Meyer 2002)."""
         p = self.people
         support = 0.65 * p.affective[rows] + 0.35 * p.normative[rows]
-        gap_force = p.dispositional_resistance[rows] * (0.6 + np.clip((p.felt_tension[rows] - OVERLOAD) / (1 - OVERLOAD), 0, 1))
+        gap_force = p.dispositional_resistance[rows] * (0.6 + _clip01((p.felt_tension[rows] - OVERLOAD) / (1 - OVERLOAD)))
         gap_force = gap_force + 0.5 * np.maximum(0.0, 0.4 - p.identification[rows])
         state = np.where(p.continuance[rows] >= COMPLIANCE_PULL, COMPLIANCE, PASSIVE_RESISTANCE)
         # Overload turns the uncommitted into active resisters, monitored or not (Heifetz et al. 2009).

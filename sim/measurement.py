@@ -57,7 +57,7 @@ def centricity_components(model, week) -> tuple[float, float, float]:
     else:
         behaviour = 0.0
     if len(staff):
-        pull = np.clip(e.continuance[staff] * (0.5 + 0.5 * policy.monitoring), 0.0, 1.0)[:, None]
+        pull = _clip(e.continuance[staff] * (0.5 + 0.5 * policy.monitoring), 0.0, 1.0)[:, None]
         effective = (1 - pull) * e.values[staff] + pull * policy.kpi_weights
         won = _avg(_sigmoid((effective[:, 0] - effective[:, 1:].max(1)) / 0.05))
     else:
@@ -94,7 +94,7 @@ def measure(model, alarms: int) -> dict[str, float]:
     values = e.values[staff_rows]
     gap = 0.5 * np.abs(values - policy.kpi_weights).sum(1).mean() if len(values) else 0.0
     spread = min(1.0, np.abs(values - values.mean(0)).sum(1).mean()) if len(values) else 0.0
-    out["value_tension"] = float(np.clip(0.5 * gap + 0.5 * spread, 0.0, 1.0))
+    out["value_tension"] = float(min(max(0.5 * gap + 0.5 * spread, 0.0), 1.0))
 
     states = np.bincount(e.support_state[staff_rows], minlength=len(SUPPORT_STATES))
     shares = states / max(states.sum(), 1)

@@ -92,15 +92,22 @@ class PoolBySegment:
     def keep(self, present: np.ndarray) -> None:
         """Drop the ids whose ``present`` flag (indexed by id) is False."""
         kept = present[self.ids]
-        before = np.concatenate([[0], np.cumsum(kept)])
+        before = np.zeros(len(kept) + 1, dtype=np.int64)
+        np.cumsum(kept, out=before[1:])
         self.ids = self.ids[kept]
         self.starts = before[self.starts]
 
     def add(self, new: np.ndarray, segment: np.ndarray) -> None:
         """Add ids larger than all present ones, each at the end of its segment."""
         seg = segment[new]
-        self.ids = np.insert(self.ids, self.starts[seg + 1], new)
-        self.starts = self.starts + np.concatenate([[0], np.cumsum(np.bincount(seg, minlength=len(self.starts) - 1))])
+        starts = self.starts
+        parts, counts = [], np.zeros(len(starts), dtype=np.int64)
+        for s in range(len(starts) - 1):
+            arriving = new[seg == s]
+            parts += [self.ids[starts[s]:starts[s + 1]], arriving]
+            counts[s + 1] = len(arriving)
+        self.ids = np.concatenate(parts)
+        self.starts = starts + np.cumsum(counts)
 
 
 class WordOfMouthNetwork:
@@ -178,12 +185,11 @@ class WordOfMouthNetwork:
 
     def _reciprocate(self, new) -> None:
         """Reciprocal ties of ``new``'s own ties go into free slots of the targets, first come first served."""
-        own = self.n_strong + self.n_weak
-        picks = self.ties[new, :own]
-        valid = picks >= 0
-        target = picks[valid]
-        source = np.broadcast_to(new[:, None], picks.shape)[valid]
-        strong = np.broadcast_to(np.arange(own) < self.n_strong, picks.shape)[valid]
+        picks = self.ties[new, : self.n_strong + self.n_weak]
+        who, column = np.nonzero(picks >= 0)
+        target = picks[who, column]
+        source = new[who]
+        strong = column < self.n_strong
         order = np.argsort(target, kind="stable")
         target, source, strong = target[order], source[order], strong[order]
         first = np.searchsorted(target, target, side="left")

@@ -16,6 +16,8 @@ from scipy.special import ndtri
 
 from sim.customers import WeekOfCustomers
 
+_clip = np._core.umath.clip  # the ufunc: np.clip's wrapper costs more than the work on small arrays
+
 ESCALATION_PENALTY = 0.15      # frustration of a failed self-service attempt (seed 003)
 SEPARATE_CHANNEL_PENALTY = 0.05
 HANDOFF_NEED = 0.5             # share of hard questions that need another function
@@ -33,7 +35,7 @@ def org_defect_rate(model) -> float:
     makers = rows[(p.function[rows] == 3) | (p.function[rows] == 4)]
     if len(makers) == 0:
         return model.organisation.defect_rate * 2.0
-    people = np.mean((1.5 - p.skill[makers]) * (1.2 - 0.4 * p.engagement[makers]))
+    people = np.add.reduce((1.5 - p.skill[makers]) * (1.2 - 0.4 * p.engagement[makers])) / len(makers)
     reference = (1.5 - 0.5) * (1.2 - 0.4 * 0.5)
     org = model.organisation
     ops = model.management.policy.operations_budget / max(org.operations_budget * org.n_customers, 1.0)
@@ -93,7 +95,7 @@ def moments_of_truth(model) -> WeekOfCustomers:
     if len(ranked):
         window = policy.routing[tier[person]]
         pos = np.floor((window[:, 0] + u_route[person] * (window[:, 1] - window[:, 0])) * len(ranked)).astype(np.int64)
-        staff_of[person] = ranked[np.clip(pos, 0, len(ranked) - 1)]
+        staff_of[person] = ranked[np.minimum(np.maximum(pos, 0), len(ranked) - 1)]
 
     # Workload of each front-line employee this week.
     capacity = (model.organisation.contacts_per_employee * (1.0 + 0.4 * model.org_state.process_quality)
@@ -115,7 +117,7 @@ def moments_of_truth(model) -> WeekOfCustomers:
                            SEPARATE_CHANNEL_PENALTY if levers.separate_web_retail else ESCALATION_PENALTY, 0.0)
         noise = SERVICE_NOISE * (1.0 - 0.5 * model.org_state.process_quality)
         z = ndtri(u_noise[person])   # standard normal noise
-        experience[person] = np.clip(
+        experience[person] = _clip(
             0.1 + 0.3 * e.orientation[emp] + 0.25 * e.effort[emp] + 0.25 * e.skill[emp] + 0.25 * fit
             - 0.25 * overload - 0.3 * handoff_failed - penalty + noise * z, 0.0, 1.0)
     elif person.any():
