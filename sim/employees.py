@@ -277,7 +277,8 @@ class Workforce:
     def tension_target(self, rows, policy, integration_level) -> np.ndarray:
         """The tension pressure, the gap to rewarded values, overload and matrix strain imply."""
         p = self.people
-        gap = 0.5 * np.abs(p.values[rows] - policy.kpi_weights).sum(1)
+        d = np.abs(p.values[rows] - policy.kpi_weights)
+        gap = 0.5 * (d[:, 0] + d[:, 1] + d[:, 2])
         overload = np.maximum(0.0, p.workload[rows] - 1.0)
         strain = 0.05 * min(max(integration_level - 2.0, 0.0), 1.0)
         return _clip01(policy.pressure * (1.4 - 0.6 * p.readiness[rows]) + 0.3 * gap + 0.5 * overload + strain)
@@ -285,7 +286,8 @@ class Workforce:
     def update_identification(self, model, rows, policy) -> None:
         """Identification follows value fit with what the company espouses and its reputation."""
         p = self.people
-        fit = 1.0 - 0.5 * np.abs(p.values[rows] - policy.espoused_values).sum(1)
+        d = np.abs(p.values[rows] - policy.espoused_values)
+        fit = 1.0 - 0.5 * (d[:, 0] + d[:, 1] + d[:, 2])
         fit_rest = 0.85
         reputation = model.management.observed.get("satisfaction", model.reference_satisfaction)
         target = (p.identification_rest[rows] + 0.4 * (fit - fit_rest)
