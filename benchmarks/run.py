@@ -532,7 +532,7 @@ def stream_bandwidth(megabytes: int = 256, repetitions: int = 5) -> float:
 # ---------------------------------------------------------------------------- sweep
 def five_roads_job(road: str, seed: int, weeks: int):
     """One run of the five_roads experiment at reference scale; returns its results table."""
-    model = CentricityModel(road=road, seed=seed, **REFERENCE)
+    model = CentricityModel.settled(road=road, seed=seed, **REFERENCE)   # as the command line builds it
     model.run(weeks)
     results = model.results()
     forget(model)

@@ -79,7 +79,8 @@ def simulate(checked: dict[str, Any], out_dir: Path, overrides: list[str] | None
     from sim import CentricityModel
 
     started = time.perf_counter()
-    model = CentricityModel.from_config(checked)
+    # The roads of a seed share its burn-in within a worker process (identical results, less work).
+    model = CentricityModel.from_config(checked, reuse_burn_in=True)
     model.run(checked["steps"])
     timeseries = model.results()
     wall = time.perf_counter() - started

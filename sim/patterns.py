@@ -88,7 +88,9 @@ def run(road: str, seed: int, scale: Scale, weeks: int | None = None, road_param
 
 @cache
 def _run(road, seed, scale, weeks, road_params, params) -> pd.DataFrame:
-    model = CentricityModel(road=road, seed=seed, road_params=dict(road_params), **scale.model_kwargs(), **dict(params))
+    # Roads compared on one seed share its burn-in (identical to building each afresh).
+    model = CentricityModel.settled(road=road, seed=seed, road_params=dict(road_params), **scale.model_kwargs(),
+                                    **dict(params))
     model.run(weeks)
     model.release()
     return model.results()

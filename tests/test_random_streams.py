@@ -4,9 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim import ROADS
+from sim import ROADS, CentricityModel
 from sim.streams import RandomStreams
-from tests.helpers import tiny_model
+from tests.helpers import TINY, tiny_model
 
 CHANGE_ROADS = [r for r in ROADS if r != "status_quo"]
 
@@ -99,3 +99,22 @@ def test_config_round_trip_reproduces_the_run():
     a.run(10)
     b.run(10)
     pd.testing.assert_frame_equal(a.results(), b.results())
+
+
+@pytest.mark.parametrize("road", list(ROADS))
+def test_a_model_from_a_shared_burn_in_runs_exactly_as_a_fresh_one(road):
+    CentricityModel.settled(road="status_quo", seed=21, **TINY)    # keeps the settled start
+    reused = CentricityModel.settled(road=road, seed=21, start_week=3, **TINY)
+    fresh = CentricityModel(road=road, seed=21, start_week=3, **TINY)
+    reused.run(25)
+    fresh.run(25)
+    pd.testing.assert_frame_equal(reused.results(), fresh.results(), check_exact=True)
+    assert reused.config() == fresh.config()
+    ids = [a.unique_id for a in reused.agents]
+    assert len(ids) == len(set(ids))
+
+
+def test_a_shared_burn_in_is_only_shared_by_the_same_seed_and_parameters():
+    base = CentricityModel.settled(seed=22, **TINY)
+    assert not CentricityModel.settled(seed=23, **TINY).results().equals(base.results())
+    assert not CentricityModel.settled(seed=22, **{**TINY, "activist_share": 0.3}).results().equals(base.results())
