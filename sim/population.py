@@ -47,7 +47,7 @@ class Population:
 
     @property
     def n_active(self) -> int:
-        return int(self.active[: self.n].sum())
+        return len(self.active_rows())
 
     def active_rows(self) -> np.ndarray:
         """Ids of the agents currently present (cached until ``add`` or ``remove``; do not modify)."""
