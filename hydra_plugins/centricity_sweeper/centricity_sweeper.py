@@ -73,28 +73,24 @@ class CentricitySweeper(BasicSweeper):
 
     def sweep(self, arguments: list[str]) -> Any:
         # Imported here: Hydra imports every plugin at start-up, and sim.sweep brings pandas.
-        from sim.sweep import Progress, clear_job, finish_sweep, plan_jobs, record_invalid
+        from sim.sweep import Progress, clear_job, finish_sweep, plan_jobs
 
         assert self.config is not None and self.launcher is not None and self.hydra_context is not None
-        parser = OverridesParser.create(config_loader=self.hydra_context.config_loader)
-        overrides = parser.parse_overrides(self._parse_config() + list(arguments))
-        batches = self.split_arguments(overrides, None)
-        all_jobs = [job for batch in batches for job in batch]
+        all_jobs = self.job_overrides(arguments)
 
         sweep_dir = Path(str(self.config.hydra.sweep.dir))
         sweep_dir.mkdir(parents=True, exist_ok=True)
         OmegaConf.save(self.config, sweep_dir / "multirun.yaml")
 
         tic = time.perf_counter()
-        composer = FastComposer(self.hydra_context.config_loader, self.config)
-        plan = plan_jobs(sweep_dir, all_jobs, composer, resume=self.resume)
+        plan = plan_jobs(sweep_dir, all_jobs, self.composer(), resume=self.resume)
         planned_in = time.perf_counter() - tic
         plan.save()
         to_run = plan.with_state("to_run")
         done, invalid = len(plan.with_state("done")), len(plan.with_state("invalid"))
         log.info(f"Sweep of {len(plan.jobs)} jobs into {sweep_dir}: {len(to_run)} to run, "
                  f"{done} already done (resumed), {invalid} invalid (checked in {planned_in:.1f} s)")
-        record_invalid(plan)
+        self.before_launch(plan)
 
         returns = []
         if to_run:
@@ -110,8 +106,31 @@ class CentricitySweeper(BasicSweeper):
                 except Exception as err:  # a worker died: report, keep and aggregate what finished
                     log.error(f"The launcher stopped ({type(err).__name__}: {err}); finished jobs are kept, "
                               "rerun the same command to run the rest")
-        finish_sweep(plan, aggregate=self.aggregate, figures=self.figures)
+        outcome = finish_sweep(plan, aggregate=self.aggregate, figures=self.figures)
+        self.after_sweep(plan, outcome)
         return returns
+
+    # Hooks for sweepers built on this one (the design sweeper); the defaults are the basic sweep.
+    def job_overrides(self, arguments: list[str]) -> list[list[str]]:
+        """The overrides of every job, in launch order: the Cartesian product of the sweep."""
+        assert self.hydra_context is not None
+        parser = OverridesParser.create(config_loader=self.hydra_context.config_loader)
+        overrides = parser.parse_overrides(self._parse_config() + list(arguments))
+        return [job for batch in self.split_arguments(overrides, None) for job in batch]
+
+    def composer(self) -> "FastComposer":
+        """``compose(overrides) -> (config, job_dir)`` for :func:`sim.sweep.plan_jobs`."""
+        assert self.hydra_context is not None and self.config is not None
+        return FastComposer(self.hydra_context.config_loader, self.config)
+
+    def before_launch(self, plan: Any) -> None:
+        """Called with the checked plan before any job runs: report and record invalid jobs."""
+        from sim.sweep import record_invalid
+
+        record_invalid(plan)
+
+    def after_sweep(self, plan: Any, outcome: dict[str, Any]) -> None:
+        """Called after the jobs ran and the sweep was aggregated."""
 
     def _launch(self, batch: list, start: int) -> Any:
         if isinstance(self.launcher, JoblibLauncher):
