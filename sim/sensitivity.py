@@ -1,0 +1,548 @@
+"""Global sensitivity analysis of a design sweep: which parameters drive the outcomes.
+
+``python -m sim.sensitivity SWEEP_DIR`` reads a sweep made by the design sweeper
+(``hydra/sweeper=design``: ``design.json``, ``design.csv`` and the job folders) and
+computes, for each road (and any other grid key) and each outcome metric:
+
+* ``sobol`` designs: first-order and total Sobol indices, ``S1`` and ``ST`` (and ``S2``
+  if the design has second-order points), SALib's estimators (Saltelli 2010, Jansen);
+* ``morris`` designs: Morris elementary effects, ``mu_star`` (importance), ``mu`` (sign)
+  and ``sigma`` (non-linearity or interaction), Campolongo et al. 2007;
+* ``lhs`` designs: partial rank correlation coefficients, ``PRCC`` (Marino et al. 2008):
+  the monotone association of each parameter with the outcome once the others are
+  accounted for, from -1 to 1.
+
+Confidence intervals (95%) are bootstrap intervals over the design's points, with a fixed
+seed so the same sweep always gives the same table: SALib's for ``S1``, ``ST``, ``S2`` and
+``mu_star`` (normal approximation, ``value +- conf``), percentile intervals for ``PRCC``.
+``mu`` and ``sigma`` have none.
+
+Seeds: all design points share the seed(s) of the grid (common random numbers). By
+default the outcome of a point is the mean over its seeds, so the indices are of the
+expected outcome; ``--by-seed`` analyses each seed apart (the spread between seeds shows
+how much the ranking owes to chance).
+
+Writes ``SWEEP_DIR/sensitivity.csv``, one row per road x metric x parameter x index::
+
+    method, outcome, road, [other grid keys], metric, parameter, index, value, conf,
+    conf_low, conf_high, points, seeds
+
+and figures into ``SWEEP_DIR/figures/``: ``sensitivity_<index>`` (bars with intervals,
+one panel per metric, one bar per road) and, for Morris, ``sensitivity_morris_plane``
+(mu* against sigma). A sweep that was not made from a design, or that is incomplete, is
+refused (exit status 2) with the jobs that are missing.
+
+Example:
+    >>> table = synthetic_table("lhs", lambda x: 3 * x[:, 0] + x[:, 1] ** 3, n=64)
+    >>> result = analyse_table(table.design, table.outcomes, ["y"])
+    >>> result.sort_values("value", ascending=False)["parameter"].tolist()
+    ['a', 'b', 'c']
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from hydra_plugins.design_sweeper.design import DESIGN_JSON, DESIGN_TABLE
+from sim.sweep import SUMMARY_FILE, read_status
+
+RESULT_TABLE = "sensitivity.csv"
+FIGURES_DIR = "figures"
+OUTCOMES = ("final", "mean")
+#: Bootstrap resamples and confidence level of every interval; the fixed seed makes reruns identical.
+RESAMPLES = 1000
+CONF_LEVEL = 0.95
+BOOTSTRAP_SEED = 20240601
+#: The index each method's figure of bars shows, in order.
+INDICES = {"sobol": ["S1", "ST"], "morris": ["mu_star"], "lhs": ["PRCC"]}
+
+
+class NotAnalysable(Exception):
+    """A sweep folder that cannot be analysed: not a design, or incomplete (``missing`` names the jobs)."""
+
+    def __init__(self, message: str, missing: list[str] | None = None):
+        super().__init__(message)
+        self.missing = missing or []
+
+
+# ---------------------------------------------------------------------- the design of a sweep
+@dataclass
+class SweepDesign:
+    """``design.json`` and ``design.csv`` of a sweep: what was varied and how."""
+
+    info: dict[str, Any]
+    table: pd.DataFrame
+
+    @property
+    def method(self) -> str:
+        return self.info["method"]
+
+    @property
+    def names(self) -> list[str]:
+        return list(self.info["problem"]["names"])
+
+    @property
+    def problem(self) -> dict[str, Any]:
+        return dict(self.info["problem"])
+
+    @property
+    def grid_keys(self) -> list[str]:
+        return list(self.info.get("grid", {}))
+
+    def points(self) -> np.ndarray:
+        """The design matrix, one row per point, in the sampler's order."""
+        first = self.table.drop_duplicates("point").sort_values("point")
+        return first[self.names].to_numpy(dtype=float)
+
+
+def read_design(sweep_dir: Path | str) -> SweepDesign:
+    """The design a sweep was made from.
+
+    Raises:
+        NotAnalysable: if the folder holds no design (not made by ``hydra/sweeper=design``).
+    """
+    sweep_dir = Path(sweep_dir)
+    path, table = sweep_dir / DESIGN_JSON, sweep_dir / DESIGN_TABLE
+    if not path.exists() or not table.exists():
+        raise NotAnalysable(f"{sweep_dir} was not made from a design (no {DESIGN_JSON} / {DESIGN_TABLE}): run the "
+                            "sweep with hydra/sweeper=design, e.g. python -m sim -m +experiment=sensitivity")
+    return SweepDesign(info=json.loads(path.read_text()), table=pd.read_csv(table))
+
+
+def read_outcomes(sweep_dir: Path | str, design: SweepDesign, outcome: str = "final") -> pd.DataFrame:
+    """One row per job of the design: its point, grid values, ``road``, ``seed`` and every metric.
+
+    The metric values are each job's ``summary.json`` (``final`` or ``mean`` over the run),
+    the numbers ``summary.csv`` has too.
+
+    Raises:
+        NotAnalysable: if any job has not finished, or finished for another config than
+            the design's (a stale folder): the message and ``missing`` name them.
+    """
+    from sim.plots import DERIVED
+
+    sweep_dir = Path(sweep_dir)
+    rows, missing = [], []
+    for job in design.table.to_dict("records"):
+        folder = sweep_dir / str(job["job"])
+        status = read_status(folder) or {}
+        expected = job.get("config_hash")
+        stale = isinstance(expected, str) and status.get("config_hash") != expected   # a folder of another design
+        if status.get("status") != "ok" or stale or not (folder / SUMMARY_FILE).exists():
+            missing.append(str(job["job"]))
+            continue
+        summary = json.loads((folder / SUMMARY_FILE).read_text())
+        values = dict(summary[outcome])
+        for name, parts in DERIVED.items():
+            if all(p in values for p in parts):
+                values[name] = sum(values[p] for p in parts)
+        rows.append({**job, "road": summary["road"], "seed": summary["seed"], **values})
+    if missing:
+        shown = "\n  ".join(missing[:20]) + (f"\n  ... and {len(missing) - 20} more" if len(missing) > 20 else "")
+        raise NotAnalysable(f"the sweep in {sweep_dir} is incomplete: {len(missing)} of {len(design.table)} jobs of the "
+                            f"design have no result for its config:\n  {shown}\nrerun the sweep's command to run them "
+                            "(finished jobs are kept), then analyse again", missing=missing)
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------------- the indices
+def analyse_table(design: SweepDesign, outcomes: pd.DataFrame, metrics: list[str], by_seed: bool = False,
+                  outcome: str = "final", resamples: int = RESAMPLES, seed: int = BOOTSTRAP_SEED) -> pd.DataFrame:
+    """Sensitivity indices for each group (road and other grid keys) and metric, as a tidy table.
+
+    Args:
+        design: the sweep's design.
+        outcomes: one row per job: ``point``, the group keys and the metric columns.
+        metrics: the outcome columns to analyse.
+        by_seed: analyse each seed apart instead of the mean over seeds.
+        outcome: ``final`` or ``mean`` (recorded in the table).
+        resamples, seed: the bootstrap.
+
+    A metric that does not vary across the design in a group has no indices (skipped).
+    """
+    groups = [k for k in ["road", *design.grid_keys] if k != "seed" and k in outcomes]
+    groups = list(dict.fromkeys(groups + (["seed"] if by_seed and "seed" in outcomes else [])))
+    x = design.points()
+    frames = []
+    for key, part in outcomes.groupby(groups, sort=False) if groups else [((), outcomes)]:
+        key = key if isinstance(key, tuple) else (key,)
+        per_point = part.groupby("point")[metrics].mean().reindex(range(len(x)))
+        seeds = part["seed"].nunique() if "seed" in part else 1
+        for metric in metrics:
+            y = per_point[metric].to_numpy(dtype=float)
+            if not np.all(np.isfinite(y)) or np.ptp(y) == 0:
+                continue
+            rows = indices_of(design, x, y, resamples, seed)
+            frame = pd.DataFrame(rows)
+            for name, value in zip(groups, key, strict=True):
+                frame.insert(0, name, value)
+            frame.insert(0, "metric", metric)
+            frame["points"], frame["seeds"] = len(x), seeds
+            frames.append(frame)
+    if not frames:
+        return pd.DataFrame(columns=["method", "outcome", *groups, "metric", "parameter", "index", "value", "conf",
+                                     "conf_low", "conf_high", "points", "seeds"])
+    table = pd.concat(frames, ignore_index=True)
+    table.insert(0, "outcome", outcome)
+    table.insert(0, "method", design.method)
+    first = ["method", "outcome", *groups, "metric"]
+    return table[first + [c for c in table.columns if c not in first]]
+
+
+def indices_of(design: SweepDesign, x: np.ndarray, y: np.ndarray, resamples: int = RESAMPLES,
+               seed: int = BOOTSTRAP_SEED) -> list[dict[str, Any]]:
+    """The indices of one outcome vector ``y`` (one value per design point) for the design's method."""
+    if design.method == "sobol":
+        return sobol_indices(design.problem, y, bool(design.info.get("second_order")), resamples, seed)
+    if design.method == "morris":
+        return morris_indices(design.problem, x, y, int(design.info.get("levels") or 4), resamples, seed)
+    if design.method == "lhs":
+        return prcc_indices(design.names, x, y, resamples, seed)
+    raise NotAnalysable(f"unknown design method {design.method!r} in {DESIGN_JSON}")
+
+
+def sobol_indices(problem: dict[str, Any], y: np.ndarray, second_order: bool = False, resamples: int = RESAMPLES,
+                  seed: int = BOOTSTRAP_SEED) -> list[dict[str, Any]]:
+    """First-order and total Sobol indices (and second-order ones) with bootstrap intervals (SALib)."""
+    from SALib.analyze import sobol
+
+    res = sobol.analyze(problem, y, calc_second_order=second_order, num_resamples=resamples, conf_level=CONF_LEVEL,
+                        print_to_console=False, seed=seed)
+    rows = []
+    for i, name in enumerate(problem["names"]):
+        for index in ("S1", "ST"):
+            rows.append(_row(name, index, res[index][i], res[f"{index}_conf"][i]))
+    if second_order:
+        names = problem["names"]
+        for i in range(len(names)):
+            for j in range(i + 1, len(names)):
+                rows.append(_row(f"{names[i]}:{names[j]}", "S2", res["S2"][i, j], res["S2_conf"][i, j]))
+    return rows
+
+
+def morris_indices(problem: dict[str, Any], x: np.ndarray, y: np.ndarray, levels: int = 4,
+                   resamples: int = RESAMPLES, seed: int = BOOTSTRAP_SEED) -> list[dict[str, Any]]:
+    """Morris mu* (with a bootstrap interval), mu and sigma of the elementary effects (SALib)."""
+    from SALib.analyze import morris
+
+    res = morris.analyze(problem, x, y, num_resamples=resamples, conf_level=CONF_LEVEL, print_to_console=False,
+                         num_levels=levels, seed=seed)
+    rows = []
+    for i, name in enumerate(problem["names"]):
+        rows.append(_row(name, "mu_star", res["mu_star"][i], res["mu_star_conf"][i]))
+        rows.append(_row(name, "mu", res["mu"][i]))
+        rows.append(_row(name, "sigma", res["sigma"][i]))
+    return rows
+
+
+def prcc_indices(names: list[str], x: np.ndarray, y: np.ndarray, resamples: int = RESAMPLES,
+                 seed: int = BOOTSTRAP_SEED) -> list[dict[str, Any]]:
+    """Partial rank correlation coefficients with bootstrap percentile intervals.
+
+    Example:
+        >>> rng = np.random.default_rng(0)
+        >>> x = rng.random((200, 2))
+        >>> rows = prcc_indices(["a", "b"], x, np.exp(4 * x[:, 0]), resamples=100)
+        >>> [round(r["value"], 2) for r in rows]
+        [1.0, 0.0]
+    """
+    value = prcc(x, y)
+    rng = np.random.default_rng(seed)
+    draws = np.array([prcc(x[idx], y[idx]) for idx in rng.integers(0, len(y), size=(resamples, len(y)))])
+    alpha = (1 - CONF_LEVEL) / 2
+    low, high = np.nanquantile(draws, alpha, axis=0), np.nanquantile(draws, 1 - alpha, axis=0)
+    return [{**_row(name, "PRCC", value[i]), "conf": (high[i] - low[i]) / 2, "conf_low": low[i], "conf_high": high[i]}
+            for i, name in enumerate(names)]
+
+
+def prcc(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Partial rank correlation of each column of ``x`` with ``y``, the other columns partialled out."""
+    from scipy.stats import rankdata
+
+    ranks = np.column_stack([rankdata(col) for col in x.T])
+    ry = rankdata(y)
+    out = np.empty(x.shape[1])
+    for i in range(x.shape[1]):
+        others = np.column_stack([np.ones(len(ry)), np.delete(ranks, i, axis=1)])
+        res_x = ranks[:, i] - others @ np.linalg.lstsq(others, ranks[:, i], rcond=None)[0]
+        res_y = ry - others @ np.linalg.lstsq(others, ry, rcond=None)[0]
+        denom = np.sqrt((res_x @ res_x) * (res_y @ res_y))
+        out[i] = res_x @ res_y / denom if denom > 0 else np.nan
+    return out
+
+
+def _row(parameter: str, index: str, value: float, conf: float | None = None) -> dict[str, Any]:
+    value = float(value)
+    if conf is None or not np.isfinite(conf):
+        return {"parameter": parameter, "index": index, "value": value, "conf": np.nan, "conf_low": np.nan,
+                "conf_high": np.nan}
+    return {"parameter": parameter, "index": index, "value": value, "conf": float(conf),
+            "conf_low": value - float(conf), "conf_high": value + float(conf)}
+
+
+# ---------------------------------------------------------------------- figures
+def plot_index_bars(result: pd.DataFrame, index: str, out_dir: Path) -> list[Path]:
+    """Bars of one index with their intervals: a panel per metric, a bar per road for each parameter."""
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
+
+    from sim.plots import metric_label, ordered_levels, palette_for, road_label
+
+    data = result[result["index"] == index]
+    if data.empty:
+        return []
+    metrics = list(dict.fromkeys(data["metric"]))
+    params = list(dict.fromkeys(data["parameter"]))
+    roads = ordered_levels(data["road"], "road")
+    colours = palette_for("road", roads)
+    ncols = min(4, len(metrics))
+    nrows = -(-len(metrics) // ncols)
+    height = max(2.4, 0.28 * len(params) * max(len(roads), 1) + 0.9)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(4.3 * ncols, height * nrows), squeeze=False, sharey=True)
+    bar = 0.8 / max(len(roads), 1)
+    for ax, metric in zip(axes.flat, metrics, strict=False):
+        part = data[data["metric"] == metric]
+        for k, road in enumerate(roads):
+            rows = part[part["road"] == road].set_index("parameter").reindex(params)
+            pos = np.arange(len(params)) + (k - (len(roads) - 1) / 2) * bar
+            err = np.vstack([rows["value"] - rows["conf_low"], rows["conf_high"] - rows["value"]])
+            ax.barh(pos, rows["value"], height=bar, color=colours[road], label=road_label(road),
+                    xerr=np.where(np.isfinite(err), err, 0), error_kw={"elinewidth": 0.8, "capsize": 1.5})
+        ax.axvline(0, color="black", linewidth=0.6)
+        ax.xaxis.set_major_locator(MaxNLocator(5))
+        ax.set_title(metric_label(metric, with_unit=index == "mu_star"), fontsize=9)
+        ax.set_xlabel(INDEX_LABELS.get(index, index))
+        ax.set_yticks(np.arange(len(params)), [short_name(p) for p in params])
+    axes.flat[0].invert_yaxis()   # once: the panels share the axis; first parameter and first road on top
+    for ax in list(axes.flat)[len(metrics):]:
+        ax.set_visible(False)
+    handles, labels = axes.flat[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=min(len(roads), 6), frameon=False, bbox_to_anchor=(0.5, 0))
+    fig.suptitle(f"{INDEX_LABELS.get(index, index)}, {data['outcome'].iloc[0]} value of each metric "
+                 f"({CONF_LEVEL:.0%} bootstrap intervals)", fontsize=11)
+    fig.tight_layout(rect=(0, 0.05, 1, 0.97))
+    return save_figure(fig, out_dir, f"sensitivity_{index}")
+
+
+def plot_morris_plane(result: pd.DataFrame, out_dir: Path) -> list[Path]:
+    """Morris mu* against sigma: a panel per metric, a colour per road, a marker per parameter.
+
+    Near the diagonal sigma = mu* or above it, a parameter acts non-linearly or through
+    interactions; far below it, roughly linearly (Garcia Sanchez et al. 2014).
+    """
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+    from matplotlib.ticker import MaxNLocator
+
+    from sim.plots import metric_label, ordered_levels, palette_for, road_label
+
+    wide = result[result["index"].isin(["mu_star", "sigma"])].pivot_table(
+        index=["road", "metric", "parameter"], columns="index", values="value").reset_index()
+    if wide.empty:
+        return []
+    wide["road"] = wide["road"].map(road_label)
+    wide["parameter"] = wide["parameter"].map(short_name)
+    metrics = list(dict.fromkeys(result.loc[result["index"] == "mu_star", "metric"]))
+    roads = ordered_levels(result["road"], "road")
+    palette = {road_label(k): v for k, v in palette_for("road", roads).items()}
+    params = list(dict.fromkeys(wide["parameter"]))
+    markers = dict(zip(params, ["o", "X", "s", "P", "D", "^", "v", "<", ">", "p", "h", "*"] * 3, strict=False))
+    ncols = min(4, len(metrics))
+    nrows = -(-len(metrics) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(4.3 * ncols, 3.6 * nrows), squeeze=False)
+    for i, (ax, metric) in enumerate(zip(axes.flat, metrics, strict=False)):
+        part = wide[wide["metric"] == metric]
+        sns.scatterplot(data=part, x="mu_star", y="sigma", hue="road", style="parameter", palette=palette,
+                        hue_order=[road_label(r) for r in roads], style_order=params, markers=markers, s=55, ax=ax,
+                        legend=i == 0)
+        ax.xaxis.set_major_locator(MaxNLocator(5))
+        top = float(np.nanmax(part[["mu_star", "sigma"]].to_numpy())) * 1.08 or 1.0
+        ax.plot([0, top], [0, top], linestyle="--", color="grey", linewidth=0.8)
+        ax.set_xlim(-0.02 * top, top)     # points on an axis stay visible
+        ax.set_ylim(-0.02 * top, top)
+        ax.set_title(metric_label(metric), fontsize=9)
+        ax.set_xlabel("mu* (mean |elementary effect|)")
+        ax.set_ylabel("sigma")
+    for ax in list(axes.flat)[len(metrics):]:
+        ax.set_visible(False)
+    first = axes.flat[0]
+    if first.get_legend() is not None:
+        handles, labels = first.get_legend_handles_labels()
+        first.get_legend().remove()
+        fig.legend(handles, labels, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False, fontsize=8)
+    fig.suptitle("Morris screening: importance (mu*) and non-linearity or interaction (sigma); dashed: sigma = mu*",
+                 fontsize=11)
+    fig.tight_layout()
+    return save_figure(fig, out_dir, "sensitivity_morris_plane")
+
+
+def save_figure(fig, out_dir: Path, name: str) -> list[Path]:
+    """Save as PNG and SVG (as the sweep figures), legends outside the axes included; close it."""
+    import matplotlib.pyplot as plt
+
+    from sim.plots import FORMATS
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for fmt in FORMATS:
+        paths.append(out_dir / f"{name}.{fmt}")
+        fig.savefig(paths[-1], dpi=150, bbox_inches="tight")
+    plt.close(fig)
+    return paths
+
+
+INDEX_LABELS = {"S1": "First-order Sobol index S1", "ST": "Total Sobol index ST", "S2": "Second-order Sobol index",
+                "mu_star": "Morris mu*", "PRCC": "Partial rank correlation (PRCC)"}
+
+
+def short_name(key: str) -> str:
+    """``organisation.readiness`` -> ``readiness``; ``road.pressure`` stays as it is."""
+    group, _, name = key.partition(".")
+    return key if group == "road" or not name else name
+
+
+def make_figures(result: pd.DataFrame, method: str, out_dir: Path) -> list[Path]:
+    """The figures of one analysis: bars for each index of the method, and Morris's plane."""
+    import seaborn as sns
+
+    if result.empty:
+        return []
+    sns.set_theme(style="whitegrid", context="notebook", font_scale=0.85)
+    paths: list[Path] = []
+    for index in INDICES.get(method, []):
+        paths += plot_index_bars(result, index, out_dir)
+    if method == "morris":
+        paths += plot_morris_plane(result, out_dir)
+    return paths
+
+
+# ---------------------------------------------------------------------- the whole thing
+@dataclass
+class Analysis:
+    """The result of analysing a sweep folder."""
+
+    sweep_dir: Path
+    method: str
+    table: pd.DataFrame
+    figures: list[Path] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+    def report(self) -> str:
+        """A few lines for the console: the most influential parameter per road and metric, and where it all is."""
+        lines = [f"[sim] sensitivity ({self.method}) of {self.table['metric'].nunique() if len(self.table) else 0} "
+                 f"metrics in {self.sweep_dir}"]
+        main = INDICES.get(self.method, ["ST"])[-1]
+        top = self.table[self.table["index"] == main].copy()
+        if len(top):
+            lines.append(f"      the most influential parameter ({main}) for each metric, by road:")
+            top["size"] = top["value"].abs()
+            best = top.sort_values("size", ascending=False).groupby(["road", "metric"], sort=False).head(1)
+            for road, part in best.groupby("road", sort=False):
+                by_param = part.groupby("parameter", sort=False)["metric"].apply(", ".join)
+                text = "; ".join(f"{short_name(p)} ({metrics})" for p, metrics in by_param.items())
+                lines.append(f"        {road}: {text}")
+        if self.skipped:
+            lines.append(f"      no indices for {', '.join(self.skipped)} (the same value at every point)")
+        lines.append(f"      table:   {self.sweep_dir / RESULT_TABLE}")
+        if self.figures:
+            lines.append(f"      figures: {self.sweep_dir / FIGURES_DIR}/sensitivity_* ({len(self.figures)} files)")
+        return "\n".join(lines)
+
+
+def default_metrics() -> list[str]:
+    """The key metrics of the sweep figures (``sim.plots.KEY_METRICS``)."""
+    from sim.plots import KEY_METRICS
+
+    return list(KEY_METRICS)
+
+
+def analyse(sweep_dir: Path | str, metrics: list[str] | None = None, outcome: str = "final", by_seed: bool = False,
+            figures: bool = True) -> Analysis:
+    """Analyse a design sweep: ``sensitivity.csv`` and the figures.
+
+    Raises:
+        NotAnalysable: not a design sweep, an incomplete one, or an unknown metric.
+
+    Example:
+        >>> result = analyse("results/sensitivity")     # doctest: +SKIP
+        >>> result.table.query("index == 'mu_star'")     # doctest: +SKIP
+    """
+    if outcome not in OUTCOMES:
+        raise NotAnalysable(f"outcome {outcome!r}: choose final or mean")
+    sweep_dir = Path(sweep_dir)
+    design = read_design(sweep_dir)
+    outcomes = read_outcomes(sweep_dir, design, outcome)
+    metrics = list(metrics or default_metrics())
+    unknown = [m for m in metrics if m not in outcomes]
+    if unknown:
+        known = sorted(c for c in outcomes.columns if c not in design.table.columns and c not in ("road", "seed"))
+        raise NotAnalysable(f"unknown metric {unknown[0]!r}; the metrics are: {', '.join(known)}")
+    table = analyse_table(design, outcomes, metrics, by_seed=by_seed, outcome=outcome)
+    table.to_csv(sweep_dir / RESULT_TABLE, index=False)
+    skipped = [m for m in metrics if m not in set(table["metric"])]
+    paths = make_figures(table, design.method, sweep_dir / FIGURES_DIR) if figures and not by_seed else []
+    return Analysis(sweep_dir=sweep_dir, method=design.method, table=table, figures=paths, skipped=skipped)
+
+
+@dataclass
+class SyntheticSweep:
+    """A design and an outcome table made without the model (for tests and examples)."""
+
+    design: SweepDesign
+    outcomes: pd.DataFrame
+
+
+def synthetic_table(method: str, model, n: int, names=("a", "b", "c"), bounds=(0.0, 1.0), seed: int = 1,
+                    **settings) -> SyntheticSweep:
+    """A design of ``method`` over ``names`` and the outcome ``y = model(points)``: a known answer to recover.
+
+    Example:
+        >>> sweep = synthetic_table("morris", lambda x: 10 * x[:, 0], n=4, names=("a", "b"))
+        >>> sweep.outcomes[["point", "y"]].shape
+        (12, 2)
+    """
+    from hydra_plugins.design_sweeper.design import make_design
+    from hydra_plugins.design_sweeper.ranges import ParameterRange
+
+    made = make_design(method, [ParameterRange(k, *bounds) for k in names], n=n, seed=seed, **settings)
+    frame = pd.DataFrame(made.points, columns=list(names))
+    frame.insert(0, "point", range(len(frame)))
+    frame.insert(0, "road", "status_quo")
+    info = {**made.record(), "grid": {}, "fixed": []}
+    return SyntheticSweep(SweepDesign(info, frame.drop(columns="road")), frame.assign(y=model(made.points)))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m sim.sensitivity SWEEP_DIR [--metrics ...] [--outcome final|mean] [--by-seed] [--no-figures]``."""
+    parser = argparse.ArgumentParser(prog="python -m sim.sensitivity", description=__doc__.split("\n\n")[0])
+    parser.add_argument("sweep_dir", type=Path, help="the sweep folder of a design sweep (hydra/sweeper=design)")
+    parser.add_argument("--metrics", nargs="+", metavar="METRIC",
+                        help=f"outcome metrics (default: {', '.join(default_metrics())})")
+    parser.add_argument("--outcome", choices=OUTCOMES, default="final",
+                        help="the metric's value in the last week (final, default) or its mean over the run")
+    parser.add_argument("--by-seed", action="store_true", help="analyse each seed apart (no figures)")
+    parser.add_argument("--no-figures", action="store_true", help="write the table only")
+    args = parser.parse_args(argv)
+    if not args.sweep_dir.is_dir():
+        print(f"error: {args.sweep_dir} is not a folder", file=sys.stderr)
+        return 2
+    try:
+        result = analyse(args.sweep_dir, metrics=args.metrics, outcome=args.outcome, by_seed=args.by_seed,
+                         figures=not args.no_figures)
+    except NotAnalysable as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    print(result.report())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
