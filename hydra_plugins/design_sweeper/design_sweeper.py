@@ -235,7 +235,8 @@ def _subdir_override(parser: OverridesParser, name: str) -> str:
 def _size_text(design: Design) -> str:
     d, p = len(design.ranges), len(design.points)
     if design.method == "sobol":
-        return f"n={design.n} x ({2 * d + 2 if design.second_order else d + 2}) = {p} points over {d} parameters"
+        per = f"2 x {d} + 2" if design.second_order else f"{d} + 2"
+        return f"n={design.n} x ({per}) = {p} points over {d} parameters"
     if design.method == "morris":
         return f"{design.n} trajectories x ({d} + 1) = {p} points over {d} parameters"
     return f"{p} points over {d} parameters"
