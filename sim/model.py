@@ -337,7 +337,7 @@ def _make_road(road: str, start_week: int, road_params: dict | None):
 
 
 #: Memory for the copies of settled models kept by ``CentricityModel.settled`` in one process.
-SETTLED_CACHE_BYTES = 256 * 2**20
+SETTLED_CACHE_BYTES = 128 * 2**20
 
 
 class _SettledStarts(OrderedDict):
