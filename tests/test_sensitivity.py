@@ -359,3 +359,14 @@ def test_design_composition_matches_hydra(tmp_path):
     cfg_full, dir_full = composer.full(job)
     assert dir_fast == dir_full == tmp_path / "road=mission,seed=1,point=0007"
     assert OmegaConf.to_container(cfg_fast) == OmegaConf.to_container(cfg_full)
+
+
+@pytest.mark.parametrize("name", ["sim.sensitivity", "hydra_plugins.design_sweeper.design",
+                                  "hydra_plugins.design_sweeper.ranges",
+                                  "hydra_plugins.centricity_launchers.launcher_schemas"])
+def test_docstring_examples(name):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0 and result.attempted > 0
