@@ -133,7 +133,7 @@ class CentricitySweeper(BasicSweeper):
         """Called after the jobs ran and the sweep was aggregated."""
 
     def _launch(self, batch: list, start: int) -> Any:
-        if isinstance(self.launcher, JoblibLauncher):
+        if _is_joblib(self.launcher):
             # The configs are composed already: the workers need not compose each job again.
             return launch_composed(self.launcher, [(job.overrides, job.config) for job in batch], start)
         return self.launcher.launch([job.overrides for job in batch], initial_job_idx=start)
@@ -188,6 +188,17 @@ class FastComposer:
 
 def _job_dir(cfg: Any) -> Path:
     return Path(str(cfg.hydra.sweep.dir)) / str(cfg.hydra.sweep.subdir)
+
+
+def _is_joblib(launcher: Any) -> bool:
+    """Whether ``launcher`` is the joblib launcher.
+
+    By qualified name, not ``isinstance``: Hydra's plugin scan imports the launcher's module
+    a second time, so the instance's class need not be the class imported here (it was not,
+    and every job was composed a second time in the workers).
+    """
+    cls = type(launcher)
+    return f"{cls.__module__}.{cls.__qualname__}" == f"{JoblibLauncher.__module__}.{JoblibLauncher.__qualname__}"
 
 
 def launch_composed(launcher: JoblibLauncher, jobs: list[tuple[list[str], Any]], initial_job_idx: int) -> list:
