@@ -300,10 +300,13 @@ class CustomerBase:
         to_pos, _, _ = self.network.spread(positive, np.full(len(positive), c.positive_reach), u_ties[len(negative):])
         to_neg = to_neg[p.active[to_neg]]
         to_pos = to_pos[p.active[to_pos]]
-        told_bad = np.bincount(to_neg, minlength=p.n)
-        told_good = np.bincount(to_pos, minlength=p.n)
-        p.trust[: p.n] = _clip01(p.trust[: p.n] - 0.03 * told_bad + 0.01 * told_good)
-        p.satisfaction[: p.n] = _clip01(p.satisfaction[: p.n] - 0.02 * told_bad)
+        # Each message moves its hearer's trust (and a bad one satisfaction); only hearers change.
+        np.add.at(p.trust, to_neg, -0.03)
+        np.add.at(p.trust, to_pos, 0.01)
+        np.add.at(p.satisfaction, to_neg, -0.02)
+        told = np.concatenate([to_neg, to_pos])
+        p.trust[told] = _clip01(p.trust[told])
+        p.satisfaction[to_neg] = _clip01(p.satisfaction[to_neg])
         broadcast = float(unsent[p.activist[negative]].sum())
         week.wom_negative = len(to_neg)
         week.wom_positive = len(to_pos)

@@ -218,11 +218,12 @@ class WordOfMouthNetwork:
         weight = self.weight[talkers]
         capacity = weight.sum(1)
         p_strong = np.minimum(1.0, reach / np.maximum(capacity, 1e-9)).astype(np.float32)
-        u = (draws.astype(np.float32)[:, None] + self._rotation) % np.float32(1.0)
+        u = draws.astype(np.float32)[:, None] + self._rotation
+        u -= np.floor(u)             # the fractional part: equal to u % 1 here, and far cheaper
         told = u < p_strong[:, None] * weight
-        sent = told.sum(1)
-        unsent = np.maximum(0.0, reach - sent)
         rows, cols = np.nonzero(told)
+        sent = np.bincount(rows, minlength=len(talkers))
+        unsent = np.maximum(0.0, reach - sent)
         return self.ties[talkers[rows], cols].astype(np.int64), talkers[rows], unsent
 
     def exposure_from(self, leavers: np.ndarray, n: int) -> np.ndarray:
