@@ -78,7 +78,7 @@ def centricity_components(model, week) -> tuple[float, float, float]:
     if len(staff):
         pull = _clip(e.continuance[staff] * (0.5 + 0.5 * policy.monitoring), 0.0, 1.0)[:, None]
         effective = (1 - pull) * e.values[staff] + pull * policy.kpi_weights
-        won = _avg(_sigmoid((effective[:, 0] - effective[:, 1:].max(1)) / 0.05))
+        won = _avg(_sigmoid((effective[:, 0] - np.maximum(effective[:, 1], effective[:, 2])) / 0.05))
     else:
         won = 0.0
     cb = model.customers
@@ -109,7 +109,7 @@ def measure(model, alarms: int) -> dict[str, float]:
 
     values = e.values[staff_rows]
     gap = 0.5 * _avg(_row_sums(np.abs(values - policy.kpi_weights)))
-    spread = min(1.0, _avg(_row_sums(np.abs(values - values.mean(0))))) if len(values) else 0.0
+    spread = min(1.0, _avg(_row_sums(np.abs(values - _sum(values, axis=0) / len(values))))) if len(values) else 0.0
     out["value_tension"] = float(min(max(0.5 * gap + 0.5 * spread, 0.0), 1.0))
 
     states = np.bincount(e.support_state[staff_rows], minlength=len(SUPPORT_STATES))
@@ -175,7 +175,7 @@ def measure(model, alarms: int) -> dict[str, float]:
     for i, v in enumerate(VALUES):
         out[f"kpi_weight_{v}"] = float(policy.kpi_weights[i])
     out["process_quality"] = float(model.org_state.process_quality)
-    out["process_fit"] = float(model.org_state.process_fit.mean())
+    out["process_fit"] = _avg(model.org_state.process_fit)
     out["integration_level"] = float(model.org_state.integration_level)
     value = c.value[cust]
     if n_cust >= 5:
