@@ -216,6 +216,7 @@ def launch_composed(launcher: JoblibLauncher, jobs: list[tuple[list[str], Any]],
     process_joblib_cfg(joblib_cfg)
     settings = ",".join(f"{k}={v}" for k, v in joblib_cfg.items())
     log.info(f"Joblib.Parallel({settings}) is launching {len(jobs)} jobs")
+    log.info(f"Launching jobs, sweep output dir : {launcher.config.hydra.sweep.dir}")
     for idx, (overrides, _) in enumerate(jobs):
         log.info(f"\t#{initial_job_idx + idx} : {' '.join(filter_overrides(overrides))}")
     state = Singleton.get_state()
