@@ -224,6 +224,28 @@ def plan_jobs(sweep_dir: Path, job_overrides: list[list[str]], compose, resume: 
     return SweepPlan(sweep_dir=Path(sweep_dir), jobs=jobs)
 
 
+def made_by_other_code(plan: SweepPlan) -> dict[str, int]:
+    """The code versions that made the plan's resumed results, where not this one: {version: jobs}.
+
+    Resume keys on the config alone, so results of an older version of the model are kept
+    when the same sweep is run again; the caller says so. A version is the package version
+    and git commit recorded in each job's ``summary.json``.
+    """
+    now = provenance()
+    mine = (now["version"], now["git_commit"])
+    others: dict[str, int] = {}
+    for job in plan.with_state("done"):
+        try:
+            made = json.loads((Path(job.dir) / SUMMARY_FILE).read_text())
+        except (OSError, json.JSONDecodeError):
+            continue
+        theirs = (made.get("version"), made.get("git_commit"))
+        if theirs != mine:
+            label = f"{theirs[0]} (commit {theirs[1] or 'unknown'})"
+            others[label] = others.get(label, 0) + 1
+    return others
+
+
 def _one_line(err: BaseException) -> str:
     """One line from an error and its causes.
 

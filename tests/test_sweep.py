@@ -167,6 +167,19 @@ def test_rerun_of_the_same_sweep_does_no_work(sweep, tmp_path):
 
 
 @pytest.mark.xdist_group("sweep")
+def test_resuming_results_of_other_code_says_so(sweep, tmp_path):
+    sweep_dir = private_copy(sweep[0], tmp_path)
+    old = job_dirs(sweep_dir)[0] / "summary.json"
+    made = json.loads(old.read_text())
+    old.write_text(json.dumps({**made, "git_commit": "0123abc"}))
+    proc = sim(*sweep_args(sweep_dir), "hydra.sweeper.aggregate=false")
+    assert proc.returncode == 0, output(proc)
+    assert "4 already done (resumed)" in output(proc)
+    assert "1 of the resumed jobs were made by another version of the code" in output(proc)
+    assert "commit 0123abc" in output(proc) and "hydra.sweeper.resume=false" in output(proc)
+
+
+@pytest.mark.xdist_group("sweep")
 def test_aggregate_command_can_be_rerun(sweep, tmp_path):
     sweep_dir = private_copy(sweep[0], tmp_path)
     before = pd.read_parquet(sweep_dir / "runs.parquet")

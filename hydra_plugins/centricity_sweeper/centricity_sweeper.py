@@ -73,7 +73,7 @@ class CentricitySweeper(BasicSweeper):
 
     def sweep(self, arguments: list[str]) -> Any:
         # Imported here: Hydra imports every plugin at start-up, and sim.sweep brings pandas.
-        from sim.sweep import Progress, clear_job, finish_sweep, plan_jobs
+        from sim.sweep import Progress, clear_job, finish_sweep, made_by_other_code, plan_jobs
 
         assert self.config is not None and self.launcher is not None and self.hydra_context is not None
         all_jobs = self.job_overrides(arguments)
@@ -90,6 +90,9 @@ class CentricitySweeper(BasicSweeper):
         done, invalid = len(plan.with_state("done")), len(plan.with_state("invalid"))
         log.info(f"Sweep of {len(plan.jobs)} jobs into {sweep_dir}: {len(to_run)} to run, "
                  f"{done} already done (resumed), {invalid} invalid (checked in {planned_in:.1f} s)")
+        for version, count in made_by_other_code(plan).items():
+            log.warning(f"{count} of the resumed jobs were made by another version of the code, {version}; "
+                        "they are kept. To make them again with this code: hydra.sweeper.resume=false")
         self.before_launch(plan)
 
         returns = []
