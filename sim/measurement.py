@@ -62,8 +62,11 @@ def _sigmoid(x):
     return 1.0 / (1.0 + np.exp(-x))
 
 
-def centricity_components(model, week) -> tuple[float, float, float]:
-    """(customer-oriented behaviour, trade-offs won by the customer, needs met), each in [0, 1]."""
+def centricity_components(model, week, present) -> tuple[float, float, float]:
+    """(customer-oriented behaviour, trade-offs won by the customer, needs met), each in [0, 1].
+
+    ``present`` is the 0/1 float mask of present customers over the customer rows.
+    """
     wf = model.workforce
     e = wf.people
     policy = model.management.policy
@@ -85,7 +88,7 @@ def centricity_components(model, week) -> tuple[float, float, float]:
     c = cb.people
     # Share of needs met: 1 when performance beats expectation by 0.1, 0 when it falls 0.1 short.
     gap = cb.performance(slice(0, c.n)) - c.expectation[: c.n]
-    needs = _masked_mean(_clip(0.5 + 5.0 * gap, 0.0, 1.0), c.active[: c.n].astype(float), len(c.active_rows()))
+    needs = _masked_mean(_clip(0.5 + 5.0 * gap, 0.0, 1.0), present, len(c.active_rows()))
     return behaviour, won, needs
 
 
@@ -99,8 +102,11 @@ def measure(model, alarms: int) -> dict[str, float]:
     cust = c.active_rows()
     n_cust = len(cust)
     out: dict[str, float] = {}
+    # Customer aggregates run over the contiguous state, masked to present customers (no gathers).
+    n, here = c.n, c.active[: c.n]
+    present = here.astype(float)
 
-    behaviour, won, needs = centricity_components(model, week)
+    behaviour, won, needs = centricity_components(model, week, present)
     out["customer_centricity"] = (behaviour + won + needs) / 3.0
     operating = max(ledger.total_costs - ledger.costs["promotion"], 1e-9)
     output = len(week.purchasers) + int(week.resolved_by_self_service.sum()) + int(week.person.sum())
@@ -117,9 +123,6 @@ def measure(model, alarms: int) -> dict[str, float]:
     for name, share in zip(SUPPORT_STATES, shares, strict=True):
         out[f"share_{name}"] = float(share)
 
-    # Customer aggregates over the contiguous state, masked to present customers (no gathers).
-    n, here = c.n, c.active[: c.n]
-    present = here.astype(float)
     sat = c.satisfaction[:n]
     out["satisfaction"] = _masked_mean(sat, present, n_cust)
     out["nps"] = 100.0 * (_masked_share(sat >= PROMOTER, here, n_cust) - _masked_share(sat <= DETRACTOR, here, n_cust))

@@ -141,13 +141,13 @@ class CentricityModel(mesa.Model):
         """
         groups = cls._parse(dict(params))
         seed = check_value("seed", seed, 0, 0, 2**63 - 1)
-        the_road = _make_road(road, start_week, road_params)
         key = (seed, *(dataclasses.astuple(groups[g]) for g in GROUPS))
         blob = _SETTLED.get(key)
         if blob is None:
             model = cls(road=road, start_week=start_week, road_params=road_params, seed=seed, **params)
             _SETTLED.remember(key, pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL))
             return model
+        the_road = _make_road(road, start_week, road_params)   # checked before the copy is unpickled
         model = pickle.loads(blob)
         model.road = model.management.road = the_road
         # Mesa numbers agents per model; the copy is a new model, so carry its count on.
