@@ -8,3 +8,23 @@ TINY = {"n_employees": 60, "n_customers": 600, "burn_in_weeks": 8}
 def tiny_model(road="status_quo", seed=0, **kw) -> CentricityModel:
     """A small model: 60 employees, 600 customers, 8 burn-in weeks."""
     return CentricityModel(road=road, seed=seed, **{**TINY, **kw})
+
+
+def sweep_master_config(experiment: str, sweep_dir):
+    """Hydra's config loader and the multirun config of ``+experiment=...``, as a sweeper gets them.
+
+    Also sets it as the current Hydra config, which the sweepers' composers read.
+    """
+    from hydra._internal.config_loader_impl import ConfigLoaderImpl
+    from hydra._internal.utils import create_config_search_path
+    from hydra.core.hydra_config import HydraConfig
+    from hydra.types import RunMode
+
+    import sim.cli  # noqa: F401  (registers the schemas)
+    from sim.config import CONFIG_DIR
+
+    loader = ConfigLoaderImpl(config_search_path=create_config_search_path(str(CONFIG_DIR)))
+    master = loader.load_configuration("config", overrides=[f"+experiment={experiment}", f"hydra.sweep.dir={sweep_dir}"],
+                                       run_mode=RunMode.MULTIRUN)
+    HydraConfig.instance().set_config(master)
+    return loader, master

@@ -22,6 +22,7 @@ import yaml
 from hydra_plugins.design_sweeper.design import check_settings, make_design
 from hydra_plugins.design_sweeper.ranges import DesignError, ParameterRange, check_range, parse_range
 from sim.sensitivity import analyse_table, prcc, read_design, synthetic_table
+from tests.helpers import sweep_master_config
 from tests.test_sweep import REPO, job_dirs, once, output, private_copy, sim
 
 TINY = ["organisation.n_employees=40", "organisation.n_customers=300", "steps=20", "organisation.burn_in_weeks=4"]
@@ -338,20 +339,11 @@ def test_a_design_with_invalid_jobs_runs_none(tmp_path):
 # ---------------------------------------------------------------------- the job folders of the composition
 def test_design_composition_matches_hydra(tmp_path):
     """Jobs composed on the fast path get the same config and folder as Hydra's own composition."""
-    from hydra._internal.config_loader_impl import ConfigLoaderImpl
-    from hydra._internal.utils import create_config_search_path
-    from hydra.core.hydra_config import HydraConfig
-    from hydra.types import RunMode
     from omegaconf import OmegaConf
 
-    import sim.cli  # noqa: F401
     from hydra_plugins.design_sweeper.design_sweeper import DesignComposer
-    from sim.config import CONFIG_DIR
 
-    loader = ConfigLoaderImpl(config_search_path=create_config_search_path(str(CONFIG_DIR)))
-    master = loader.load_configuration("config", overrides=["+experiment=sensitivity", f"hydra.sweep.dir={tmp_path}"],
-                                       run_mode=RunMode.MULTIRUN)
-    HydraConfig.instance().set_config(master)
+    loader, master = sweep_master_config("sensitivity", tmp_path)
     composer = DesignComposer(loader, master)
     job = ["road=mission", "seed=1", "+experiment=sensitivity", "organisation.readiness=0.41234567891234",
            "customers.voice=0.2", "hydra.sweep.subdir='road=mission,seed=1,point=0007'"]

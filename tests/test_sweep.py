@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 
 from sim.sweep import read_status
+from tests.helpers import sweep_master_config
 
 REPO = Path(__file__).resolve().parent.parent
 TINY = ["organisation.n_employees=40", "organisation.n_customers=400", "steps=8", "organisation.burn_in_weeks=4"]
@@ -257,20 +258,12 @@ def test_rerun_reruns_only_the_failed_job(broken_sweep, tmp_path):
 # ---------------------------------------------------------------------- the sweeper's fast composition
 def test_fast_composition_matches_hydra(tmp_path):
     """Jobs composed once per config-group choice get the same config and folder as Hydra's own."""
-    from hydra._internal.config_loader_impl import ConfigLoaderImpl
-    from hydra._internal.utils import create_config_search_path
-    from hydra.core.hydra_config import HydraConfig
-    from hydra.types import RunMode
     from omegaconf import OmegaConf
 
-    import sim.cli  # noqa: F401
     from hydra_plugins.centricity_sweeper.centricity_sweeper import FastComposer
-    from sim.config import CONFIG_DIR, as_plain
+    from sim.config import as_plain
 
-    loader = ConfigLoaderImpl(config_search_path=create_config_search_path(str(CONFIG_DIR)))
-    master = loader.load_configuration("config", overrides=["+experiment=tension", f"hydra.sweep.dir={tmp_path}"],
-                                       run_mode=RunMode.MULTIRUN)
-    HydraConfig.instance().set_config(master)
+    loader, master = sweep_master_config("tension", tmp_path)
     fast = FastComposer(loader, master)
     for overrides in (["road=competing_values", "road.pacing_gain=0", "road.pressure=0.3", "seed=2",
                        "+experiment=tension"],
