@@ -113,6 +113,7 @@ class Workforce:
         shares = [org.share_front_line, org.share_sales, org.share_marketing, org.share_operations]
         self.seat_function = assign_functions(n, shares)
         self.seat_row = np.full(n, -1, dtype=np.int64)
+        self._rows = self._front_line = None   # caches of rows() and front_line_rows()
         self.seat_open = np.ones(n, dtype=bool)
         cross = org.cross_function_ties * (1.0 + 0.5 * org.integration_level)
         self.network = EmployeeNetwork(self.seat_function, org.network_degree, org.network_rewiring, cross, rng)
@@ -130,10 +131,11 @@ class Workforce:
 
     def settle(self, policy) -> None:
         """Derive tension, behaviour and support states of the initial workforce under ``policy``."""
-        rows = self.rows()
-        self.people.felt_tension[rows] = self.tension_target(rows, policy, self.org.integration_level)
-        self.derive_behaviour(rows, policy)
-        self.derive_support_states(rows)
+        self._here = self.people.active[: self.people.n]
+        n = self.people.n
+        self._put(self.people.felt_tension, self.tension_target(slice(0, n), policy, self.org.integration_level))
+        self.derive_behaviour(policy)
+        self.derive_support_states()
 
     # ------------------------------------------------------------------ set-up
     def _initial_traits(self, rng, seats):
@@ -190,6 +192,7 @@ class Workforce:
         p.hired_week[rows] = week
         p.tenure[rows] = 0
         self.seat_row[seats] = rows
+        self._seats_changed()
 
     @staticmethod
     def _compliance_target(pressure, monitoring):
@@ -202,34 +205,52 @@ class Workforce:
         return self.seat_row >= 0
 
     def rows(self) -> np.ndarray:
-        """Rows of the employees on filled seats, in seat order."""
-        return self.seat_row[self.seat_row >= 0]
+        """Rows of the employees on filled seats, in seat order (cached until seats change; do not modify)."""
+        if self._rows is None:
+            self._rows = self.seat_row[self.seat_row >= 0]
+        return self._rows
 
     def front_line_rows(self) -> np.ndarray:
-        mask = (self.seat_row >= 0) & (self.seat_function == FRONT_LINE)
-        return self.seat_row[mask]
+        """Rows of the front-line employees, in seat order (cached like :meth:`rows`)."""
+        if self._front_line is None:
+            self._front_line = self.seat_row[(self.seat_row >= 0) & (self.seat_function == FRONT_LINE)]
+        return self._front_line
+
+    def _seats_changed(self) -> None:
+        self._rows = self._front_line = None
 
     def headcount(self) -> int:
         return int(self.filled.sum())
 
     # ------------------------------------------------------------------ phase 2
     def update(self, model) -> None:
-        """Phase 2 of the week, in this order (docs/ODD.md 7.2)."""
+        """Phase 2 of the week, in this order (docs/ODD.md 7.2).
+
+        The commitment and behaviour updates run over the contiguous columns of everyone
+        ever employed and write only the rows of those on a seat (``_put``): one masked
+        write instead of a gather and a scatter per variable, which on a few hundred
+        people cost more than the arithmetic.
+        """
         policy = model.management.policy
+        p = self.people
         rows = self.rows()
+        self._here = p.active[: p.n]
         self.apply_layoff_shock(model, rows)
         self.peer_influence(rows)
-        self.respond_to_pressure(model, rows, policy)
-        self.update_identification(model, rows, policy)
-        self.update_readiness(rows, policy)
+        self.respond_to_pressure(model, policy)
+        self.update_identification(model, policy)
+        self.update_readiness(policy, headcount=len(rows))
         model.management.acting_road.shape_employees(model)
-        self.derive_behaviour(rows, policy)
-        self.derive_support_states(rows)
-        p = self.people
-        p.tenure[rows] += 1
+        self.derive_behaviour(policy)
+        self.derive_support_states()
+        p.tenure[: p.n] += self._here
         self.turnover(model)
         self.cut_headcount(model)
         self.hire(model)
+
+    def _put(self, column: np.ndarray, value: np.ndarray) -> None:
+        """Write ``value`` (one entry per row ever) into ``column`` for the employees on a seat only."""
+        np.copyto(column[: len(self._here)], value, where=self._here if column.ndim == 1 else self._here[:, None])
 
     def peer_influence(self, rows) -> None:
         """Changes in affective commitment spread to neighbours; champions and active resisters are louder.
@@ -248,31 +269,32 @@ class Workforce:
         nbr = self.network.neighbour_mean(shift, weight)
         p.affective[rows] = _clip01(p.affective[rows] + self.org.peer_influence * (nbr[seats] - own))
 
-    def respond_to_pressure(self, model, rows, policy) -> None:
+    def respond_to_pressure(self, model, policy) -> None:
         """Felt tension, the productive-zone response, and compliance under surveillance."""
-        p = self.people
-        target = self.tension_target(rows, policy, model.org_state.integration_level)
+        p, n = self.people, self.people.n
+        target = self.tension_target(slice(0, n), policy, model.org_state.integration_level)
         # Tension builds (and eases) over weeks, not overnight.
-        tension = p.felt_tension[rows] + TENSION_SPEED * (target - p.felt_tension[rows])
-        p.felt_tension[rows] = tension
+        tension = p.felt_tension[:n] + TENSION_SPEED * (target - p.felt_tension[:n])
+        self._put(p.felt_tension, tension)
         zone = np.exp(-(((tension - TENSION_OPTIMUM) / TENSION_WIDTH) ** 2))
         over = _clip01((tension - OVERLOAD) / (1.0 - OVERLOAD))
-        a = p.affective[rows]
+        a = p.affective[:n]
         # Pressure alone buys compliance; internalisation needs meaning: participation (Kelman 1958).
         meaning = 0.25 + policy.participation
-        a = (a + UPTAKE_RATE * policy.pressure * zone * p.readiness[rows] * meaning * (1 - a)
-             - BACKLASH_RATE * over * (0.5 + p.dispositional_resistance[rows]) * a
+        a = (a + UPTAKE_RATE * policy.pressure * zone * p.readiness[:n] * meaning * (1 - a)
+             - BACKLASH_RATE * over * (0.5 + p.dispositional_resistance[:n]) * a
              - CROWDING_OUT * max(0.0, policy.monitoring - 0.5) * a
-             - AFFECTIVE_MEMORY * (a - p.affective_rest[rows]))
-        p.affective[rows] = _clip01(a)
-        target_c = p.continuance_rest[rows] + self._compliance_target(policy.pressure, policy.monitoring)
-        p.continuance[rows] = _clip01(p.continuance[rows] + COMPLIANCE_SPEED * (target_c - p.continuance[rows]))
-        target_n = (p.normative_rest[rows] + 0.6 * (p.identification[rows] - p.identification_rest[rows])
+             - AFFECTIVE_MEMORY * (a - p.affective_rest[:n]))
+        self._put(p.affective, _clip01(a))
+        target_c = p.continuance_rest[:n] + self._compliance_target(policy.pressure, policy.monitoring)
+        self._put(p.continuance, _clip01(p.continuance[:n] + COMPLIANCE_SPEED * (target_c - p.continuance[:n])))
+        target_n = (p.normative_rest[:n] + 0.6 * (p.identification[:n] - p.identification_rest[:n])
                     + 0.4 * (policy.pressure - self.org.base_pressure))
-        p.normative[rows] = _clip01(p.normative[rows] + NORMATIVE_SPEED * (target_n - p.normative[rows]))
+        self._put(p.normative, _clip01(p.normative[:n] + NORMATIVE_SPEED * (target_n - p.normative[:n])))
         # Held values drift toward what is rewarded under compliance, and back toward one's own.
-        p.values[rows] += (VALUE_SOCIALISATION * p.continuance[rows, None] * (policy.kpi_weights - p.values[rows])
-                           + VALUE_ANCHOR * (p.values_rest[rows] - p.values[rows]))
+        values = p.values[:n]
+        self._put(p.values, values + (VALUE_SOCIALISATION * p.continuance[:n, None] * (policy.kpi_weights - values)
+                                      + VALUE_ANCHOR * (p.values_rest[:n] - values)))
 
     def tension_target(self, rows, policy, integration_level) -> np.ndarray:
         """The tension pressure, the gap to rewarded values, overload and matrix strain imply."""
@@ -283,60 +305,61 @@ class Workforce:
         strain = 0.05 * min(max(integration_level - 2.0, 0.0), 1.0)
         return _clip01(policy.pressure * (1.4 - 0.6 * p.readiness[rows]) + 0.3 * gap + 0.5 * overload + strain)
 
-    def update_identification(self, model, rows, policy) -> None:
+    def update_identification(self, model, policy) -> None:
         """Identification follows value fit with what the company espouses and its reputation."""
-        p = self.people
-        d = np.abs(p.values[rows] - policy.espoused_values)
+        p, n = self.people, self.people.n
+        d = np.abs(p.values[:n] - policy.espoused_values)
         fit = 1.0 - 0.5 * (d[:, 0] + d[:, 1] + d[:, 2])
         fit_rest = 0.85
         reputation = model.management.observed.get("satisfaction", model.reference_satisfaction)
-        target = (p.identification_rest[rows] + 0.4 * (fit - fit_rest)
+        target = (p.identification_rest[:n] + 0.4 * (fit - fit_rest)
                   + 0.3 * (reputation - model.reference_satisfaction))
-        p.identification[rows] = _clip01(p.identification[rows] + IDENTIFICATION_SPEED * (target - p.identification[rows]))
+        self._put(p.identification, _clip01(p.identification[:n] + IDENTIFICATION_SPEED * (target - p.identification[:n])))
 
-    def update_readiness(self, rows, policy) -> None:
+    def update_readiness(self, policy, headcount: int) -> None:
         """Readiness = mean of change commitment ((A+N)/2) and change efficacy (Weiner 2009)."""
-        p = self.people
-        training = policy.training_budget / max(len(rows), 1) / max(self.training_reference, 1e-9) - 1.0
-        overload = np.maximum(0.0, p.workload[rows] - 1.0)
-        target = p.efficacy_rest[rows] + 0.15 * np.tanh(training) + 0.3 * (p.skill[rows] - 0.5) - 0.3 * overload
-        p.efficacy[rows] = _clip01(p.efficacy[rows] + EFFICACY_SPEED * (target - p.efficacy[rows]))
-        change_commitment = 0.5 * (p.affective[rows] + p.normative[rows])
-        p.readiness[rows] = 0.5 * change_commitment + 0.5 * p.efficacy[rows]
-        target = self._skill_target(p.skill_rest[rows], p.tenure[rows], training)
-        p.skill[rows] = _clip01(p.skill[rows] + LEARNING_RATE * (target - p.skill[rows]))
+        p, n = self.people, self.people.n
+        training = policy.training_budget / max(headcount, 1) / max(self.training_reference, 1e-9) - 1.0
+        overload = np.maximum(0.0, p.workload[:n] - 1.0)
+        target = p.efficacy_rest[:n] + 0.15 * np.tanh(training) + 0.3 * (p.skill[:n] - 0.5) - 0.3 * overload
+        self._put(p.efficacy, _clip01(p.efficacy[:n] + EFFICACY_SPEED * (target - p.efficacy[:n])))
+        change_commitment = 0.5 * (p.affective[:n] + p.normative[:n])
+        self._put(p.readiness, 0.5 * change_commitment + 0.5 * p.efficacy[:n])
+        target = self._skill_target(p.skill_rest[:n], p.tenure[:n], training)
+        self._put(p.skill, _clip01(p.skill[:n] + LEARNING_RATE * (target - p.skill[:n])))
 
-    def derive_behaviour(self, rows, policy) -> None:
+    def derive_behaviour(self, policy) -> None:
         """Engagement, customer orientation and effort follow from commitment and load."""
-        p = self.people
-        overload = np.maximum(0.0, p.workload[rows] - 1.0)
-        over = _clip01((p.felt_tension[rows] - OVERLOAD) / (1.0 - OVERLOAD))
-        p.engagement[rows] = _clip01(0.2 + 0.35 * p.affective[rows] + 0.25 * p.identification[rows]
-                                     + 0.2 * p.efficacy[rows] - 0.3 * overload - 0.2 * over)
-        pull = _clip01(p.continuance[rows] * (0.5 + 0.5 * policy.monitoring))
-        customer_weight = (1 - pull) * p.values[rows, 0] + pull * policy.kpi_weights[0]
-        state = p.support_state[rows]
-        p.orientation[rows] = _clip01(1.6 * customer_weight * (0.6 + 0.4 * p.engagement[rows])
-                                      + 0.15 * (state == CHAMPIONING) - 0.15 * (state == ACTIVE_RESISTANCE))
+        p, n = self.people, self.people.n
+        overload = np.maximum(0.0, p.workload[:n] - 1.0)
+        over = _clip01((p.felt_tension[:n] - OVERLOAD) / (1.0 - OVERLOAD))
+        self._put(p.engagement, _clip01(0.2 + 0.35 * p.affective[:n] + 0.25 * p.identification[:n]
+                                        + 0.2 * p.efficacy[:n] - 0.3 * overload - 0.2 * over))
+        pull = _clip01(p.continuance[:n] * (0.5 + 0.5 * policy.monitoring))
+        customer_weight = (1 - pull) * p.values[:n, 0] + pull * policy.kpi_weights[0]
+        state = p.support_state[:n]
+        self._put(p.orientation, _clip01(1.6 * customer_weight * (0.6 + 0.4 * p.engagement[:n])
+                                         + 0.15 * (state == CHAMPIONING) - 0.15 * (state == ACTIVE_RESISTANCE)))
         # Eroding goals: sustained pressure for efficiency lowers the norm of service per contact.
         push = policy.pressure * policy.kpi_weights[1] - self.org.base_pressure * BASELINE_KPI[1]
         standard_target = _clip01(1.0 - STANDARD_EROSION * max(0.0, push) - 0.5 * overload)
-        p.service_standard[rows] += STANDARD_SPEED * (standard_target - p.service_standard[rows])
-        p.effort[rows] = _clip01((0.3 + 0.5 * p.engagement[rows] + 0.2 * p.continuance[rows] * policy.monitoring
-                                  - 0.3 * overload) * (0.4 + 0.6 * p.service_standard[rows]))
+        standard = p.service_standard[:n]
+        self._put(p.service_standard, standard + STANDARD_SPEED * (standard_target - standard))
+        self._put(p.effort, _clip01((0.3 + 0.5 * p.engagement[:n] + 0.2 * p.continuance[:n] * policy.monitoring
+                                     - 0.3 * overload) * (0.4 + 0.6 * p.service_standard[:n])))
 
-    def derive_support_states(self, rows) -> None:
+    def derive_support_states(self) -> None:
         """Support continuum from commitment components and pressure (Herscovitch & Meyer 2002)."""
-        p = self.people
-        support = 0.65 * p.affective[rows] + 0.35 * p.normative[rows]
-        gap_force = p.dispositional_resistance[rows] * (0.6 + _clip01((p.felt_tension[rows] - OVERLOAD) / (1 - OVERLOAD)))
-        gap_force = gap_force + 0.5 * np.maximum(0.0, 0.4 - p.identification[rows])
-        state = np.where(p.continuance[rows] >= COMPLIANCE_PULL, COMPLIANCE, PASSIVE_RESISTANCE)
+        p, n = self.people, self.people.n
+        support = 0.65 * p.affective[:n] + 0.35 * p.normative[:n]
+        gap_force = p.dispositional_resistance[:n] * (0.6 + _clip01((p.felt_tension[:n] - OVERLOAD) / (1 - OVERLOAD)))
+        gap_force = gap_force + 0.5 * np.maximum(0.0, 0.4 - p.identification[:n])
+        state = np.where(p.continuance[:n] >= COMPLIANCE_PULL, COMPLIANCE, PASSIVE_RESISTANCE)
         # Overload turns the uncommitted into active resisters, monitored or not (Heifetz et al. 2009).
         state = np.where(gap_force >= ACTIVE_RESISTANCE_FORCE, ACTIVE_RESISTANCE, state)
         state = np.where(support >= COOPERATION_SUPPORT, COOPERATION, state)
         state = np.where(support >= CHAMPION_SUPPORT, CHAMPIONING, state)
-        p.support_state[rows] = state
+        self._put(p.support_state, state)
 
     def apply_layoff_shock(self, model, rows) -> None:
         """Survivors of last week's layoffs lose affect and identification (the improvement paradox)."""
@@ -392,6 +415,7 @@ class Workforce:
         self.people.remove(rows)
         self.people.left_week[rows] = week
         self.seat_row[seats] = -1
+        self._seats_changed()
 
     def hire(self, model) -> None:
         """Open vacant seats are filled with probability ``hiring_rate`` a week."""
