@@ -91,6 +91,7 @@ class Customer(mesa.Agent):
     expectation = ArrayField("expected quality, [0, 1]")
     perceived_technical = ArrayField("perceived product quality ('thinginess'), [0, 1]")
     perceived_functional = ArrayField("perceived process quality ('personable-ness'), [0, 1]")
+    performance = ArrayField("perceived performance: both layers weighted by needs, [0, 1]")
     satisfaction = ArrayField("satisfaction, [0, 1]")
     trust = ArrayField("trust, [0, 1]")
     recency = ArrayField("weeks since the last purchase")

@@ -47,6 +47,7 @@ CUSTOMER_STATE = {
     "expectation_rest": (np.float64, 0.6),
     "perceived_technical": (np.float64, 0.7),
     "perceived_functional": (np.float64, 0.7),
+    "performance": (np.float64, 0.7),        # both layers weighted by the customer's needs (set weekly)
     "satisfaction": (np.float64, 0.7),
     "trust": (np.float64, 0.7),
     "recency": (np.int32, 0),
@@ -161,6 +162,7 @@ class CustomerBase:
         p.perceived_technical[rows] = START_TECHNICAL
         p.perceived_functional[rows] = START_FUNCTIONAL
         perf = self.performance(rows)
+        p.performance[rows] = perf
         p.satisfaction[rows] = self.satisfaction_target(perf, p.expectation[rows])
         p.trust[rows] = p.satisfaction[rows]
         p.tier[rows] = 2
@@ -214,7 +216,7 @@ class CustomerBase:
             promise *= 0.5
         n, here = p.n, p.active[: p.n]
         e = p.expectation[:n]
-        p.expectation[:n] = np.where(here, _clip01(e + EXPECTATION_SPEED * (p.expectation_rest[:n] + promise - e)), e)
+        np.copyto(e, _clip01(e + EXPECTATION_SPEED * (p.expectation_rest[:n] + promise - e)), where=here)
 
     @staticmethod
     def technical_experience(model, purchasers, defects) -> np.ndarray:
@@ -236,15 +238,18 @@ class CustomerBase:
         p = self.people
         n, here = p.n, p.active[: p.n]
         everyone = slice(0, n)
-        target = self.satisfaction_target(self.performance(everyone), p.expectation[:n])
+        # Kept for the metrics: nothing changes perceived quality, needs or expectations between
+        # here and the end of the week but newcomers, who get theirs in ``_initialise``.
+        p.performance[:n] = self.performance(everyone)
+        target = self.satisfaction_target(p.performance[:n], p.expectation[:n])
         experienced = np.zeros(n, dtype=bool)
         experienced[week.purchasers] = True
         experienced[week.contacted] = True
         speed = np.where(experienced, SATISFACTION_SPEED, SATISFACTION_MEMORY)
         sat, trust = p.satisfaction[:n], p.trust[:n]
         new_sat = _clip01(sat + speed * (target - sat))
-        p.satisfaction[:n] = np.where(here, new_sat, sat)
-        p.trust[:n] = np.where(here, _clip01(trust + TRUST_SPEED * (new_sat - trust)), trust)
+        np.copyto(trust, _clip01(trust + TRUST_SPEED * (new_sat - trust)), where=here)
+        np.copyto(sat, new_sat, where=here)
         self._experienced = experienced
 
     def voice_or_exit(self, model, week) -> np.ndarray:
@@ -325,7 +330,7 @@ class CustomerBase:
         mood = 3.0 * (REFERENCE_SATISFACTION - p.satisfaction[:n]) + 1.5 * (REFERENCE_SATISFACTION - p.trust[:n])
         hazard = (c.churn_rate / 52.0 * np.exp(mood)
                   * (1.0 + c.churn_contagion * p.churn_exposure[:n] * (1.0 - loyalty)))
-        p.churn_hazard[:n] = np.where(here, hazard, p.churn_hazard[:n])
+        np.copyto(p.churn_hazard[:n], hazard, where=here)
         leave = here & (model.streams.uniform("churn", model.week, n) < hazard)
         leave[self._silent_leavers] = True
         leavers = np.flatnonzero(leave)

@@ -87,7 +87,7 @@ def centricity_components(model, week, present) -> tuple[float, float, float]:
     cb = model.customers
     c = cb.people
     # Share of needs met: 1 when performance beats expectation by 0.1, 0 when it falls 0.1 short.
-    gap = cb.performance(slice(0, c.n)) - c.expectation[: c.n]
+    gap = c.performance[: c.n] - c.expectation[: c.n]
     needs = _masked_mean(_clip(0.5 + 5.0 * gap, 0.0, 1.0), present, len(c.active_rows()))
     return behaviour, won, needs
 
