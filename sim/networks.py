@@ -122,6 +122,8 @@ class WordOfMouthNetwork:
         self.degree = np.zeros(capacity, dtype=np.int32)
         # Relative chance of being told: 1 for a strong tie, 0.5 for a weak one, 0 for an empty slot.
         self.weight = np.zeros((capacity, self.slots), dtype=np.float32)
+        # Row sums of ``weight``, kept as ties are added (sums of halves: exact in any order).
+        self.capacity = np.zeros(capacity, dtype=np.float32)
         golden = 0.6180339887498949
         self._rotation = ((golden * np.arange(self.slots)) % 1.0).astype(np.float32)
 
@@ -134,8 +136,10 @@ class WordOfMouthNetwork:
         strong = np.zeros((new, self.slots), dtype=bool)
         weight = np.zeros((new, self.slots), dtype=np.float32)
         degree = np.zeros(new, dtype=np.int32)
+        capacity = np.zeros(new, dtype=np.float32)
         ties[:cap], strong[:cap], weight[:cap], degree[:cap] = self.ties, self.strong, self.weight, self.degree
-        self.ties, self.strong, self.weight, self.degree = ties, strong, weight, degree
+        capacity[:cap] = self.capacity
+        self.ties, self.strong, self.weight, self.degree, self.capacity = ties, strong, weight, degree, capacity
 
     def connect(self, new: np.ndarray, segment: np.ndarray, pool: np.ndarray,
                 draws: np.ndarray, by_segment: PoolBySegment | None = None, block: int = 16384) -> None:
@@ -180,7 +184,9 @@ class WordOfMouthNetwork:
         is_strong = np.arange(own) < self.n_strong
         self.ties[new, :own] = picks
         self.strong[new, :own] = is_strong & (picks >= 0)
-        self.weight[new, :own] = np.where(picks >= 0, np.where(is_strong, 1.0, 0.5), 0.0)
+        weight = np.where(picks >= 0, np.where(is_strong, 1.0, 0.5), 0.0)
+        self.weight[new, :own] = weight
+        self.capacity[new] = weight.sum(1)
         self.degree[new] = own
 
     def _reciprocate(self, new) -> None:
@@ -197,7 +203,9 @@ class WordOfMouthNetwork:
         fits = slot < self.slots
         self.ties[target[fits], slot[fits]] = source[fits]
         self.strong[target[fits], slot[fits]] = strong[fits]
-        self.weight[target[fits], slot[fits]] = np.where(strong[fits], 1.0, 0.5)
+        returned = np.where(strong[fits], 1.0, 0.5)
+        self.weight[target[fits], slot[fits]] = returned
+        np.add.at(self.capacity, target[fits], returned)
         # A target gains one tie per fitting slot; slots are numbered from its degree, so it stays <= slots.
         np.add.at(self.degree, target[fits], 1)
 
@@ -216,8 +224,7 @@ class WordOfMouthNetwork:
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty, np.zeros(0)
         weight = self.weight[talkers]
-        capacity = weight.sum(1)
-        p_strong = np.minimum(1.0, reach / np.maximum(capacity, 1e-9)).astype(np.float32)
+        p_strong = np.minimum(1.0, reach / np.maximum(self.capacity[talkers], 1e-9)).astype(np.float32)
         u = draws.astype(np.float32)[:, None] + self._rotation
         u -= np.floor(u)             # the fractional part: equal to u % 1 here, and far cheaper
         told = u < p_strong[:, None] * weight
@@ -236,4 +243,4 @@ class WordOfMouthNetwork:
         return np.bincount(ties[ok], weights=w[ok], minlength=n)[:n]
 
     def nbytes(self) -> int:
-        return self.ties.nbytes + self.strong.nbytes + self.weight.nbytes + self.degree.nbytes
+        return self.ties.nbytes + self.strong.nbytes + self.weight.nbytes + self.degree.nbytes + self.capacity.nbytes

@@ -20,6 +20,8 @@ from sim.roads.base import ChangeProgramme, road_param
 
 # Which KPI stands for each value, and the scale its change is judged against.
 SIGNALS = {"customer": "satisfaction", "efficiency": "efficiency", "profit": "profit"}
+_TREND_KPIS = (*SIGNALS.values(), "revenue")
+_REVENUE = len(SIGNALS)
 
 
 class EarlyWarningMonitor:
@@ -58,16 +60,20 @@ class EarlyWarningMonitor:
             return None
         recent = history[-self.window:]
         half = self.window // 2
+        # One array, one row per KPI (row means equal the 1-D means exactly).
+        series = np.array([[h[kpi] for h in recent] for kpi in _TREND_KPIS])
+        change = series[:, half:].mean(axis=1) - series[:, :half].mean(axis=1)
+        level = series.mean(axis=1)
+        revenue = np.abs(series[_REVENUE]).mean()
         out = {}
-        for value, kpi in SIGNALS.items():
-            series = np.array([h[kpi] for h in recent])
+        for i, (value, kpi) in enumerate(SIGNALS.items()):
             if kpi == "satisfaction":
                 scale = 1.0
             elif kpi == "profit":
-                scale = max(np.mean([abs(h["revenue"]) for h in recent]), 1e-9)
+                scale = max(revenue, 1e-9)
             else:
-                scale = max(abs(series.mean()), 1e-9)
-            out[value] = (series[half:].mean() - series[:half].mean()) / scale
+                scale = max(abs(level[i]), 1e-9)
+            out[value] = change[i] / scale
         return out
 
     def check(self, history, week: int) -> list[tuple[str, str]]:
