@@ -131,7 +131,6 @@ class Workforce:
 
     def settle(self, policy) -> None:
         """Derive tension, behaviour and support states of the initial workforce under ``policy``."""
-        self._here = self.people.active[: self.people.n]
         n = self.people.n
         self._put(self.people.felt_tension, self.tension_target(slice(0, n), policy, self.org.integration_level))
         self.derive_behaviour(policy)
@@ -234,7 +233,6 @@ class Workforce:
         policy = model.management.policy
         p = self.people
         rows = self.rows()
-        self._here = p.active[: p.n]
         self.apply_layoff_shock(model, rows)
         self.peer_influence(rows)
         self.respond_to_pressure(model, policy)
@@ -243,14 +241,16 @@ class Workforce:
         model.management.acting_road.shape_employees(model)
         self.derive_behaviour(policy)
         self.derive_support_states()
-        p.tenure[: p.n] += self._here
+        p.tenure[: p.n] += p.active[: p.n]
         self.turnover(model)
         self.cut_headcount(model)
         self.hire(model)
 
     def _put(self, column: np.ndarray, value: np.ndarray) -> None:
         """Write ``value`` (one entry per row ever) into ``column`` for the employees on a seat only."""
-        np.copyto(column[: len(self._here)], value, where=self._here if column.ndim == 1 else self._here[:, None])
+        p = self.people
+        here = p.active[: p.n]
+        np.copyto(column[: p.n], value, where=here if column.ndim == 1 else here[:, None])
 
     def peer_influence(self, rows) -> None:
         """Changes in affective commitment spread to neighbours; champions and active resisters are louder.
