@@ -131,8 +131,7 @@ class Workforce:
 
     def settle(self, policy) -> None:
         """Derive tension, behaviour and support states of the initial workforce under ``policy``."""
-        n = self.people.n
-        self._put(self.people.felt_tension, self.tension_target(slice(0, n), policy, self.org.integration_level))
+        self._put(self.people.felt_tension, self.tension_target(policy, self.org.integration_level))
         self.derive_behaviour(policy)
         self.derive_support_states()
 
@@ -272,7 +271,7 @@ class Workforce:
     def respond_to_pressure(self, model, policy) -> None:
         """Felt tension, the productive-zone response, and compliance under surveillance."""
         p, n = self.people, self.people.n
-        target = self.tension_target(slice(0, n), policy, model.org_state.integration_level)
+        target = self.tension_target(policy, model.org_state.integration_level)
         # Tension builds (and eases) over weeks, not overnight.
         tension = p.felt_tension[:n] + TENSION_SPEED * (target - p.felt_tension[:n])
         self._put(p.felt_tension, tension)
@@ -296,14 +295,14 @@ class Workforce:
         self._put(p.values, values + (VALUE_SOCIALISATION * p.continuance[:n, None] * (policy.kpi_weights - values)
                                       + VALUE_ANCHOR * (p.values_rest[:n] - values)))
 
-    def tension_target(self, rows, policy, integration_level) -> np.ndarray:
-        """The tension pressure, the gap to rewarded values, overload and matrix strain imply."""
-        p = self.people
-        d = np.abs(p.values[rows] - policy.kpi_weights)
+    def tension_target(self, policy, integration_level) -> np.ndarray:
+        """The tension pressure, the gap to rewarded values, overload and matrix strain imply (every row)."""
+        p, n = self.people, self.people.n
+        d = np.abs(p.values[:n] - policy.kpi_weights)
         gap = 0.5 * (d[:, 0] + d[:, 1] + d[:, 2])
-        overload = np.maximum(0.0, p.workload[rows] - 1.0)
+        overload = np.maximum(0.0, p.workload[:n] - 1.0)
         strain = 0.05 * min(max(integration_level - 2.0, 0.0), 1.0)
-        return _clip01(policy.pressure * (1.4 - 0.6 * p.readiness[rows]) + 0.3 * gap + 0.5 * overload + strain)
+        return _clip01(policy.pressure * (1.4 - 0.6 * p.readiness[:n]) + 0.3 * gap + 0.5 * overload + strain)
 
     def update_identification(self, model, policy) -> None:
         """Identification follows value fit with what the company espouses and its reputation."""
