@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.arrays import clip as _clip
+from sim.arrays import clip01 as _clip01
 from sim.networks import PoolBySegment, WordOfMouthNetwork
 from sim.population import NEVER, Population
 
@@ -79,13 +81,6 @@ _CUMULATIVE_SHARE, _TOTAL_SHARE = np.cumsum(SEGMENT_SHARE), SEGMENT_SHARE.sum()
 _SELF_SERVICE_AFFINITY = SEGMENT_SELF_SERVICE / SEGMENT_SELF_SERVICE.mean()
 N_UNIFORM = 3   # uniform draws per new customer: segment, activist, persuasion knowledge
 N_NORMAL = 6    # normal draws: need, expectation, channel, buying rate, fluctuation, basket
-
-
-def _clip01(x):
-    return _clip(x, 0.0, 1.0)
-
-
-_clip = np._core.umath.clip
 
 
 @dataclass

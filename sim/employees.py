@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.arrays import clip01 as _clip01
 from sim.management import BASELINE_KPI
 from sim.networks import FUNCTIONS, EmployeeNetwork, assign_functions
 from sim.population import NEVER, Population
@@ -87,14 +88,6 @@ FUNCTION_VALUES = np.array([
     [0.20, 0.55, 0.25],   # operations
     [0.25, 0.45, 0.30],   # product / back office
 ])
-
-
-
-def _clip01(x):
-    return _clip(x, 0.0, 1.0)
-
-
-_clip = np._core.umath.clip  # the ufunc itself: np.clip's wrapper costs more than the work on small arrays
 
 
 class Workforce:

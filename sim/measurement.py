@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.accounting import COST_LINES
+from sim.arrays import clip as _clip
 from sim.customers import DETRACTOR, PROMOTER
 from sim.employees import ADOPTION_SHIFT, SUPPORT_STATES
 from sim.management import TIERS, VALUES
@@ -30,7 +31,6 @@ WEEK_COUNTS = {
     "wom_broadcast": "wom_broadcast", "prospects_deterred": "prospects_deterred",
 }
 
-_clip = np._core.umath.clip
 _sum = np.add.reduce
 
 

@@ -14,9 +14,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import ndtri
 
+from sim.arrays import clip as _clip
 from sim.customers import WeekOfCustomers
-
-_clip = np._core.umath.clip  # the ufunc: np.clip's wrapper costs more than the work on small arrays
 
 ESCALATION_PENALTY = 0.15      # frustration of a failed self-service attempt (seed 003)
 SEPARATE_CHANNEL_PENALTY = 0.05
