@@ -122,7 +122,3 @@ class RandomStreams:
         if z is None:
             z = self._decision_keys[decision] = _mix((self.seed * _GOLDEN + zlib.crc32(decision.encode())) & _MASK)
         return _mix((z + (int(step) + WEEK_OFFSET) * _GOLDEN) & _MASK)
-
-    def normal(self, decision: str, step: int, n: int) -> np.ndarray:
-        """``n`` standard normals, one per agent slot."""
-        return self.generator(decision, step).standard_normal(n)
