@@ -38,6 +38,7 @@ from omegaconf import DictConfig
 from sim.config import CONFIG_DIR, config_hash, register_configs, validate
 from sim.sweep import (
     LAST_SWEEP,
+    SETTLED_DIR,
     SUMMARY_FILE,
     TIMESERIES_FILE,
     clear_job,
@@ -53,7 +54,8 @@ log = logging.getLogger("sim")
 register_configs()
 
 
-def simulate(checked: dict[str, Any], out_dir: Path, overrides: list[str] | None = None) -> dict[str, Any]:
+def simulate(checked: dict[str, Any], out_dir: Path, overrides: list[str] | None = None,
+             shared_dir: Path | None = None) -> dict[str, Any]:
     """Run one validated config and write its results into ``out_dir``.
 
     Writes ``timeseries.parquet`` and ``summary.json``; the caller writes ``status.json``
@@ -63,6 +65,8 @@ def simulate(checked: dict[str, Any], out_dir: Path, overrides: list[str] | None
         checked: a config returned by :func:`sim.config.validate`.
         out_dir: the run folder.
         overrides: the command-line overrides that made this config (recorded).
+        shared_dir: a folder where the processes of a sweep share settled starts
+            (see :meth:`CentricityModel.settled`).
 
     Returns:
         The summary written to ``summary.json``.
@@ -79,8 +83,9 @@ def simulate(checked: dict[str, Any], out_dir: Path, overrides: list[str] | None
     from sim import CentricityModel
 
     started = time.perf_counter()
-    # The roads of a seed share its burn-in within a worker process (identical results, less work).
-    model = CentricityModel.from_config(checked, reuse_burn_in=True)
+    # The roads of a seed share its burn-in (identical results, less work): within a process,
+    # and in a sweep across its worker processes through files.
+    model = CentricityModel.from_config(checked, reuse_burn_in=True, shared_dir=shared_dir)
     model.run(checked["steps"])
     timeseries = model.results()
     wall = time.perf_counter() - started
@@ -127,7 +132,8 @@ def run_job(cfg: DictConfig) -> dict[str, Any]:
         raise SystemExit(2) from None
     digest = config_hash(checked)
     try:
-        summary = simulate(checked, out_dir, overrides)
+        shared = Path(str(hc.sweep.dir)) / SETTLED_DIR if in_sweep else None
+        summary = simulate(checked, out_dir, overrides, shared_dir=shared)
     except Exception as err:
         fields = failure_fields(err)
         write_status(out_dir, "failed", overrides=overrides, config_hash=digest, **fields)

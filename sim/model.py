@@ -12,10 +12,13 @@ Example:
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import inspect
 import itertools
+import os
 import pickle
 from collections import OrderedDict
+from pathlib import Path
 from typing import Any
 
 import mesa
@@ -123,7 +126,7 @@ class CentricityModel(mesa.Model):
 
     @classmethod
     def settled(cls, road: str = "status_quo", start_week: int = 0, road_params: dict | None = None,
-                seed: int = 0, **params: Any) -> CentricityModel:
+                seed: int = 0, shared_dir: str | Path | None = None, **params: Any) -> CentricityModel:
         """The model ``CentricityModel(...)`` builds, reusing an earlier model's burn-in when it can.
 
         No road acts before week 0, so models that differ only in their road start from the
@@ -132,6 +135,11 @@ class CentricityModel(mesa.Model):
         ``SETTLED_CACHE_BYTES`` in all, least recently used dropped first); the next one with
         the same seed and parameters is that copy with its own road: identical results, in
         milliseconds instead of the burn-in's fraction of a second. Sweeps over roads use it.
+
+        ``shared_dir`` also keeps each settled start there as a file, so other processes
+        (the workers of a sweep) reuse it instead of each running the same burn-in again.
+        Files are named by the seed, every parameter and the package version; they are
+        written whole or not at all, so workers may race for the same one.
 
         Example:
             >>> a = CentricityModel.settled(road="mission", seed=2, n_employees=40, n_customers=300)
@@ -143,9 +151,16 @@ class CentricityModel(mesa.Model):
         seed = check_value("seed", seed, 0, 0, 2**63 - 1)
         key = (seed, *(dataclasses.astuple(groups[g]) for g in GROUPS))
         blob = _SETTLED.get(key)
+        if blob is None and shared_dir is not None:
+            blob = _read_shared_start(shared_dir, key)
+            if blob is not None:
+                _SETTLED.remember(key, blob)
         if blob is None:
             model = cls(road=road, start_week=start_week, road_params=road_params, seed=seed, **params)
-            _SETTLED.remember(key, pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL))
+            blob = pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)
+            _SETTLED.remember(key, blob)
+            if shared_dir is not None:
+                _write_shared_start(shared_dir, key, blob)
             return model
         the_road = _make_road(road, start_week, road_params)   # checked before the copy is unpickled
         model = pickle.loads(blob)
@@ -155,13 +170,15 @@ class CentricityModel(mesa.Model):
         return model
 
     @classmethod
-    def from_config(cls, config: Any, reuse_burn_in: bool = False) -> CentricityModel:
+    def from_config(cls, config: Any, reuse_burn_in: bool = False,
+                    shared_dir: str | Path | None = None) -> CentricityModel:
         """Build from a nested dict (or dataclass / OmegaConf) config.
 
         Keys: ``organisation``, ``customers``, ``levers`` (dicts of parameters), ``road``
         (a name, or a dict with ``name``, ``start_week`` and the road's parameters),
         ``seed``. Other top-level keys (``steps``, ``scenario``) are ignored here.
-        ``reuse_burn_in=True`` builds it with :meth:`settled`.
+        ``reuse_burn_in=True`` builds it with :meth:`settled` (sharing settled starts with
+        other processes through ``shared_dir``, if given).
 
         Example:
             >>> m = CentricityModel.from_config({"road": {"name": "mission", "start_week": 4},
@@ -184,8 +201,10 @@ class CentricityModel(mesa.Model):
         else:
             name, start, road = road, config.get("start_week", 0), dict(config.get("road_params") or {})
         groups = {g: config.get(g) or {} for g in GROUPS}
-        build = cls.settled if reuse_burn_in and config.get("seed", 0) is not None else cls
-        return build(road=name, start_week=start, road_params=road, seed=config.get("seed", 0), **groups)
+        kwargs = dict(road=name, start_week=start, road_params=road, seed=config.get("seed", 0), **groups)
+        if reuse_burn_in and config.get("seed", 0) is not None:
+            return cls.settled(shared_dir=shared_dir, **kwargs)
+        return cls(**kwargs)
 
     def config(self) -> dict[str, Any]:
         """The full resolved configuration of this run (every parameter, defaults included)."""
@@ -356,6 +375,29 @@ class _SettledStarts(OrderedDict):
 
 
 _SETTLED = _SettledStarts()
+
+
+def _shared_start_file(directory: str | Path, key: tuple) -> Path:
+    from sim import __version__
+
+    digest = hashlib.sha256(repr((__version__, key)).encode()).hexdigest()[:32]
+    return Path(directory) / f"settled-seed{key[0]}-{digest}.pickle"
+
+
+def _read_shared_start(directory: str | Path, key: tuple) -> bytes | None:
+    try:
+        return _shared_start_file(directory, key).read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def _write_shared_start(directory: str | Path, key: tuple, blob: bytes) -> None:
+    """Write under a temporary name, then rename: a reader sees the whole file or none."""
+    path = _shared_start_file(directory, key)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(blob)
+    os.replace(tmp, path)
 
 
 class _Metric:

@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -45,6 +46,8 @@ STATUS_FILE = "status.json"
 SUMMARY_FILE = "summary.json"
 TIMESERIES_FILE = "timeseries.parquet"
 MANIFEST_FILE = "sweep.json"
+#: Folder of the sweep where workers share settled starts (burn-ins) while the sweep runs.
+SETTLED_DIR = ".settled"
 
 #: Outcome of the last sweep run in this process (read by ``sim.cli`` for the exit code).
 LAST_SWEEP: dict[str, Any] = {}
@@ -92,6 +95,12 @@ def is_done(job_dir: Path, config_hash: str) -> bool:
     status = read_status(job_dir)
     return (status is not None and status.get("status") == "ok" and status.get("config_hash") == config_hash
             and (Path(job_dir) / TIMESERIES_FILE).exists() and (Path(job_dir) / SUMMARY_FILE).exists())
+
+
+def forget_settled_starts(sweep_dir: Path) -> None:
+    """Remove the burn-ins the workers shared; each sweep starts from none (a change of code
+    between two sweeps must not reuse a burn-in made by the old one)."""
+    shutil.rmtree(Path(sweep_dir) / SETTLED_DIR, ignore_errors=True)
 
 
 def clear_job(job_dir: Path) -> None:

@@ -114,6 +114,26 @@ def test_a_model_from_a_shared_burn_in_runs_exactly_as_a_fresh_one(road):
     assert len(ids) == len(set(ids))
 
 
+@pytest.mark.parametrize("road", ["status_quo", "best_customer"])
+def test_a_burn_in_shared_through_files_runs_exactly_as_a_fresh_one(road, tmp_path, monkeypatch):
+    import sim.model
+
+    # One process builds the burn-in and leaves it in the folder ...
+    monkeypatch.setattr(sim.model, "_SETTLED", sim.model._SettledStarts())
+    CentricityModel.settled(seed=24, shared_dir=tmp_path, **TINY)
+    (kept,) = tmp_path.glob("settled-seed24-*.pickle")
+    # ... another, with nothing in its memory, reuses the file instead of building one.
+    monkeypatch.setattr(sim.model, "_SETTLED", sim.model._SettledStarts())
+    monkeypatch.setattr(CentricityModel, "__init__", None)
+    reused = CentricityModel.settled(road=road, seed=24, start_week=2, shared_dir=tmp_path, **TINY)
+    monkeypatch.undo()
+    fresh = CentricityModel(road=road, seed=24, start_week=2, **TINY)
+    reused.run(20)
+    fresh.run(20)
+    pd.testing.assert_frame_equal(reused.results(), fresh.results(), check_exact=True)
+    assert list(tmp_path.iterdir()) == [kept], "one whole file, no temporaries left"
+
+
 def test_a_shared_burn_in_is_only_shared_by_the_same_seed_and_parameters():
     base = CentricityModel.settled(seed=22, **TINY)
     assert not CentricityModel.settled(seed=23, **TINY).results().equals(base.results())

@@ -99,6 +99,7 @@ def test_sweep_runs_every_job_in_its_own_folder(sweep):
         assert read_status(job)["status"] == "ok"
         assert (job / "timeseries.parquet").exists() and (job / "summary.json").exists()
         assert (job / ".hydra" / "config.yaml").exists()
+    assert not (sweep_dir / ".settled").exists(), "the burn-ins the workers shared are removed at the end"
     assert {j.name for j in jobs} == {
         f"organisation.burn_in_weeks=4,organisation.n_customers=400,organisation.n_employees=40,road={r},seed={s},steps=8"
         for r in ("mission", "status_quo") for s in (0, 1)}

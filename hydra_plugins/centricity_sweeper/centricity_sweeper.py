@@ -73,7 +73,7 @@ class CentricitySweeper(BasicSweeper):
 
     def sweep(self, arguments: list[str]) -> Any:
         # Imported here: Hydra imports every plugin at start-up, and sim.sweep brings pandas.
-        from sim.sweep import Progress, clear_job, finish_sweep, made_by_other_code, plan_jobs
+        from sim.sweep import Progress, clear_job, finish_sweep, forget_settled_starts, made_by_other_code, plan_jobs
 
         assert self.config is not None and self.launcher is not None and self.hydra_context is not None
         all_jobs = self.job_overrides(arguments)
@@ -96,6 +96,7 @@ class CentricitySweeper(BasicSweeper):
         self.before_launch(plan)
 
         returns = []
+        forget_settled_starts(sweep_dir)
         if to_run:
             for job in to_run:
                 clear_job(Path(job.dir))
@@ -109,6 +110,7 @@ class CentricitySweeper(BasicSweeper):
                 except Exception as err:  # a worker died: report, keep and aggregate what finished
                     log.error(f"The launcher stopped ({type(err).__name__}: {err}); finished jobs are kept, "
                               "rerun the same command to run the rest")
+        forget_settled_starts(sweep_dir)
         outcome = finish_sweep(plan, aggregate=self.aggregate, figures=self.figures)
         self.after_sweep(plan, outcome)
         return returns
