@@ -28,6 +28,7 @@ Example (command line)::
 import copy
 import logging
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,7 +36,6 @@ from typing import Any
 from hydra._internal.config_loader_impl import ConfigLoaderImpl, get_overrides_dirname
 from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
 from hydra.core.config_store import ConfigStore
-from hydra.core.hydra_config import HydraConfig
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.core.singleton import Singleton
 from hydra.core.utils import configure_log, filter_overrides, run_job, setup_globals
@@ -225,19 +225,34 @@ def launch_composed(launcher: JoblibLauncher, jobs: list[tuple[list[str], Any]],
     for idx, (overrides, _) in enumerate(jobs):
         log.info(f"\t#{initial_job_idx + idx} : {' '.join(filter_overrides(overrides))}")
     state = Singleton.get_state()
+    launch = uuid.uuid4().hex
     return Parallel(**joblib_cfg)(
-        delayed(_run_composed)(initial_job_idx + idx, cfg, launcher.hydra_context, launcher.task_function, state)
+        delayed(_run_composed)(initial_job_idx + idx, cfg, launcher.hydra_context, launcher.task_function, state,
+                               launch)
         for idx, (_, cfg) in enumerate(jobs))
 
 
-def _run_composed(idx: int, config: Any, hydra_context: Any, task_function: Any, singleton_state: Any) -> Any:
-    """In a worker: ``hydra_joblib_launcher._core.execute_job`` without the composition."""
+#: The launch whose Hydra state this (worker) process holds.
+_STATE_OF_LAUNCH: str | None = None
+
+
+def _run_composed(idx: int, config: Any, hydra_context: Any, task_function: Any, singleton_state: Any,
+                  launch: str) -> Any:
+    """In a worker: ``hydra_joblib_launcher._core.execute_job`` without the composition.
+
+    Hydra's state is restored once per worker and launch, not for every job: restoring it
+    rescans every Hydra plugin, which cost more than a small job. Jobs change only the
+    Hydra config of the run, which ``run_job`` sets for each job (so ``execute_job``'s own
+    ``set_config`` is left out too) and puts back after it.
+    """
+    global _STATE_OF_LAUNCH
     setup_globals()
-    Singleton.set_state(singleton_state)
+    if _STATE_OF_LAUNCH != launch:
+        Singleton.set_state(singleton_state)
+        _STATE_OF_LAUNCH = launch
     with open_dict(config):
         config.hydra.job.id = f"{config.hydra.job.name}_{idx}"
         config.hydra.job.num = idx
-    HydraConfig.instance().set_config(config)
     return run_job(hydra_context=hydra_context, config=config, task_function=task_function,
                    job_dir_key="hydra.sweep.dir", job_subdir_key="hydra.sweep.subdir")
 
