@@ -19,7 +19,11 @@ Example:
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 
@@ -203,7 +207,8 @@ def _save(fig: Figure, out_dir: Path, name: str) -> list[Path]:
     fig.set_layout_engine("none")
     for fmt in FORMATS:
         path = out_dir / f"{name}.{fmt}"
-        fig.savefig(path, dpi=150)
+        # No date, and fixed ids in SVG (see ``make_figures``): the same sweep, the same files.
+        fig.savefig(path, dpi=150, metadata={"Date": None} if fmt == "svg" else None)
         paths.append(path)
     return paths
 
@@ -235,6 +240,18 @@ def plot_timeseries(runs: pd.DataFrame, hue: str, out_dir: Path, metrics=tuple(K
     return _save(fig, out_dir, name)
 
 
+@contextmanager
+def _fixed_jitter(seed: int = 0):
+    """Seaborn jitters strip plots with numpy's global generator: seed it for this plot only
+    (the caller's random state is put back), so a figure is the same wherever it is drawn."""
+    state = np.random.get_state()
+    np.random.seed(seed)
+    try:
+        yield
+    finally:
+        np.random.set_state(state)
+
+
 def plot_final_outcomes(summary: pd.DataFrame, hue: str, out_dir: Path, metrics=tuple(KEY_METRICS),
                         name: str = "final_outcomes") -> list[Path]:
     """Figure 2: final value of each key metric per road: every seed, the mean and its 95% interval."""
@@ -249,8 +266,9 @@ def plot_final_outcomes(summary: pd.DataFrame, hue: str, out_dir: Path, metrics=
     fig, axes = _new_figure(len(metrics), size=(3.6, 0.42 * len(levels) + 1.5), sharey=True)
     for ax, metric in zip(axes, metrics, strict=True):
         col = "final_" + metric
-        sns.stripplot(data=data, y="_level", x=col, hue="_level", order=order, hue_order=order, palette=colours,
-                      ax=ax, alpha=0.4, size=3.5, jitter=0.15, legend=False)
+        with _fixed_jitter():
+            sns.stripplot(data=data, y="_level", x=col, hue="_level", order=order, hue_order=order,
+                          palette=colours, ax=ax, alpha=0.4, size=3.5, jitter=0.15, legend=False)
         sns.pointplot(data=data, y="_level", x=col, hue="_level", order=order, hue_order=order, palette=colours,
                       errorbar=t_interval, linestyle="none", markers="D", markersize=6, capsize=0.3,
                       err_kws={"linewidth": 1.8}, markeredgecolor="black", legend=False, ax=ax)
@@ -403,7 +421,8 @@ def _slug(text: str) -> str:
 
 
 # ---------------------------------------------------------------------- all figures of a sweep
-def make_figures(runs: pd.DataFrame, summary: pd.DataFrame, swept: list[str], out_dir: Path) -> list[Path]:
+def make_figures(runs: pd.DataFrame, summary: pd.DataFrame, swept: list[str], out_dir: Path,
+                 processes: int | None = None) -> list[Path]:
     """Every figure that fits the sweep, into ``out_dir``.
 
     Args:
@@ -411,17 +430,28 @@ def make_figures(runs: pd.DataFrame, summary: pd.DataFrame, swept: list[str], ou
         summary: one row per finished job (``summary.csv`` rows with status ok).
         swept: the parameters that vary between jobs, other than ``seed``.
         out_dir: the figures folder.
+        processes: processes drawing at once (default: one per core, at most one per figure).
+            Drawing is single-threaded; the extra processes are forks of this one, so they
+            start with its libraries and data. Without ``fork`` (macOS, Windows) one process draws.
 
     Returns:
-        The files written.
+        The files written, in the order of :func:`figure_plan`.
     """
     if runs.empty or summary.empty:
         return []
-    sns.set_theme(style="whitegrid", context="notebook", font_scale=0.9)
-    paths: list[Path] = []
-    for _name, draw in figure_plan(runs.copy(), summary.copy(), swept):
-        paths += draw(out_dir)
-    return paths
+    sns.set_theme(style="whitegrid", context="notebook", font_scale=0.9, rc={"svg.hashsalt": "sim"})
+    plan = [draw for _name, draw in figure_plan(runs.copy(), summary.copy(), swept)]
+    processes = min(len(plan), os.cpu_count() or 1) if processes is None else max(1, min(processes, len(plan)))
+    if processes == 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return [path for draw in plan for path in draw(out_dir)]
+    # Every ``processes``-th figure is drawn here (the first, over time, is the only one that
+    # needs the per-step table, which then never leaves this process); the others in forks.
+    here = set(range(0, len(plan), processes))
+    with ProcessPoolExecutor(processes - 1, mp_context=multiprocessing.get_context("fork")) as pool:
+        elsewhere = {i: pool.submit(draw, out_dir) for i, draw in enumerate(plan) if i not in here}
+        drawn = {i: plan[i](out_dir) for i in sorted(here)}
+        drawn |= {i: future.result() for i, future in elsewhere.items()}
+    return [path for i in range(len(plan)) for path in drawn[i]]
 
 
 def figure_plan(runs: pd.DataFrame, summary: pd.DataFrame, swept: list[str]) -> list[tuple[str, Callable]]:

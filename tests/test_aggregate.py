@@ -223,6 +223,19 @@ def test_two_numeric_parameters_get_a_heatmap(tmp_path):
     assert {p.suffix for p in paths} == {".png", ".svg"}
 
 
+def test_figures_are_the_same_files_drawn_in_one_process_or_several_and_run_to_run(tmp_path):
+    runs, summary = synthetic({"road": ["status_quo", "mission", "engineering"]}, seeds=4, steps=3)
+    np.random.seed(1)
+    alone = make_figures(runs, summary, ["road"], tmp_path / "alone", processes=1)
+    assert np.random.randint(1 << 30) == np.random.RandomState(1).randint(1 << 30), "global random state kept"
+    shared = make_figures(runs, summary, ["road"], tmp_path / "shared", processes=3)
+    again = make_figures(runs, summary, ["road"], tmp_path / "again", processes=3)
+    assert [p.name for p in alone] == [p.name for p in shared] == [p.name for p in again]
+    assert len(alone) == 8   # four figures, PNG and SVG
+    for a, b, c in zip(alone, shared, again, strict=True):
+        assert a.read_bytes() == b.read_bytes() == c.read_bytes(), a.name
+
+
 def test_no_figures_without_finished_runs(tmp_path):
     assert make_figures(pd.DataFrame(), pd.DataFrame(), [], tmp_path) == []
 
