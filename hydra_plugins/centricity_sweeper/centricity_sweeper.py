@@ -25,8 +25,8 @@ Example (command line)::
     python -m sim -m road=engineering,mission seed='range(0,30)' hydra.sweep.dir=results/pair
 """
 
-import copy
 import logging
+import pickle
 import time
 import uuid
 from dataclasses import dataclass
@@ -41,6 +41,7 @@ from hydra.core.singleton import Singleton
 from hydra.core.utils import configure_log, filter_overrides, run_job, setup_globals
 from hydra_plugins.hydra_joblib_launcher.joblib_launcher import JoblibLauncher
 from joblib import Parallel, delayed
+from joblib.externals import cloudpickle
 from omegaconf import OmegaConf, open_dict
 
 log = logging.getLogger(__name__)
@@ -161,25 +162,34 @@ class FastComposer:
         self.loader, self.master = config_loader, master_config
         self.parser = OverridesParser.create(config_loader=config_loader)
         self.bases: dict[tuple[str, ...], Any] = {}
+        self.parsed: dict[str, Any] = {}
 
     def full(self, overrides: list[str]) -> tuple[Any, Path]:
         """Hydra's own composition of a job (what the stock launcher does in each worker)."""
         cfg = self.loader.load_sweep_config(master_config=self.master, sweep_overrides=list(overrides))
         return cfg, _job_dir(cfg)
 
+    def _parse(self, line: str) -> Any:
+        """One override, parsed once per sweep (jobs share most of theirs: ``road=mission``)."""
+        parsed = self.parsed.get(line)
+        if parsed is None:
+            parsed = self.parsed[line] = self.parser.parse_overrides([line])[0]
+        return parsed
+
     def _is_group(self, override: Any) -> bool:
         return self.loader.repository.group_exists(override.key_or_group)
 
     def __call__(self, overrides: list[str]) -> tuple[Any, Path]:
         """The job's complete config (``hydra`` node included) and its folder."""
-        parsed = self.parser.parse_overrides(list(overrides))
+        parsed = [self._parse(line) for line in overrides]
         if any(o.is_hydra_override() or o.is_delete() or o.package is not None for o in parsed):
             return self.full(overrides)
         groups = tuple(o.input_line for o in parsed if self._is_group(o))
         values = [o for o in parsed if not self._is_group(o)]
         if groups not in self.bases:
             self.bases[groups] = self.full(list(groups))[0]
-        cfg = copy.deepcopy(self.bases[groups])
+        # A pickle round trip copies a config in half the time of ``copy.deepcopy``.
+        cfg = pickle.loads(cloudpickle.dumps(self.bases[groups]))
         OmegaConf.copy_cache(from_config=self.master, to_config=cfg)
         ConfigLoaderImpl._apply_overrides_to_config(values, cfg)
         naming = cfg.hydra.job.config.override_dirname
