@@ -169,7 +169,8 @@ class CustomerBase:
         """Weekly purchase probability: lasting and transient buying rate, satisfaction, trust, nudges."""
         c, p = self.params, self.people
         sigma2 = c.buyer_heterogeneity ** 2 + c.buyer_fluctuation ** 2
-        rate = (c.purchase_rate * SEGMENT_BUYING[p.segment[rows]]
+        # ``take``: indexing by the int8 segment codes directly is twice as slow.
+        rate = (c.purchase_rate * SEGMENT_BUYING.take(p.segment[rows])
                 * np.exp(p.buying_rate[rows] + c.buyer_fluctuation * p.buying_fluctuation[rows] - 0.5 * sigma2))
         reference = (0.5 + 0.7 * REFERENCE_SATISFACTION) * (0.7 + 0.3 * REFERENCE_SATISFACTION)
         mood = (0.5 + 0.7 * p.satisfaction[rows]) * (0.7 + 0.3 * p.trust[rows]) / reference
@@ -216,7 +217,7 @@ class CustomerBase:
     @staticmethod
     def technical_experience(model, purchasers, defects) -> np.ndarray:
         """Thinginess: the product does the job (fit to the segment's job), unless defective."""
-        fit = model.org_state.process_fit[model.customers.people.segment[purchasers]]
+        fit = model.org_state.process_fit.take(model.customers.people.segment[purchasers])
         return (0.65 + 0.35 * fit) * np.where(defects, 0.25, 1.0)
 
     def performance(self, rows) -> np.ndarray:

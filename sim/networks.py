@@ -203,11 +203,12 @@ class WordOfMouthNetwork:
         fits = slot < self.slots
         self.ties[target[fits], slot[fits]] = source[fits]
         self.strong[target[fits], slot[fits]] = strong[fits]
-        returned = np.where(strong[fits], 1.0, 0.5)
+        # In the tables' own dtypes: ``np.add.at`` with a cast takes a path six times slower.
+        returned = np.where(strong[fits], np.float32(1.0), np.float32(0.5))
         self.weight[target[fits], slot[fits]] = returned
         np.add.at(self.capacity, target[fits], returned)
         # A target gains one tie per fitting slot; slots are numbered from its degree, so it stays <= slots.
-        np.add.at(self.degree, target[fits], 1)
+        np.add.at(self.degree, target[fits], np.int32(1))
 
     def spread(self, talkers: np.ndarray, reach: np.ndarray, draws: np.ndarray):
         """Messages from ``talkers`` to their ties.
