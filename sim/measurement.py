@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.accounting import COST_LINES
-from sim.arrays import clip as _clip
+from sim.arrays import clip01 as _clip01
 from sim.customers import DETRACTOR, PROMOTER
 from sim.employees import ADOPTION_SHIFT, SUPPORT_STATES
 from sim.management import TIERS, VALUES
@@ -79,7 +79,7 @@ def centricity_components(model, week, present) -> tuple[float, float, float]:
     else:
         behaviour = 0.0
     if len(staff):
-        pull = _clip(e.continuance[staff] * (0.5 + 0.5 * policy.monitoring), 0.0, 1.0)[:, None]
+        pull = _clip01(e.continuance[staff] * (0.5 + 0.5 * policy.monitoring))[:, None]
         effective = (1 - pull) * e.values[staff] + pull * policy.kpi_weights
         won = _avg(_sigmoid((effective[:, 0] - np.maximum(effective[:, 1], effective[:, 2])) / 0.05))
     else:
@@ -88,7 +88,7 @@ def centricity_components(model, week, present) -> tuple[float, float, float]:
     c = cb.people
     # Share of needs met: 1 when performance beats expectation by 0.1, 0 when it falls 0.1 short.
     gap = c.performance[: c.n] - c.expectation[: c.n]
-    needs = _masked_mean(_clip(0.5 + 5.0 * gap, 0.0, 1.0), present, len(c.active_rows()))
+    needs = _masked_mean(_clip01(0.5 + 5.0 * gap), present, len(c.active_rows()))
     return behaviour, won, needs
 
 
