@@ -14,6 +14,7 @@ import numpy as np
 
 from sim.arrays import clip as _clip
 from sim.arrays import clip01 as _clip01
+from sim.arrays import put_where
 from sim.networks import PoolBySegment, WordOfMouthNetwork
 from sim.population import NEVER, Population
 
@@ -212,7 +213,7 @@ class CustomerBase:
             promise *= 0.5
         n, here = p.n, p.active[: p.n]
         e = p.expectation[:n]
-        np.copyto(e, _clip01(e + EXPECTATION_SPEED * (p.expectation_rest[:n] + promise - e)), where=here)
+        put_where(e, here, _clip01(e + EXPECTATION_SPEED * (p.expectation_rest[:n] + promise - e)))
 
     @staticmethod
     def technical_experience(model, purchasers, defects) -> np.ndarray:
@@ -244,8 +245,8 @@ class CustomerBase:
         speed = np.where(experienced, SATISFACTION_SPEED, SATISFACTION_MEMORY)
         sat, trust = p.satisfaction[:n], p.trust[:n]
         new_sat = _clip01(sat + speed * (target - sat))
-        np.copyto(trust, _clip01(trust + TRUST_SPEED * (new_sat - trust)), where=here)
-        np.copyto(sat, new_sat, where=here)
+        put_where(trust, here, _clip01(trust + TRUST_SPEED * (new_sat - trust)))
+        put_where(sat, here, new_sat)
         self._experienced = experienced
 
     def voice_or_exit(self, model, week) -> np.ndarray:
@@ -287,7 +288,8 @@ class CustomerBase:
                                    & ~p.manipulation_detected[:n] & p.active[:n])
         # One draw per customer and week (a customer both dissatisfied and aggrieved gets one).
         u_talk = model.streams.at("talk", model.week, np.concatenate([dissatisfied, aggrieved, delighted]))
-        u_dissatisfied, u_aggrieved, u_delighted = np.split(u_talk, [len(dissatisfied), len(dissatisfied) + len(aggrieved)])
+        n_dis, n_agg = len(dissatisfied), len(aggrieved)
+        u_dissatisfied, u_aggrieved, u_delighted = u_talk[:n_dis], u_talk[n_dis:n_dis + n_agg], u_talk[n_dis + n_agg:]
         neg_p = np.minimum(1.0, c.negative_talk * np.where(p.activist[dissatisfied], 1.5, 1.0))
         talks = np.zeros(n, dtype=bool)
         talks[dissatisfied[u_dissatisfied < neg_p]] = True
@@ -326,7 +328,7 @@ class CustomerBase:
         mood = 3.0 * (REFERENCE_SATISFACTION - p.satisfaction[:n]) + 1.5 * (REFERENCE_SATISFACTION - p.trust[:n])
         hazard = (c.churn_rate / 52.0 * np.exp(mood)
                   * (1.0 + c.churn_contagion * p.churn_exposure[:n] * (1.0 - loyalty)))
-        np.copyto(p.churn_hazard[:n], hazard, where=here)
+        put_where(p.churn_hazard[:n], here, hazard)
         leave = here & (model.streams.uniform("churn", model.week, n) < hazard)
         leave[self._silent_leavers] = True
         leavers = np.flatnonzero(leave)

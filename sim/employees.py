@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.arrays import clip01 as _clip01
+from sim.arrays import put_where
 from sim.management import BASELINE_KPI
 from sim.networks import FUNCTIONS, EmployeeNetwork, assign_functions
 from sim.population import NEVER, Population
@@ -242,7 +243,10 @@ class Workforce:
         """Write ``value`` (one entry per row ever) into ``column`` for the employees on a seat only."""
         p = self.people
         here = p.active[: p.n]
-        np.copyto(column[: p.n], value, where=here if column.ndim == 1 else here[:, None])
+        if column.ndim == 1:
+            put_where(column[: p.n], here, value)
+        else:
+            np.copyto(column[: p.n], value, where=here[:, None])
 
     def peer_influence(self, rows) -> None:
         """Changes in affective commitment spread to neighbours; champions and active resisters are louder.

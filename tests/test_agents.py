@@ -48,3 +48,18 @@ def test_departed_agents_leave_the_agentset_but_keep_their_rows():
     assert not model.workforce.people.active[list(gone)].any()
     assert (model.workforce.people.left_week[list(gone)] > 0).all()
     assert len(after) == model.workforce.headcount()
+
+
+def test_masked_writes_touch_only_present_rows_and_cast_like_copyto():
+    """``put_where`` (the weekly masked write) gives what ``np.copyto(where=)`` gives, casts included."""
+    from sim.arrays import put_where
+
+    rng = np.random.default_rng(4)
+    here = rng.random(1000) < 0.6
+    for dtype, value in ((np.float64, rng.random(1000)), (np.int8, rng.integers(0, 5, 1000))):
+        expected = np.full(1000, 7, dtype=dtype)
+        np.copyto(expected, value, where=here)
+        got = np.full(1000, 7, dtype=dtype)
+        put_where(got, here, value)
+        assert np.array_equal(got, expected)
+        assert (got[~here] == 7).all()
