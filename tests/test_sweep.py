@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import logging
 import os
 import shutil
 import subprocess
@@ -276,3 +277,48 @@ def test_fast_composition_matches_hydra(tmp_path):
         assert dir_fast == dir_full
         assert as_plain(cfg_fast) == as_plain(cfg_full)
         assert OmegaConf.to_container(cfg_fast) == OmegaConf.to_container(cfg_full)  # hydra node too
+
+
+def test_sweep_job_writes_and_returns_what_hydras_run_job_does(tmp_path):
+    """The sweeper's lean ``run_sweep_job``: the same ``.hydra/`` files, byte for byte, and the same return."""
+    import copy
+
+    from hydra._internal.callbacks import Callbacks
+    from hydra.core.hydra_config import HydraConfig
+    from hydra.core.utils import run_job
+    from hydra.types import HydraContext
+    from omegaconf import OmegaConf, open_dict
+
+    from hydra_plugins.centricity_sweeper.centricity_sweeper import FastComposer, run_sweep_job
+
+    loader, master = sweep_master_config("five_roads", tmp_path)
+    cfg, job_dir = FastComposer(loader, master)(["road=mission", "seed=3", "scenario=retail_bank", *TINY])
+    with open_dict(cfg):
+        cfg.hydra.job.id, cfg.hydra.job.num = "sim_7", 7
+    context = HydraContext(config_loader=loader, callbacks=Callbacks(cfg))
+
+    def task(task_cfg):   # what the task sees: its own config and Hydra's
+        return OmegaConf.to_container(task_cfg), OmegaConf.to_container(HydraConfig.get())
+
+    # Both configure logging for the job (a log file in its folder): put the test's back after.
+    loggers = [logging.getLogger(), *(logging.getLogger(name) for name in list(logging.root.manager.loggerDict))]
+    saved = [(lg, lg.handlers[:], lg.level, lg.propagate, lg.disabled) for lg in loggers]
+    outcomes = []
+    try:
+        for run in (lambda c: run_sweep_job(c, context, task),
+                    lambda c: run_job(task, c, "hydra.sweep.dir", "hydra.sweep.subdir", context)):
+            ret = run(copy.deepcopy(cfg))
+            written = {f.name: f.read_bytes() for f in sorted((tmp_path / job_dir / ".hydra").iterdir())}
+            outcomes.append((written, ret.return_value, ret.status, ret.overrides, ret.working_dir, ret.task_name,
+                             OmegaConf.to_container(ret.cfg), OmegaConf.to_container(ret.hydra_cfg)))
+            shutil.rmtree(tmp_path / job_dir)
+    finally:
+        for lg, handlers, level, propagate, disabled in saved:
+            for handler in lg.handlers:
+                if handler not in handlers:
+                    handler.close()
+            lg.handlers[:], lg.level, lg.propagate, lg.disabled = handlers, level, propagate, disabled
+    ours, hydras = outcomes
+    assert sorted(ours[0]) == ["config.yaml", "hydra.yaml", "overrides.yaml"]
+    assert ours == hydras
+    assert HydraConfig.instance().cfg is not None   # the master config is put back
