@@ -290,8 +290,9 @@ def run_sweep_job(config: Any, hydra_context: Any, task_function: Any) -> JobRet
     took longer than a small simulation; here the ``hydra`` node is copied once (by
     ``set_config``, which Hydra needs) and the task's part on its own, and the ``.hydra/``
     files are written by libyaml's emitter (:func:`_save_yaml`). In the five_roads sweep,
-    Hydra's part of a job took 27 ms of CPU instead of 67. ``tests/test_sweep.py`` checks that it writes the same
-    ``.hydra/`` files, byte for byte, and returns the same as Hydra's ``run_job``.
+    Hydra's part of a job took 27 ms of CPU instead of 67. ``tests/test_sweep.py`` checks
+    that it writes the same ``.hydra/`` files, byte for byte, and returns the same as
+    Hydra's ``run_job``.
     """
     callbacks = hydra_context.callbacks
     old_cwd = os.getcwd()
