@@ -242,11 +242,7 @@ class Workforce:
     def _put(self, column: np.ndarray, value: np.ndarray) -> None:
         """Write ``value`` (one entry per row ever) into ``column`` for the employees on a seat only."""
         p = self.people
-        here = p.active[: p.n]
-        if column.ndim == 1:
-            put_where(column[: p.n], here, value)
-        else:
-            np.copyto(column[: p.n], value, where=here[:, None])
+        put_where(column[: p.n], p.active[: p.n], value)
 
     def peer_influence(self, rows) -> None:
         """Changes in affective commitment spread to neighbours; champions and active resisters are louder.

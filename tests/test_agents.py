@@ -63,3 +63,8 @@ def test_masked_writes_touch_only_present_rows_and_cast_like_copyto():
         put_where(got, here, value)
         assert np.array_equal(got, expected)
         assert (got[~here] == 7).all()
+    # A 2-D column (held values) is written whole rows at a time.
+    value = rng.random((1000, 3))
+    got = np.zeros((1000, 3))
+    put_where(got, here, value)
+    assert np.array_equal(got[here], value[here]) and (got[~here] == 0).all()
