@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.customers import FREQUENCY_MEMORY, VALUE_MEMORY
+from sim.levers import COST_LINE_OF
 
 COST_LINES = ("staff", "training", "analytics", "promotion", "operations", "programme",
               "rework", "complaint_handling", "hiring", "severance")
@@ -19,13 +20,19 @@ MIDDLE_TIER_SHARE = 0.3
 
 
 class Ledger:
-    """This week's books. ``hires`` and ``severances`` are counted as they happen."""
+    """This week's books. ``hires`` and ``severances`` are counted as they happen.
+
+    Every lever's price (``sim.levers.lever_costs``) is booked each week: on the analytics
+    line (nudges, tiering, offers, the early-warning system), on the promotion line (the brand
+    campaign) or on the programme line (everything else), beside the budgets themselves.
+    """
 
     def __init__(self):
         self.hires = 0
         self.severances = 0
         self.revenue = 0.0
         self.costs = dict.fromkeys(COST_LINES, 0.0)
+        self.lever_costs: dict[str, float] = {}
         self.hires_booked = 0
         self.severances_booked = 0
 
@@ -43,13 +50,17 @@ class Ledger:
         policy = model.management.policy
         week = model.moments
         self.revenue = float(week.spend.sum())
+        self.lever_costs = model.management.book_costs()
+        booked = {"analytics": 0.0, "promotion": 0.0, "programme": 0.0}
+        for lever, cost in self.lever_costs.items():
+            booked[COST_LINE_OF.get(lever, "programme")] += cost
         self.costs = {
             "staff": model.workforce.headcount() * org.wage,
             "training": policy.training_budget,
-            "analytics": policy.analytics_budget,
-            "promotion": policy.promotion_budget,
+            "analytics": policy.analytics_budget + booked["analytics"],
+            "promotion": policy.promotion_budget + booked["promotion"],
             "operations": policy.operations_budget,
-            "programme": policy.programme_cost,
+            "programme": booked["programme"],
             "rework": float(week.defects.sum()) * org.rework_cost,
             "complaint_handling": week.complaints * org.complaint_cost,
             "hiring": self.hires * org.hiring_cost,

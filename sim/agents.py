@@ -21,7 +21,7 @@ import mesa
 
 from sim.customers import SEGMENTS
 from sim.employees import SUPPORT_STATES
-from sim.management import TIERS
+from sim.levers import TIERS
 from sim.networks import FUNCTIONS
 
 

@@ -49,7 +49,7 @@ from sim.employees import SUPPORT_STATES
 from sim.model import CentricityModel
 from sim.networks import FUNCTIONS
 from sim.params import GROUPS, describe, validate_group
-from sim.roads import ROADS
+from sim.roads import NAMED_ROADS, ROADS
 
 with warnings.catch_warnings():  # Mesa 3.3.1's own ComponentsView trips solara's hook check on import
     warnings.filterwarnings("ignore", message=r".*ComponentsView.*use_state", category=UserWarning)
@@ -878,7 +878,7 @@ def Page():
             solara.SliderInt("Pause between weeks (ms)", value=play_interval, min=0, max=1000, step=50)
             solara.SliderInt("Weeks per redraw", value=render_interval, min=1, max=26)
         with solara.Card("Change road", elevation=1):
-            solara.Select("Road", values=list(ROADS), value=c["road"], on_value=lambda v: set_control("road", v))
+            solara.Select("Road", values=list(NAMED_ROADS), value=c["road"], on_value=lambda v: set_control("road", v))
             CommitSlider("Pressure on employees", c["pressure"], lambda v: set_control("pressure", v), 0.0, 1.0,
                          0.05, disabled=c["road"] == "status_quo", help=help_text["pressure"])
             if c["road"] == "competing_values":

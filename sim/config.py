@@ -223,7 +223,7 @@ def road_yaml(name: str) -> str:
     lines += ["#", f"# Parameters (override with road.<parameter>=value; defaults from sim/roads/{_module(road)}.py):"]
     width = max(len(p) for p in road.declared())
     for param, spec in road.declared().items():
-        rng = f"[{spec['low']}, {spec['high']}]"
+        rng = f"[{spec['low']}, {spec['high']}]" if spec["low"] is not None else _kind_text(spec["default"])
         lines.append(f"#   {param:<{width}}  {spec['default']!r:>8}  {rng:<16} {spec['doc']}")
     lines += [
         "#",
@@ -236,6 +236,10 @@ def road_yaml(name: str) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _kind_text(default: Any) -> str:
+    return "true or false" if isinstance(default, bool) else "a file path" if isinstance(default, str) else ""
 
 
 def _module(road: type) -> str:

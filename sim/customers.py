@@ -41,6 +41,14 @@ REFERENCE_SATISFACTION = 0.7  # the status quo's satisfaction; hazards are scale
 DISSATISFIED = 0.45
 FREQUENCY_MEMORY = 1.0 / 26.0
 VALUE_MEMORY = 1.0 / 52.0
+BRAND_ATTRACTION = 2.5       # rise in prospects per promotion euro per unit of brand promise
+STRAIGHT = 0.5               # what playing it straight leaves of a brand's and a nudge's pull (Lee's lever 7)
+DETECTED_TRUST_LOSS = 0.3    # a customer who sees through a nudge (Friestad & Wright 1994)
+DETECTED_SATISFACTION_LOSS = 0.1
+REACTANCE = 0.5              # those who saw through it buy less, by half the nudge's uplift (Brehm 1966)
+UNFAIR_TRUST_LOSS = 0.2      # a customer who notices being treated worse for their tier (Homburg et al. 2008)
+UNFAIR_SATISFACTION_LOSS = 0.1
+TIER_OFFER_SHARE = np.array([1.0, 0.5, 0.0])   # targeted offers: top, middle, low tier
 
 CUSTOMER_STATE = {
     "segment": (np.int8, 0),
@@ -66,7 +74,7 @@ CUSTOMER_STATE = {
     "buying_rate": (np.float64, 0.0),          # lasting log-rate deviation
     "buying_fluctuation": (np.float64, 0.0),   # transient log-rate deviation (AR(1))
     "basket": (np.float64, 0.0),
-    "purchase_boost": (np.float64, 0.0),       # set by roads (nudges)
+    "purchase_boost": (np.float64, 0.0),       # nudges and offers this week (act on next week's buying)
     "churn_exposure": (np.float64, 0.0),       # decaying signal of defected neighbours
     "churn_hazard": (np.float64, 0.0),
     "had_defect": (np.bool_, False),
@@ -98,7 +106,10 @@ class WeekOfCustomers:
     pushed: np.ndarray           # sent to self-service against their preference
     resolved_by_self_service: np.ndarray
     contact_staff: np.ndarray    # employee row serving each person contact (-1 otherwise)
-    aggrieved: np.ndarray = None  # customers newly aggrieved this week (set by roads); they talk
+    tradeoffs: int = 0           # hard contacts answered by a person: a trade-off to decide
+    tradeoffs_won: int = 0       # ... decided in the customer's favour
+    downgraded: np.ndarray = None  # per contact: treated worse because of the customer's tier
+    aggrieved: np.ndarray = None  # customers newly aggrieved this week (saw a nudge, noticed unfairness); they talk
     leavers: np.ndarray = None    # customers who left this week
     dissatisfied: int = 0
     complaints: int = 0
@@ -113,6 +124,11 @@ class WeekOfCustomers:
     wom_broadcast: float = 0.0
     prospects_deterred: float = 0.0
     prospects_referred: float = 0.0
+
+
+def brand_pull(policy) -> float:
+    """The brand promise as customers take it: half of it when the organisation plays it straight."""
+    return policy.brand_promise * (STRAIGHT if policy.play_it_straight else 1.0)
 
 
 class CustomerBase:
@@ -191,10 +207,13 @@ class CustomerBase:
     def update(self, model) -> None:
         """Phase 4 of the week, in this order (docs/ODD.md 7.4)."""
         week = model.moments
+        policy = model.management.policy
         self.people.purchase_boost[: self.people.n] = 0.0
         week.aggrieved = np.zeros(0, dtype=np.int64)
         model.acquisition_boost = 0.0
-        model.management.acting_road.influence_customers(model)
+        self.nudge(model, policy)
+        self.make_offers(policy)
+        self.notice_unequal_treatment(model, week)
         self.perceive(model, week)
         self.satisfy(week)
         dissatisfied = self.voice_or_exit(model, week)
@@ -202,15 +221,55 @@ class CustomerBase:
         self.churn(model, week)
         self.acquire(model, week)
 
+    def nudge(self, model, policy) -> None:
+        """Nudges: conversion and buying now; those who see through them (activists first) lose trust and talk."""
+        x = policy.nudging
+        if x <= 0:
+            return
+        c, p = self.params, self.people
+        rows = p.active_rows()
+        pull = x * (STRAIGHT if policy.play_it_straight else 1.0)
+        honesty = 0.8 if policy.information_online else 1.0
+        u = model.streams.uniform("manipulation", model.week, p.n)[rows]
+        sees = (~p.manipulation_detected[rows]) & (u < c.nudge_detection * pull * p.persuasion_knowledge[rows] * honesty)
+        found = rows[sees]
+        p.manipulation_detected[found] = True
+        p.trust[found] = np.maximum(0.0, p.trust[found] - DETECTED_TRUST_LOSS)
+        p.satisfaction[found] = np.maximum(0.0, p.satisfaction[found] - DETECTED_SATISFACTION_LOSS)
+        model.moments.aggrieved = np.concatenate([model.moments.aggrieved, found])
+        uplift = c.nudge_response * pull
+        p.purchase_boost[rows] += np.where(p.manipulation_detected[rows], -REACTANCE * uplift, uplift)
+        model.acquisition_boost += c.nudge_conversion * pull * policy.promotion_budget / c.acquisition_cost
+
+    def make_offers(self, policy) -> None:
+        """Targeted offers lift the buying of the top tier (half as much the middle tier's)."""
+        x = policy.targeted_offers
+        if x <= 0:
+            return
+        p = self.people
+        rows = p.active_rows()
+        p.purchase_boost[rows] += self.params.offer_response * x * TIER_OFFER_SHARE.take(p.tier[rows])
+
+    def notice_unequal_treatment(self, model, week) -> None:
+        """A customer treated worse for their tier may notice it: trust and satisfaction fall, and they talk."""
+        p = self.people
+        who = week.contacted[week.downgraded]
+        if len(who) == 0:
+            return
+        u = model.streams.at("notice_unfairness", model.week, who)
+        notice = who[(u < self.params.unfairness_visibility) & ~p.treated_unfairly[who]]
+        p.treated_unfairly[notice] = True
+        p.trust[notice] = np.maximum(0.0, p.trust[notice] - UNFAIR_TRUST_LOSS)
+        p.satisfaction[notice] = np.maximum(0.0, p.satisfaction[notice] - UNFAIR_SATISFACTION_LOSS)
+        week.aggrieved = np.concatenate([week.aggrieved, notice])
+
     def perceive(self, model, week) -> None:
         """Both layers of perceived quality move toward this week's experiences; expectations adapt."""
         p = self.people
         tech = self.technical_experience(model, week.purchasers, week.defects)
         p.perceived_technical[week.purchasers] += PERCEPTION_SPEED * (tech - p.perceived_technical[week.purchasers])
         p.perceived_functional[week.contacted] += PERCEPTION_SPEED * (week.experience - p.perceived_functional[week.contacted])
-        promise = model.management.policy.brand_promise
-        if model.levers.play_it_straight:
-            promise *= 0.5
+        promise = brand_pull(model.management.policy)
         n, here = p.n, p.active[: p.n]
         e = p.expectation[:n]
         put_where(e, here, _clip01(e + EXPECTATION_SPEED * (p.expectation_rest[:n] + promise - e)))
@@ -271,7 +330,7 @@ class CustomerBase:
         self._silent_leavers = dis[silent][u_exit[silent] < c.silent_exit]
         week.dissatisfied = len(dis)
         week.complaints = len(complainers)
-        fix = model.levers.minimise_complaints
+        fix = model.management.policy.minimise_complaints
         if fix > 0 and len(complainers):
             # Lee's lever 1: trace and remove the causes of complaints.
             org = model.org_state
@@ -348,7 +407,7 @@ class CustomerBase:
         # Prospects run out as the market fills (Bass 1969).
         potential = c.market_potential * self.n_initial
         headroom = max(0.0, (potential - p.n_active) / max(potential - self.n_initial, 1.0))
-        expected = headroom * (policy.promotion_budget / c.acquisition_cost
+        expected = headroom * (policy.promotion_budget / c.acquisition_cost * (1.0 + BRAND_ATTRACTION * brand_pull(policy))
                                + c.organic_acquisition / 52.0 * p.n_active
                                + week.prospects_referred + model.acquisition_boost) - week.prospects_deterred
         g = model.streams.generator("acquisition", model.week)

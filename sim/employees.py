@@ -12,7 +12,7 @@ import numpy as np
 
 from sim.arrays import clip01 as _clip01
 from sim.arrays import put_where
-from sim.management import BASELINE_KPI
+from sim.levers import BASELINE_KPI
 from sim.networks import FUNCTIONS, EmployeeNetwork, assign_functions
 from sim.population import NEVER, Population
 
@@ -38,9 +38,16 @@ EFFICACY_SPEED = 0.03
 VALUE_SOCIALISATION = 0.01  # weekly drift of held values toward rewarded ones under compliance
 VALUE_ANCHOR = 0.005        # weekly pull of held values back to one's own (personal values are stable)
 LEARNING_RATE = 0.03        # weekly approach of skill to its learning-curve target
-STANDARD_EROSION = 3.0      # fall in the service norm per unit of excess efficiency pressure (Oliva & Sterman 2001)
 STANDARD_SPEED = 0.02       # weekly adjustment of the norm: erosion shows with a lag of months
 LAYOFF_SHOCK = 1.5          # survivors' loss of affect per share of colleagues laid off (Repenning & Sterman 1997)
+MATRIX_STRAIN = 0.05        # felt tension of dual reporting at the matrix rung, doubled when unprepared (seed 004)
+TRADEOFF_SHARPNESS = 0.05   # how decisively the value acted on settles a trade-off (logistic scale)
+# Mission messaging and champions (seed 002 road 2; seed 004 step 1).
+MISSION_FIT_THRESHOLD = 0.8  # value fit with the heard values above which the mission takes
+CHAMPION_AFFECT = 0.3       # rise in affective commitment of an employee enlisted as a champion
+CHAMPION_IDENTIFICATION = 0.2
+PARTICIPATION_GAIN = 0.012  # weekly affective gain at full participation and full readiness
+PARTICIPATION_VALUES = 0.005  # weekly drift of held values toward the heard ones at full participation
 # Support continuum thresholds on discretionary support s = 0.65 A + 0.35 N
 # (Herscovitch & Meyer 2002: affective and normative commitment drive discretionary
 # support; continuance commitment only compliance).
@@ -77,6 +84,7 @@ EMPLOYEE_STATE = {
     "orientation": (np.float64, 0.0),          # customer-oriented behaviour
     "effort": (np.float64, 0.0),
     "service_standard": (np.float64, 1.0),     # own norm of service per contact (Oliva & Sterman 2001)
+    "champion": (np.bool_, False),             # enlisted as a change champion
     "hired_week": (np.int32, 0),
     "left_week": (np.int32, NEVER),
 }
@@ -123,9 +131,9 @@ class Workforce:
         p.tenure[rows] = np.minimum(rng.exponential(52.0 / max(org.turnover_rate, 0.05), n), 520).astype(np.int32)
         p.skill[rows] = self._skill_target(p.skill_rest[rows], p.tenure[rows], 0.0)
 
-    def settle(self, policy) -> None:
+    def settle(self, policy, org_state) -> None:
         """Derive tension, behaviour and support states of the initial workforce under ``policy``."""
-        self._put(self.people.felt_tension, self.tension_target(policy, self.org.integration_level))
+        self._put(self.people.felt_tension, self.tension_target(policy, org_state))
         self.derive_behaviour(policy)
         self.derive_support_states()
 
@@ -231,7 +239,9 @@ class Workforce:
         self.respond_to_pressure(model, policy)
         self.update_identification(model, policy)
         self.update_readiness(policy, headcount=len(rows))
-        model.management.acting_road.shape_employees(model)
+        self.enlist_champions(model, policy)
+        self.hear_mission(model, policy)
+        self.participate(model, policy)
         self.derive_behaviour(policy)
         self.derive_support_states()
         p.tenure[: p.n] += p.active[: p.n]
@@ -264,7 +274,7 @@ class Workforce:
     def respond_to_pressure(self, model, policy) -> None:
         """Felt tension, the productive-zone response, and compliance under surveillance."""
         p, n = self.people, self.people.n
-        target = self.tension_target(policy, model.org_state.integration_level)
+        target = self.tension_target(policy, model.org_state)
         # Tension builds (and eases) over weeks, not overnight.
         tension = p.felt_tension[:n] + TENSION_SPEED * (target - p.felt_tension[:n])
         self._put(p.felt_tension, tension)
@@ -288,19 +298,19 @@ class Workforce:
         self._put(p.values, values + (VALUE_SOCIALISATION * p.continuance[:n, None] * (policy.kpi_weights - values)
                                       + VALUE_ANCHOR * (p.values_rest[:n] - values)))
 
-    def tension_target(self, policy, integration_level) -> np.ndarray:
+    def tension_target(self, policy, org_state) -> np.ndarray:
         """The tension pressure, the gap to rewarded values, overload and matrix strain imply (every row)."""
         p, n = self.people, self.people.n
         d = np.abs(p.values[:n] - policy.kpi_weights)
         gap = 0.5 * (d[:, 0] + d[:, 1] + d[:, 2])
         overload = np.maximum(0.0, p.workload[:n] - 1.0)
-        strain = 0.05 * min(max(integration_level - 2.0, 0.0), 1.0)
+        strain = MATRIX_STRAIN * (org_state.integration_level >= 3) * (1.0 + org_state.unprepared_matrix)
         return _clip01(policy.pressure * (1.4 - 0.6 * p.readiness[:n]) + 0.3 * gap + 0.5 * overload + strain)
 
     def update_identification(self, model, policy) -> None:
-        """Identification follows value fit with what the company espouses and its reputation."""
+        """Identification follows value fit with what the company is heard to espouse, and its reputation."""
         p, n = self.people, self.people.n
-        d = np.abs(p.values[:n] - policy.espoused_values)
+        d = np.abs(p.values[:n] - model.org_state.heard_values)
         fit = 1.0 - 0.5 * (d[:, 0] + d[:, 1] + d[:, 2])
         fit_rest = 0.85
         reputation = model.management.observed.get("satisfaction", model.reference_satisfaction)
@@ -332,13 +342,86 @@ class Workforce:
         state = p.support_state[:n]
         self._put(p.orientation, _clip01(1.6 * customer_weight * (0.6 + 0.4 * p.engagement[:n])
                                          + 0.15 * (state == CHAMPIONING) - 0.15 * (state == ACTIVE_RESISTANCE)))
-        # Eroding goals: sustained pressure for efficiency lowers the norm of service per contact.
-        push = policy.pressure * policy.kpi_weights[1] - self.org.base_pressure * BASELINE_KPI[1]
-        standard_target = _clip01(1.0 - STANDARD_EROSION * max(0.0, push) - 0.5 * overload)
+        # Eroding goals: sustained pressure for efficiency lowers the norm of service per contact,
+        # in proportion to the room above business as usual (the norm is gone at the most push).
+        usual = self.org.base_pressure * BASELINE_KPI[1]
+        push = (policy.pressure * policy.kpi_weights[1] - usual) / (1.0 - usual)
+        standard_target = _clip01(1.0 - max(0.0, push) - 0.5 * overload)
         standard = p.service_standard[:n]
         self._put(p.service_standard, standard + STANDARD_SPEED * (standard_target - standard))
         self._put(p.effort, _clip01((0.3 + 0.5 * p.engagement[:n] + 0.2 * p.continuance[:n] * policy.monitoring
                                      - 0.3 * overload) * (0.4 + 0.6 * p.service_standard[:n])))
+
+    def customer_lean(self, rows, policy) -> np.ndarray:
+        """Probability that each employee in ``rows`` decides a trade-off for the customer.
+
+        Employees act on their held values, pulled toward the rewarded ones as far as they
+        comply under surveillance; the customer wins where the customer weight they act on
+        beats both efficiency and profit (a logistic of the margin).
+        """
+        p = self.people
+        pull = _clip01(p.continuance[rows] * (0.5 + 0.5 * policy.monitoring))[:, None]
+        acted = (1 - pull) * p.values[rows] + pull * policy.kpi_weights
+        margin = acted[:, 0] - np.maximum(acted[:, 1], acted[:, 2])
+        return 1.0 / (1.0 + np.exp(-margin / TRADEOFF_SHARPNESS))
+
+    def enlist_champions(self, model, policy) -> None:
+        """Enlist the ``champions`` share of employees, best fit with the heard values first (seed 004 step 1).
+
+        Those enlisted are given a voice and a role: their commitment and identification rise
+        once, and spread through the network. If the lever falls, the worst-fitting step back.
+        """
+        p = self.people
+        rows = self.rows()
+        wanted = int(round(policy.champions * len(rows)))
+        enlisted = p.champion[rows]
+        have = int(enlisted.sum())
+        if wanted == have:
+            return
+        fit = self.value_fit(rows, model.org_state.heard_values)
+        if wanted > have:
+            candidates = rows[~enlisted][np.argsort(-fit[~enlisted], kind="stable")[: wanted - have]]
+            p.champion[candidates] = True
+            p.affective[candidates] = np.minimum(1.0, p.affective[candidates] + CHAMPION_AFFECT)
+            p.identification[candidates] = np.minimum(1.0, p.identification[candidates] + CHAMPION_IDENTIFICATION)
+        else:
+            p.champion[rows[enlisted][np.argsort(fit[enlisted], kind="stable")[: have - wanted]]] = False
+
+    def champions(self) -> int:
+        """Employees on a seat who are enlisted as champions."""
+        return int(np.count_nonzero(self.people.champion[self.rows()]))
+
+    def value_fit(self, rows, values) -> np.ndarray:
+        """Fit of each employee's held values with ``values``: 1 minus half the L1 distance."""
+        d = np.abs(self.people.values[rows] - values)
+        return 1.0 - 0.5 * (d[:, 0] + d[:, 1] + d[:, 2])
+
+    def hear_mission(self, model, policy) -> None:
+        """Mission messaging: those whose values fit identify and commit, the rest feel the norm; values follow."""
+        k = policy.mission_messaging
+        if k <= 0:
+            return
+        p = self.people
+        rows = self.rows()
+        heard = model.org_state.heard_values
+        fit = self.value_fit(rows, heard)
+        takes = fit >= MISSION_FIT_THRESHOLD
+        ident, aff = p.identification[rows], p.affective[rows]
+        p.identification[rows] = np.where(takes, ident + 0.02 * k * (1 - ident), ident)
+        p.affective[rows] = np.where(takes, aff + 0.01 * k * fit * (1 - aff), aff)
+        p.normative[rows] = np.where(takes, p.normative[rows], np.minimum(1.0, p.normative[rows] + 0.003 * k))
+        p.values[rows] += 0.01 * k * p.identification[rows, None] * (heard - p.values[rows])
+
+    def participate(self, model, policy) -> None:
+        """Participation: people who shape the change commit to it, as far as they are ready; values follow."""
+        k = policy.participation
+        if k <= 0:
+            return
+        p = self.people
+        rows = self.rows()
+        a = p.affective[rows]
+        p.affective[rows] = a + PARTICIPATION_GAIN * k * p.readiness[rows] * (1 - a)
+        p.values[rows] += PARTICIPATION_VALUES * k * (model.org_state.heard_values - p.values[rows])
 
     def derive_support_states(self) -> None:
         """Support continuum from commitment components and pressure (Herscovitch & Meyer 2002)."""
@@ -381,8 +464,8 @@ class Workforce:
         """Close seats down to management's headcount target (layoffs, then vacancies)."""
         target = model.org_state.headcount_target
         excess = int(self.seat_open.sum()) - target
-        focus = model.org_state.cut_function
-        open_seats = np.flatnonzero(self.seat_open & ((self.seat_function == focus) if focus >= 0 else True))
+        focus = (self.seat_function == FRONT_LINE) if model.org_state.cut_front_line else True
+        open_seats = np.flatnonzero(self.seat_open & focus)
         excess = min(excess, len(open_seats))
         if excess <= 0:
             return
@@ -430,11 +513,12 @@ class Workforce:
         self.hires = len(seats)
         model.ledger.hires += len(seats)
 
-    def set_back_office_workload(self, process_quality: float) -> None:
-        """Workload outside the front line: the same work shared by fewer people, eased by better processes."""
+    def set_back_office_workload(self, process_quality: float, time_lost: float = 0.0) -> None:
+        """Workload outside the front line: the same work shared by fewer people, eased by better
+        processes, in the time left after shaping the change."""
         p = self.people
         filled = np.bincount(self.seat_function[self.filled], minlength=len(FUNCTIONS)).astype(float)
-        load = self.baseline_filled / np.maximum(filled, 1.0) * (1.0 - 0.3 * process_quality)
+        load = self.baseline_filled / np.maximum(filled, 1.0) * (1.0 - 0.3 * process_quality) / (1.0 - time_lost)
         rows = self.rows()
         not_front = p.function[rows] != FRONT_LINE
         p.workload[rows[not_front]] = load[p.function[rows[not_front]]]

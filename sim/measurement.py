@@ -12,7 +12,7 @@ from sim.accounting import COST_LINES
 from sim.arrays import clip01 as _clip01
 from sim.customers import DETRACTOR, PROMOTER
 from sim.employees import ADOPTION_SHIFT, SUPPORT_STATES
-from sim.management import TIERS, VALUES
+from sim.levers import TIERS, VALUES
 
 REQUIRED = (
     "customer_centricity", "efficiency", "profit", "value_tension",
@@ -58,18 +58,15 @@ def _row_sums(x):
     return x[:, 0] + x[:, 1] + x[:, 2]
 
 
-def _sigmoid(x):
-    return 1.0 / (1.0 + np.exp(-x))
-
-
 def centricity_components(model, week, present) -> tuple[float, float, float]:
     """(customer-oriented behaviour, trade-offs won by the customer, needs met), each in [0, 1].
 
-    ``present`` is the 0/1 float mask of present customers over the customer rows.
+    Trade-offs won is the share of this week's trade-offs (hard questions a person answered)
+    that employees decided in the customer's favour; in a week without one, the front line's
+    mean chance of deciding so. ``present`` is the 0/1 float mask of present customers.
     """
     wf = model.workforce
     e = wf.people
-    policy = model.management.policy
     staff = wf.front_line_rows()
     served = week.contact_staff[week.contact_staff >= 0]
     if len(served):
@@ -78,10 +75,10 @@ def centricity_components(model, week, present) -> tuple[float, float, float]:
         behaviour = _avg(e.orientation[staff] * (0.5 + 0.5 * e.effort[staff]))
     else:
         behaviour = 0.0
-    if len(staff):
-        pull = _clip01(e.continuance[staff] * (0.5 + 0.5 * policy.monitoring))[:, None]
-        effective = (1 - pull) * e.values[staff] + pull * policy.kpi_weights
-        won = _avg(_sigmoid((effective[:, 0] - np.maximum(effective[:, 1], effective[:, 2])) / 0.05))
+    if week.tradeoffs:
+        won = week.tradeoffs_won / week.tradeoffs
+    elif len(staff):
+        won = _avg(wf.customer_lean(staff, model.management.policy))
     else:
         won = 0.0
     cb = model.customers
@@ -180,6 +177,10 @@ def measure(model, alarms: int) -> dict[str, float]:
     out["process_quality"] = float(model.org_state.process_quality)
     out["process_fit"] = _avg(model.org_state.process_fit)
     out["integration_level"] = float(model.org_state.integration_level)
+    out["integration_maturity"] = float(model.org_state.maturity)
+    out["heard_customer_value"] = float(model.org_state.heard_values[0])
+    out["champions"] = float(wf.champions())
+    out["tradeoffs"] = float(week.tradeoffs)
     value = c.value[cust]
     if n_cust >= 5:
         k = max(1, n_cust // 5)

@@ -28,12 +28,13 @@ import pandas as pd
 from sim.accounting import Ledger, rescore_tiers, update_rfm
 from sim.agents import Customer, Employee
 from sim.customers import REFERENCE_SATISFACTION, CustomerBase
+from sim.early_warning import EarlyWarningMonitor
 from sim.employees import Workforce
-from sim.management import Management, OrganisationState
+from sim.management import Management
 from sim.measurement import measure
+from sim.organisation import OrganisationState
 from sim.params import GROUPS, Customers, Levers, Organisation, build_group, check_value, describe
 from sim.roads import ROADS
-from sim.roads.competing_values import EarlyWarningMonitor
 from sim.service import moments_of_truth
 from sim.streams import RandomStreams
 
@@ -47,22 +48,24 @@ class CentricityModel(mesa.Model):
 
     The week (one ``step``), in this order (docs/ODD.md section 3):
 
-    1. **Management** observes the KPIs of ``reporting_lag`` weeks ago; the policy is rebuilt
-       from business as usual and the road in force sets it (pressure, rewards, budgets,
-       routing, interventions). Coping levers with lasting effects act.
+    1. **Management** observes the KPIs of ``reporting_lag`` weeks ago; the levers are rebuilt
+       at business as usual and the road in force moves them (``sim.levers``); the levers'
+       lasting effects on the organisation follow: process improvement and customer-job
+       research, the integration ladder, values heard, the headcount plan.
     2. **Employees**: peer influence over the internal network; felt tension and the
        productive-zone response to pressure; compliance under surveillance; identification;
-       readiness; the road's ``shape_employees``; engagement, orientation and effort; support
-       states; quits, headcount cuts, hires.
+       readiness; champions, mission messaging, participation; engagement, orientation and
+       effort; support states; quits, headcount cuts, hires.
     3. **Moments of truth**: purchases (defects: the product layer); service contacts;
-       self-service first where offered, escalation to a person; routing; workload; service
-       quality (the personable layer).
-    4. **Customers**: the road's ``influence_customers``; perception of both layers and
-       expectations; satisfaction by disconfirmation; complaints or silent exit; word of mouth;
-       churn with neighbour contagion; acquisition.
-    5. **Accounting**: revenue, every cost line, profit; RFM update and periodic re-scoring.
+       self-service first where offered, escalation to a person; routing; trade-offs decided
+       for the customer or the firm; workload; service quality (the personable layer).
+    4. **Customers**: nudges, targeted offers, noticed unequal treatment; perception of both
+       layers and expectations; satisfaction by disconfirmation; complaints or silent exit;
+       word of mouth; churn with neighbour contagion; acquisition.
+    5. **Accounting**: revenue, every cost line (each lever's price included), profit; RFM
+       update and periodic re-scoring.
     6. **Measurement and early warning**: all metrics; the monitors flag a value bought at
-       another's expense; the road's ``respond_to_warnings`` (only competing_values acts).
+       another's expense; management receives the alarms if it runs an early-warning system.
 
     Args:
         road: one of ``ROADS`` (default ``"status_quo"``).
@@ -94,8 +97,7 @@ class CentricityModel(mesa.Model):
         self.road = the_road
         self.streams = RandomStreams(seed)
 
-        self.org_state = OrganisationState(integration_level=float(self.organisation.integration_level),
-                                           headcount_target=self.organisation.n_employees)
+        self.org_state = OrganisationState.at_start(self.organisation.integration_level, self.organisation.n_employees)
         self.workforce = Workforce(self.organisation, self.rng)
         self.customers = CustomerBase(self.customer_params, self.organisation.n_customers, self.rng)
         self.ledger = Ledger()
@@ -103,7 +105,6 @@ class CentricityModel(mesa.Model):
         self.monitor = EarlyWarningMonitor()
         self.acquisition_boost = 0.0
         self.reference_satisfaction = REFERENCE_SATISFACTION
-        self._road_begun = False
         self._burn_in_week: int | None = None
         self._first_recorded = 0
         self.history: list[dict[str, float]] = []
@@ -229,7 +230,7 @@ class CentricityModel(mesa.Model):
         keeps runs paired; nothing of it is recorded in ``results()``.
         """
         self.management.policy = self.management.business_as_usual()
-        self.workforce.settle(self.management.policy)
+        self.workforce.settle(self.management.policy, self.org_state)
         rescore_tiers(self.customers.people, self.customers.people.active_rows())
         for w in range(-weeks, 0):
             self._burn_in_week = w
@@ -244,10 +245,13 @@ class CentricityModel(mesa.Model):
         self.ledger.close_week(self)
         self.current = measure(self, alarms=0)
         self.history.append(self.current)
+        self.management.hear(0, [])
+        self.management.record_week(self.ledger.lever_costs)
 
     def step(self) -> None:
         """Advance one week (see the class docstring for the order)."""
         self._advance_week()
+        self.management.record_week(self.ledger.lever_costs)
         self.datacollector.collect(self)
 
     def _advance_week(self) -> None:
@@ -260,29 +264,20 @@ class CentricityModel(mesa.Model):
         self.measure_and_warn()                        # 6
 
     def manage(self) -> None:
-        """Phase 1: management observes and the road in force sets the policy."""
-        m = self.management
-        m.observe()
-        m.policy = m.business_as_usual()
-        if m.acting_road is self.road and not self._road_begun:
-            self._road_begun = True
-            self.road.begin(self)
-        m.acting_road.set_policy(self, m.policy)
-        if self.levers.differentiate_expectations:
-            # Lee's lever 6: processes tuned to each segment's job.
-            fit = self.org_state.process_fit
-            fit += 0.003 * (0.75 - fit)
+        """Phase 1: management observes, the road in force sets the levers, the organisation follows."""
+        self.management.observe()
+        policy = self.management.decide()
+        self.org_state.develop(self, policy)
 
     def measure_and_warn(self) -> None:
-        """Phase 6: metrics, early-warning monitors, and the road's response."""
+        """Phase 6: metrics and the early-warning monitors (management hears them if it listens)."""
         self.current = measure(self, alarms=0)
         self.history.append(self.current)
         # The monitors start with the recorded run: the burn-in is settling, not management.
         recorded = self.history[max(self._first_recorded, len(self.history) - self.monitor.window):]
         alarms = [] if self._burn_in_week is not None else self.monitor.check(recorded, self.week)
         self.current["early_warnings"] = float(len(alarms))
-        self.management.alarms.extend((self.week, s, f) for s, f in alarms)
-        self.management.acting_road.respond_to_warnings(self, alarms)
+        self.management.hear(self.week, alarms)
 
     def run(self, steps: int) -> None:
         """Run ``steps`` weeks."""
@@ -304,6 +299,23 @@ class CentricityModel(mesa.Model):
         df = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
         df.index.name = "step"
         return df
+
+    def levers_applied(self) -> pd.DataFrame:
+        """The levers the engine used: one row per week (0 to the last), one column per lever.
+
+        Write it to a file and the ``custom`` road replays it: the same run, week for week.
+
+        Example:
+            >>> m = CentricityModel(road="mission", n_employees=40, n_customers=300)
+            >>> m.run(4)
+            >>> m.levers_applied().loc[[0, 4], ["pressure", "mission_messaging"]].values.tolist()
+            [[0.15, 0.0], [0.35, 0.5]]
+        """
+        return self.management.levers_applied()
+
+    def lever_spending(self) -> pd.DataFrame:
+        """What each priced lever cost, one row per week (0 to the last): the ledger's detail."""
+        return self.management.lever_spending()
 
     # ------------------------------------------------------------------ Mesa agent views
     @property

@@ -36,7 +36,8 @@ class Organisation:
     dispositional_resistance: float = param(0.35, 0.0, 1.0, "mean dispositional resistance to change (Oreg 2003)")
     identification: float = param(0.5, 0.0, 1.0, "mean identification with the company at the start")
     customer_value_weight: float = param(0.3, 0.05, 0.9, "mean weight employees put on the customer value")
-    integration_level: int = param(0, 0, 4, "rung of the integration ladder (0 networks .. 4 segment managers)")
+    integration_level: int = param(0, 0, 4, "rung of the integration ladder at the start (0 networks .. 4 segment managers)")
+    handoff_gain_per_rung: float = param(0.2, 0.0, 0.25, "share of level-0 hand-off failures each rung of the ladder removes (assumption)")
     network_degree: int = param(6, 2, 30, "ties per employee within the own function (small world)")
     network_rewiring: float = param(0.1, 0.0, 1.0, "small-world rewiring probability")
     cross_function_ties: float = param(1.0, 0.0, 10.0, "mean ties per employee to other functions at level 0")
@@ -94,6 +95,11 @@ class Customers:
     referral: float = param(0.03, 0.0, 1.0, "new customers per positive word-of-mouth message")
     deterrence: float = param(0.03, 0.0, 1.0, "prospects lost per negative word-of-mouth message")
     persuasion_knowledge: float = param(0.3, 0.0, 1.0, "mean persuasion knowledge (activists double it)")
+    nudge_response: float = param(0.15, 0.0, 1.0, "relative rise in purchase probability under full nudging")
+    nudge_conversion: float = param(0.3, 0.0, 2.0, "relative rise in prospects won per promotion euro under full nudging")
+    nudge_detection: float = param(0.01, 0.0, 1.0, "weekly chance of seeing through full nudging per unit persuasion knowledge")
+    offer_response: float = param(0.1, 0.0, 1.0, "relative rise in a top-tier customer's buying under full targeted offers")
+    unfairness_visibility: float = param(0.3, 0.0, 1.0, "chance a customer treated worse for their tier notices it")
 
 
 @dataclass

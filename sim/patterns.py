@@ -96,11 +96,16 @@ def _run(road, seed, scale, weeks, road_params, params) -> pd.DataFrame:
     return model.results()
 
 
-def paired(road, baseline, column, weeks: slice, scale: Scale, road_params=(), baseline_params=(), params=()):
-    """Per seed: mean of ``column`` over ``weeks`` under ``road`` minus under ``baseline``."""
+def paired(road, baseline, column, weeks: slice, scale: Scale, road_params=(), baseline_params=(), params=(),
+           baseline_model_params=None):
+    """Per seed: mean of ``column`` over ``weeks`` under ``road`` minus under ``baseline``.
+
+    ``params`` are model parameters of both runs, unless ``baseline_model_params`` gives the baseline its own.
+    """
+    base = params if baseline_model_params is None else baseline_model_params
     return np.array([
         run(road, s, scale, road_params=road_params, params=params)[column].iloc[weeks].mean()
-        - run(baseline, s, scale, road_params=baseline_params, params=params)[column].iloc[weeks].mean()
+        - run(baseline, s, scale, road_params=baseline_params, params=base)[column].iloc[weeks].mean()
         for s in range(scale.seeds)])
 
 
@@ -316,19 +321,26 @@ def pattern_08_value_concentration(scale: Scale) -> Verdict:
 
 
 # ---------------------------------------------------------------------------- 9
+#: Pattern 9's customers: none or nearly all notice being treated worse for their tier.
+PRIORITISATION_HIDDEN = (("unfairness_visibility", 0.0),)
+PRIORITISATION_SEEN = (("unfairness_visibility", 0.9),)
+
+
 def pattern_09_prioritisation(scale: Scale) -> Verdict:
     """Prioritising top customers raises profitability without hurting the bottom tier on average,
     unless the unequal treatment is visible. Prioritisation is isolated from cost cutting
-    (``right_sizing=0``)."""
+    (``right_sizing=0``); how visible it is is a property of the customers (``unfairness_visibility``)."""
     window = _years(scale, 53, 104)
-    hidden = (("right_sizing", 0.0), ("visibility", 0.0))
-    seen = (("right_sizing", 0.0), ("visibility", 0.9))
-    profit = paired("best_customer", "status_quo", "profit_per_customer", window, scale, road_params=hidden)
-    trust_hidden = paired("best_customer", "status_quo", "trust_low", window, scale, road_params=hidden)
-    sat_hidden = paired("best_customer", "status_quo", "satisfaction_low", window, scale, road_params=hidden)
-    trust_seen = paired("best_customer", "best_customer", "trust_low", window, scale, road_params=seen, baseline_params=hidden)
-    churn_seen = paired("best_customer", "best_customer", "churn_rate_low", window, scale, road_params=seen,
-                        baseline_params=hidden)
+    prioritise = (("right_sizing", 0.0),)
+    hidden, seen = PRIORITISATION_HIDDEN, PRIORITISATION_SEEN
+    profit = paired("best_customer", "status_quo", "profit_per_customer", window, scale, road_params=prioritise, params=hidden)
+    trust_hidden = paired("best_customer", "status_quo", "trust_low", window, scale, road_params=prioritise, params=hidden)
+    sat_hidden = paired("best_customer", "status_quo", "satisfaction_low", window, scale, road_params=prioritise,
+                        params=hidden)
+    trust_seen = paired("best_customer", "best_customer", "trust_low", window, scale, road_params=prioritise,
+                        baseline_params=prioritise, params=seen, baseline_model_params=hidden)
+    churn_seen = paired("best_customer", "best_customer", "churn_rate_low", window, scale, road_params=prioritise,
+                        baseline_params=prioritise, params=seen, baseline_model_params=hidden)
     checks = {"profit per customer rises (hidden)": interval(profit)[0] > 0,
               "bottom-tier satisfaction within 0.015 (hidden)": interval(sat_hidden)[0] > -0.015,
               "bottom-tier trust within 0.015 (hidden)": interval(trust_hidden)[0] > -0.015,

@@ -43,6 +43,7 @@ ROAD_COLOURS: dict[str, str] = {
     "consumer_decision": "#CC79A7",
     "best_customer": "#D55E00",
     "competing_values": "#009E73",
+    "custom": "#56B4E9",
 }
 ROAD_ORDER = [name for name in ROAD_COLOURS if name in ROADS] + [n for n in ROADS if n not in ROAD_COLOURS]
 

@@ -21,9 +21,31 @@ ESCALATION_PENALTY = 0.15      # frustration of a failed self-service attempt (s
 SEPARATE_CHANNEL_PENALTY = 0.05
 HANDOFF_NEED = 0.5             # share of hard questions that need another function
 HANDOFF_FAILURE = 0.3          # failure probability of a hand-off at integration level 0
+MATRIX_FAILURE = 1.0           # extra hand-off failures of an unprepared matrix, relative (seed 004: "badly wrong")
 SERVICE_NOISE = 0.1            # sd of service quality around its expectation (process variance)
+CAPACITY_PER_QUALITY = 0.4     # front-line capacity gain per unit of process quality
+STREAMLINE_CAPACITY = 1.1      # Lee's lever 3: capacity from processes redesigned customer-inward
+TRADEOFF_GAIN = 0.1            # a hard contact resolved in the customer's favour: better experienced
+TRADEOFF_TIME = 0.5            # ... and half a contact's time more (exceptions take longer)
 #: The random decisions about each service contact, one column each of its draw.
-CONTACT_DRAWS = ("channel", "difficulty", "self_service", "routing", "handoff", "noise")
+CONTACT_DRAWS = ("channel", "difficulty", "self_service", "routing", "handoff", "noise", "tradeoff")
+
+
+def front_line_capacity(model, policy) -> float:
+    """Person contacts one front-line employee handles a week at workload 1.
+
+    Better processes raise it, streamlining too; time spent shaping the change lowers it.
+    """
+    return (model.organisation.contacts_per_employee * (1.0 + CAPACITY_PER_QUALITY * model.org_state.process_quality)
+            * (STREAMLINE_CAPACITY if policy.streamline else 1.0) * (1.0 - policy.capacity_share_lost))
+
+
+def handoff_failure(model, policy) -> float:
+    """Probability a hand-off across functions fails: fewer up the ladder, more in an unprepared matrix (seed 004)."""
+    org = model.org_state
+    gain = model.organisation.handoff_gain_per_rung
+    return (HANDOFF_FAILURE * (1.0 - gain * org.integration_level) * (1.0 + MATRIX_FAILURE * org.unprepared_matrix)
+            * (0.8 if policy.streamline else 1.0))
 
 
 def org_defect_rate(model) -> float:
@@ -37,7 +59,7 @@ def org_defect_rate(model) -> float:
     people = np.add.reduce((1.5 - p.skill[makers]) * (1.2 - 0.4 * p.engagement[makers])) / len(makers)
     reference = (1.5 - 0.5) * (1.2 - 0.4 * 0.5)
     org = model.organisation
-    ops = model.management.policy.operations_budget / max(org.operations_budget * org.n_customers, 1.0)
+    ops = model.management.policy.operations_budget / max(model.management.usual.operations, 1.0)
     operations = 1.0 - 0.1 * np.tanh(ops - 1.0)
     return model.organisation.defect_rate * people / reference * (1.0 - model.org_state.process_quality) * operations
 
@@ -64,11 +86,10 @@ def moments_of_truth(model) -> WeekOfCustomers:
     contact_p = c.contact_rate + 0.5 * p.had_defect[:n]
     contacted = np.flatnonzero((model.streams.uniform("contact", step, n) < contact_p) & p.active[:n])
     policy = model.management.policy
-    levers = model.levers
     tier = p.tier[contacted]
     # How each contact goes: one uniform per decision (column), drawn for the contacted only.
     u = model.streams.at("contact_handling", step, contacted, columns=len(CONTACT_DRAWS))
-    u_channel, u_difficulty, u_self_service, u_route, u_handoff, u_noise = u.T
+    u_channel, u_difficulty, u_self_service, u_route, u_handoff, u_noise, u_tradeoff = u.T
     preference = p.channel_preference[contacted]
     push = policy.self_service_push[tier]
     if c.self_service:
@@ -78,7 +99,7 @@ def moments_of_truth(model) -> WeekOfCustomers:
         tries = np.zeros(len(contacted), dtype=bool)
         pushed = tries.copy()
     easy = u_difficulty < c.easy_share
-    kb_quality = min(1.0, c.self_service_quality + 0.15 * levers.information_online)
+    kb_quality = min(1.0, c.self_service_quality + 0.15 * policy.information_online)
     resolved = tries & easy & (u_self_service < kb_quality)
     escalated = tries & ~resolved
     person = ~resolved
@@ -96,12 +117,20 @@ def moments_of_truth(model) -> WeekOfCustomers:
         pos = np.floor((window[:, 0] + u_route[person] * (window[:, 1] - window[:, 0])) * len(ranked)).astype(np.int64)
         staff_of[person] = ranked[np.minimum(np.maximum(pos, 0), len(ranked) - 1)]
 
+    # Trade-offs: a hard question a person answers sets the customer against the firm's time
+    # and money; the employee decides by the values they act on (held, or rewarded under
+    # compliance). Deciding for the customer serves them better and takes longer.
+    tradeoff = person & ~easy & (staff_of >= 0)
+    won = np.zeros(len(contacted), dtype=bool)
+    if tradeoff.any():
+        won[tradeoff] = u_tradeoff[tradeoff] < wf.customer_lean(staff_of[tradeoff], policy)
+
     # Workload of each front-line employee this week.
-    capacity = (model.organisation.contacts_per_employee * (1.0 + 0.4 * model.org_state.process_quality)
-                * (1.1 if levers.streamline else 1.0) * (1.0 - policy.capacity_share_lost))
-    load = np.bincount(staff_of[person], minlength=e.n)[staff] if len(ranked) else np.zeros(0)
+    capacity = front_line_capacity(model, policy)
+    load = (np.bincount(staff_of[person], weights=1.0 + TRADEOFF_TIME * won[person], minlength=e.n)[staff]
+            if len(ranked) else np.zeros(0))
     e.workload[staff] = load / max(capacity, 1e-9)
-    wf.set_back_office_workload(model.org_state.process_quality)
+    wf.set_back_office_workload(model.org_state.process_quality, policy.capacity_share_lost)
 
     # Service quality of each person contact.
     experience = np.zeros(len(contacted))
@@ -110,20 +139,23 @@ def moments_of_truth(model) -> WeekOfCustomers:
         fit = model.org_state.process_fit[p.segment[served]]
         overload = np.maximum(0.0, e.workload[emp] - 1.0)
         hard = ~easy[person]
-        failure = HANDOFF_FAILURE * (1.0 - 0.2 * model.org_state.integration_level) * (0.8 if levers.streamline else 1.0)
-        handoff_failed = hard & (u_handoff[person] < HANDOFF_NEED * failure)
+        handoff_failed = hard & (u_handoff[person] < HANDOFF_NEED * handoff_failure(model, policy))
         penalty = np.where(escalated[person],
-                           SEPARATE_CHANNEL_PENALTY if levers.separate_web_retail else ESCALATION_PENALTY, 0.0)
+                           SEPARATE_CHANNEL_PENALTY if policy.separate_web_retail else ESCALATION_PENALTY, 0.0)
         noise = SERVICE_NOISE * (1.0 - 0.5 * model.org_state.process_quality)
         z = ndtri(u_noise[person])   # standard normal noise
         experience[person] = _clip(
             0.1 + 0.3 * e.orientation[emp] + 0.25 * e.effort[emp] + 0.25 * e.skill[emp] + 0.25 * fit
-            - 0.25 * overload - 0.3 * handoff_failed - penalty + noise * z, 0.0, 1.0)
+            + TRADEOFF_GAIN * won[person] - 0.25 * overload - 0.3 * handoff_failed - penalty + noise * z, 0.0, 1.0)
     elif person.any():
         experience[person] = 0.1   # nobody there to answer
     experience[resolved] = 0.55 + 0.35 * kb_quality
+    # Treated worse for one's tier: sent to self-service against one's preference, or answered
+    # by the staff left over once the best are reserved for the top tier.
+    downgraded = pushed | (person & (tier == 2) & (policy.priority_staff_share > 0))
     return WeekOfCustomers(
         purchasers=purchasers, spend=spend, defects=defects, contacted=contacted,
         experience=experience, person=person, escalated=escalated, pushed=pushed,
-        resolved_by_self_service=resolved, contact_staff=staff_of,
+        resolved_by_self_service=resolved, contact_staff=staff_of, tradeoffs=int(tradeoff.sum()),
+        tradeoffs_won=int(won.sum()), downgraded=downgraded,
     )

@@ -130,10 +130,10 @@ def _extra_06(scale: Scale) -> pd.DataFrame:
 
 def _extra_09(scale: Scale) -> pd.DataFrame:
     """Bottom-tier churn, visible against hidden prioritisation (the last check of pattern 9)."""
-    hidden = (("right_sizing", 0.0), ("visibility", 0.0))
-    seen = (("right_sizing", 0.0), ("visibility", 0.9))
+    prioritise = (("right_sizing", 0.0),)
     churn = P.paired("best_customer", "best_customer", "churn_rate_low", P._years(scale, 53, 104), scale,
-                     road_params=seen, baseline_params=hidden)
+                     road_params=prioritise, baseline_params=prioritise, params=P.PRIORITISATION_SEEN,
+                     baseline_model_params=P.PRIORITISATION_HIDDEN)
     return pd.DataFrame({"seed": range(scale.seeds), "churn_low_visible_vs_hidden": churn})
 
 
@@ -654,8 +654,8 @@ EXPERIMENTS = {
     8: "Status-quo runs: after the burn-in, each customer present is followed for 52 weeks; the statistic is the "
        "share of that year's revenue from the top 20% of them.",
     9: "The best-customer road without cost cutting (right_sizing = 0) against the status quo on the same seeds, "
-       "year 2 (weeks 53-104), with prioritisation hidden (visibility 0) and visible (visibility 0.9); the visible "
-       "runs are compared with the hidden ones for the bottom tier.",
+       "year 2 (weeks 53-104), with prioritisation hidden (unfairness_visibility 0) and visible (0.9); the "
+       "visible runs are compared with the hidden ones for the bottom tier.",
     10: "Competing values against engineering and against best customer on the same seeds (the runs of pattern "
         "3): weekly profit differences over weeks 1-26 and over the last 52 weeks. The statistic is the smaller "
         "of the two late leads, per seed.",

@@ -16,6 +16,7 @@ import pytest
 import solara
 
 from sim import ROADS
+from sim.roads import NAMED_ROADS
 from sim import app as app_module
 from sim.app import CHARTS, ExplorerModel, controls_for, load_scenarios
 
@@ -80,7 +81,7 @@ def images(rc) -> list[bytes]:
 def test_page_builds_for_every_road(built):
     with rendered() as rc:
         assert built[-1].road.name == "status_quo"
-        for road in [*ROADS, "status_quo"]:
+        for road in [*NAMED_ROADS, "status_quo"]:
             select(rc, "Road").v_model = road
             model = built[-1]
             assert model.road.name == road and model.steps == 0, road
@@ -222,7 +223,7 @@ def test_bad_values_are_refused_before_any_work():
 
 def test_charts_draw_for_every_road_sharing_one_figure_each():
     cache = app_module.ChartCache()
-    for road in ROADS:
+    for road in NAMED_ROADS:
         m = ExplorerModel(road=road, start_week=2, n_employees=60, n_customers=600, burn_in_weeks=2)
         first = [cache.get(c, m).png(m) for c in CHARTS]
         for _ in range(3):

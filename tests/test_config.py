@@ -14,7 +14,7 @@ from omegaconf import OmegaConf
 
 from sim.config import CONFIG_DIR, config_hash, road_yaml, validate
 from sim.params import GROUPS, describe
-from sim.roads import ROADS
+from sim.roads import NAMED_ROADS, ROADS
 
 pytestmark = pytest.mark.xdist_group("config")
 
@@ -110,7 +110,7 @@ def test_command_line_overrides_a_scenario(hydra_compose):
 def test_five_roads_sweeps_every_road_over_30_seeds(hydra_compose):
     cfg = hydra_compose("+experiment=five_roads", hydra=True)
     params = cfg.hydra.sweeper.params
-    assert set(params.road.split(",")) == set(ROADS)
+    assert set(params.road.split(",")) == set(NAMED_ROADS)
     assert params.seed == "range(0,30)"
     assert cfg.hydra.mode.name == "MULTIRUN"
 

@@ -36,6 +36,7 @@ def test_turnover_and_hiring_keep_seats_filled():
 
 def test_peer_influence_spreads_commitment_to_those_the_mission_does_not_reach():
     """The mission moves employees whose values fit; through the network, the others follow a little."""
+    from sim.employees import MISSION_FIT_THRESHOLD
     from sim.roads.mission import Mission
 
     gains = []
@@ -46,7 +47,7 @@ def test_peer_influence_spreads_commitment_to_those_the_mission_does_not_reach()
             m.run(52)
             e, rows = m.workforce.people, m.workforce.rows()
             fit = 1.0 - 0.5 * np.abs(e.values[rows] - Mission.espoused).sum(1)
-            untouched = rows[fit < Mission().fit_threshold]
+            untouched = rows[fit < MISSION_FIT_THRESHOLD]
             shifts.append((e.affective[untouched] - e.affective_rest[untouched]).mean())
         gains.append(shifts[1] - shifts[0])
     assert (np.array(gains) > 0).all()

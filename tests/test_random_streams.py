@@ -5,10 +5,11 @@ import pandas as pd
 import pytest
 
 from sim import ROADS, CentricityModel
+from sim.roads import NAMED_ROADS
 from sim.streams import RandomStreams
 from tests.helpers import TINY, tiny_model
 
-CHANGE_ROADS = [r for r in ROADS if r != "status_quo"]
+CHANGE_ROADS = [r for r in NAMED_ROADS if r != "status_quo"]
 
 
 def test_a_slot_gets_the_same_draw_whatever_the_population_size():

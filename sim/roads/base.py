@@ -1,21 +1,16 @@
-"""The road plug-in interface: declared parameters and the hooks the engine calls.
+"""The road plug-in interface: a road is a policy over the shared levers.
 
-A road never reaches into the engine; the engine calls its hooks at fixed points of the
-week (docs/ODD.md section 3):
+A road has declared parameters and one method, :meth:`Road.set_levers`, which the engine
+calls in phase 1 of every week the road is in force. It receives this week's levers at
+business as usual (:class:`~sim.levers.Policy`) and a :class:`~sim.management.Briefing`
+(what management can see: lagged KPIs, alarms if it runs an early-warning system) and moves
+the levers it pulls, by its own rules. It never sees the model: every effect of a lever is
+the engine's, the same for every road, and every lever has its price in the ledger
+(docs/ODD.md 7.1). Replaying a road's recorded levers through the ``custom`` road gives the
+same run, which is the test that no road has a mechanism of its own.
 
-====================  =====  ==========================================================
-hook                  phase  what a road may do there
-====================  =====  ==========================================================
-``begin``             1      once, in the road's first week (``start_week``)
-``set_policy``        1      set this week's :class:`~sim.management.Policy` levers and
-                             lasting organisation state (process quality, seats, rung)
-``shape_employees``   2      act on employees after readiness, before behaviour
-``influence_customers`` 4    act on customers before they judge the week
-``respond_to_warnings`` 6    react to this week's early-warning alarms
-====================  =====  ==========================================================
-
-Before ``start_week`` the engine calls the status quo's hooks instead, so a run with a
-late start is, week for week, the status quo until then.
+Before ``start_week`` the engine asks the status quo instead, so a run with a late start
+is, week for week, the status quo until then.
 
 Example:
     >>> from sim.roads import ROADS
@@ -28,6 +23,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from sim.levers import Policy
+from sim.management import Briefing
 from sim.params import check_value
 
 
@@ -37,7 +34,7 @@ def road_param(default, low=None, high=None, doc=""):
 
 
 class Road:
-    """Base class of every road. Subclasses declare ``parameters`` and override hooks."""
+    """Base class of every road. Subclasses declare ``parameters`` and override ``set_levers``."""
 
     name: ClassVar[str] = "road"
     title: ClassVar[str] = ""
@@ -71,25 +68,12 @@ class Road:
         """The parameter values of this instance."""
         return {k: getattr(self, k) for k in self.declared()}
 
-    def weeks_active(self, model) -> int:
+    def weeks_active(self, week: int) -> int:
         """Weeks since the programme started (1 in its first week)."""
-        return model.week - max(self.start_week, 1) + 1
+        return week - max(self.start_week, 1) + 1
 
-    # Hooks: the default is to do nothing.
-    def begin(self, model) -> None:
-        """Phase 1, once, in the first week the road is in force."""
-
-    def set_policy(self, model, policy) -> None:
-        """Phase 1: adjust this week's policy (rebuilt from business as usual each week)."""
-
-    def shape_employees(self, model) -> None:
-        """Phase 2: after peer influence, pressure, identification and readiness."""
-
-    def influence_customers(self, model) -> None:
-        """Phase 4: before customers judge the week."""
-
-    def respond_to_warnings(self, model, alarms) -> None:
-        """Phase 6: ``alarms`` is a list of (sacrificed value, favoured value)."""
+    def set_levers(self, levers: Policy, seen: Briefing) -> None:
+        """Phase 1, every week the road is in force: move this week's levers (they start at business as usual)."""
 
 
 class ChangeProgramme(Road):
@@ -101,10 +85,10 @@ class ChangeProgramme(Road):
         "pressure_stop_week": road_param(-1, -1, 100_000, "week pressure returns to business as usual (-1: never)"),
     }
 
-    def pressure_on(self, model) -> bool:
-        return self.pressure_stop_week < 0 or model.week < self.pressure_stop_week
+    def pressure_on(self, week: int) -> bool:
+        return self.pressure_stop_week < 0 or week < self.pressure_stop_week
 
-    def set_policy(self, model, policy) -> None:
-        if self.pressure_on(model):
-            policy.pressure = self.pressure
-            policy.monitoring = self.monitoring
+    def set_levers(self, levers: Policy, seen: Briefing) -> None:
+        if self.pressure_on(seen.week):
+            levers.pressure = self.pressure
+            levers.monitoring = self.monitoring

@@ -1,13 +1,13 @@
 """Road 1, engineering: Six Sigma DMAIC projects across the board (seed 002).
 
-Process quality climbs toward a ceiling, so defects, process variance and handling time
-fall. Heavy metric monitoring buys compliance rather than commitment. Freed capacity is
-turned into headcount cuts, and survivors' commitment falls: the improvement paradox
-(Repenning & Sterman 1997; Keating et al. 1999). Optimising the organisation's own process
-rather than the customer's job erodes fit: "efficient ineffectiveness" (seed 000).
+Levers: process improvement at full intensity, half of it on the firm's own process; heavy
+metric monitoring; rewards weighted to efficiency; the capacity that better processes free
+taken out as headcount. What follows is the engine's, as on any road that pulls the same
+levers: defects and handling time fall, heavy monitoring buys compliance rather than
+commitment, survivors of the cuts lose commitment (the improvement paradox, Repenning &
+Sterman 1997; Keating et al. 1999), and a process optimised for the firm drifts away from
+the customer's job ("efficient ineffectiveness", seed 000).
 """
-
-import numpy as np
 
 from sim.roads.base import ChangeProgramme, road_param
 
@@ -32,23 +32,15 @@ class Engineering(ChangeProgramme):
         "monitoring": road_param(0.85, 0.0, 1.0, "intensity of metric monitoring"),
     }
     parameters = {
-        "improvement_rate": road_param(0.03, 0.0, 1.0, "weekly share of the gap to the quality ceiling closed"),
-        "quality_ceiling": road_param(0.6, 0.0, 0.95, "process quality DMAIC can reach"),
-        "headcount_cut": road_param(0.8, 0.0, 1.0, "share of freed capacity taken out as headcount"),
+        "dmaic_intensity": road_param(1.0, 0.0, 1.0, "intensity of DMAIC projects (lever process_improvement)"),
         "own_process_focus": road_param(0.5, 0.0, 1.0, "how much projects optimise the firm's process over the customer's job"),
-        "belt_cost": road_param(20.0, 0.0, 1e6, "weekly cost of black belts and projects per employee"),
+        "headcount_cut": road_param(0.8, 0.0, 1.0, "share of freed capacity taken out as headcount (lever capacity_cut)"),
     }
+    rewards = (0.15, 0.55, 0.30)   # customer, efficiency, profit
 
-    def begin(self, model):
-        self.initial_seats = int(model.workforce.seat_open.sum())
-
-    def set_policy(self, model, policy):
-        super().set_policy(model, policy)
-        org = model.org_state
-        policy.kpi_weights = np.array([0.15, 0.55, 0.30])
-        policy.programme_cost += self.belt_cost * model.organisation.n_employees
-        org.process_quality += self.improvement_rate * max(0.0, self.quality_ceiling - org.process_quality)
-        # Standardisation drifts the process away from the jobs customers hire it for.
-        org.process_fit += 0.004 * self.own_process_focus * (0.3 - org.process_fit)
-        freed = 1.0 - 1.0 / (1.0 + 0.4 * org.process_quality)
-        org.headcount_target = int(round(self.initial_seats * (1.0 - self.headcount_cut * freed)))
+    def set_levers(self, levers, seen):
+        super().set_levers(levers, seen)
+        levers.kpi_customer, levers.kpi_efficiency, levers.kpi_profit = self.rewards
+        levers.process_improvement = self.dmaic_intensity
+        levers.own_process_focus = self.own_process_focus
+        levers.capacity_cut = self.headcount_cut

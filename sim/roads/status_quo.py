@@ -4,7 +4,7 @@ from sim.roads.base import Road
 
 
 class StatusQuo(Road):
-    """Business as usual: the organisation's own pressure, rewards and budgets.
+    """Business as usual: the organisation's own pressure, rewards and budgets; no lever moves.
 
     Example:
         >>> StatusQuo().start_week

@@ -33,6 +33,11 @@ def test_pattern_04_improvement_paradox():
     assert_holds(pattern_04_improvement_paradox(ROADS_260))
 
 
+@pytest.mark.xfail(strict=True, reason=(
+    "Pattern 10 does not hold at the default settings since roads are policies over shared, priced levers "
+    "(issue 14): competing values trails early but does not overtake engineering and best customer within five "
+    "years. Reported as it comes out in docs/VALIDATION.md; where it does win is in docs/ROADS.md. Strict: "
+    "should it hold again, this test fails so the report is updated."))
 def test_pattern_10_dual_emphasis():
     """competing_values trails engineering and best_customer on early profit and overtakes them later
     (Mittal et al. 2005; Rust, Moorman & Dickson 2002)."""
