@@ -39,6 +39,7 @@ from sim.config import CONFIG_DIR, config_hash, register_configs, validate
 from sim.sweep import (
     LAST_SWEEP,
     SETTLED_DIR,
+    LEVERS_FILE,
     SUMMARY_FILE,
     TIMESERIES_FILE,
     clear_job,
@@ -91,6 +92,8 @@ def simulate(checked: dict[str, Any], out_dir: Path, overrides: list[str] | None
     wall = time.perf_counter() - started
     out_dir.mkdir(parents=True, exist_ok=True)
     timeseries.to_parquet(out_dir / TIMESERIES_FILE)
+    # The levers in force each week: replay, or edit and replay, with road=custom road.schedule=<this file>.
+    model.levers_applied().reset_index().to_csv(out_dir / LEVERS_FILE, index=False)
     summary = {
         "road": model.road.name,
         "seed": model.seed,

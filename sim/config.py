@@ -103,9 +103,10 @@ def register_configs() -> None:
 
 def _register_resolvers() -> None:
     # A multirun with no overrides at all has an empty override_dirname; give it a folder
-    # of its own so job folders are always below the sweep folder.
+    # of its own so job folders are always below the sweep folder. A value with a slash (a
+    # schedule's path) would nest folders: it is written %2F, as in a URL.
     if not OmegaConf.has_resolver("sim.jobdir"):
-        OmegaConf.register_new_resolver("sim.jobdir", lambda dirname: dirname or "defaults")
+        OmegaConf.register_new_resolver("sim.jobdir", lambda dirname: (dirname or "defaults").replace("/", "%2F"))
     # `python -m sim --help` lists the options of a config group (without the schemas).
     if not OmegaConf.has_resolver("sim.options"):
         OmegaConf.register_new_resolver("sim.options", group_options)

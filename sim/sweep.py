@@ -45,6 +45,7 @@ from sim import __version__
 STATUS_FILE = "status.json"
 SUMMARY_FILE = "summary.json"
 TIMESERIES_FILE = "timeseries.parquet"
+LEVERS_FILE = "levers.csv"          # the levers in force each week, a schedule the custom road replays
 MANIFEST_FILE = "sweep.json"
 #: Folder of the sweep where workers share settled starts (burn-ins) while the sweep runs.
 SETTLED_DIR = ".settled"
@@ -105,7 +106,7 @@ def forget_settled_starts(sweep_dir: Path) -> None:
 
 def clear_job(job_dir: Path) -> None:
     """Remove a job's previous record and results before it runs again."""
-    for name in (STATUS_FILE, SUMMARY_FILE, TIMESERIES_FILE):
+    for name in (STATUS_FILE, SUMMARY_FILE, TIMESERIES_FILE, LEVERS_FILE):
         (Path(job_dir) / name).unlink(missing_ok=True)
 
 

@@ -127,3 +127,19 @@ def test_a_road_that_sets_a_lever_out_of_range_is_stopped_with_the_levers_name()
     model.road = model.management.road = Reckless()
     with pytest.raises(ValueError, match=re.escape("lever 'champions' = 0.9 is out of range; allowed range [0.0, 0.5]")):
         model.step()
+
+
+def test_a_run_folder_holds_its_levers_and_the_command_line_replays_them(tmp_path):
+    """python -m sim writes levers.csv; road=custom road.schedule=that file gives the same run."""
+    from tests.test_cli import SMALL, sim
+
+    first, again = tmp_path / "mission", tmp_path / "replay"
+    proc = sim("road=mission", "seed=2", "steps=12", *SMALL, f"hydra.run.dir={first}")
+    assert proc.returncode == 0, proc.stdout
+    levers = first / "levers.csv"
+    assert pd.read_csv(levers).columns.tolist() == ["week", *LEVERS]
+    proc = sim("road=custom", f"road.schedule={levers}", "seed=2", "steps=12", *SMALL, f"hydra.run.dir={again}")
+    assert proc.returncode == 0, proc.stdout
+    pd.testing.assert_frame_equal(pd.read_parquet(again / "timeseries.parquet"), pd.read_parquet(first / "timeseries.parquet"))
+    bad = sim("road=custom", f"road.schedule={tmp_path / 'nowhere.csv'}", "steps=2", *SMALL, f"hydra.run.dir={tmp_path / 'x'}")
+    assert bad.returncode == 2 and "road.schedule" in bad.stdout and "no such file" in bad.stdout
