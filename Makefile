@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install test demo bench app lint clean validate
+.PHONY: install test demo bench app lint clean validate roads
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,12 @@ app: $(STAMP)
 # The twelve patterns at a larger scale than the tests; rewrites docs/VALIDATION.md.
 validate: $(STAMP)
 	$(BIN)/python -m sim.validate
+
+# Where each road wins (a Latin hypercube of organisations, every road) and which levers carry
+# each road's lead; rewrites docs/ROADS.md. About ten minutes on 2 cores.
+roads: $(STAMP)
+	$(BIN)/python -m sim -m +experiment=where_roads_win hydra.sweep.dir=results/where_roads_win
+	$(BIN)/python -m sim.where_roads_win results/where_roads_win --docs docs/ROADS.md
 
 # Speed and scaling, side by side with Mesa's BoltzmannWealth (docs/PERFORMANCE.md).
 # `make bench BENCH_ARGS=--quick` is the one-minute version.

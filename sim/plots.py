@@ -199,7 +199,7 @@ def _legend(fig: Figure, hue: str, levels: list, palette: dict, title: str | Non
                title=title or ("Road" if hue == "road" else None), frameon=False)
 
 
-def _save(fig: Figure, out_dir: Path, name: str) -> list[Path]:
+def save_figure(fig: Figure, out_dir: Path, name: str) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
     # Lay the figure out once, then freeze it: constrained layout would otherwise be solved
@@ -238,7 +238,7 @@ def plot_timeseries(runs: pd.DataFrame, hue: str, out_dir: Path, metrics=tuple(K
     what = "mean and 95% band across seeds" if bands else f"mean across seeds ({len(levels)} lines, bands left out)"
     fig.suptitle(f"Key metrics over time: {what}, at least {n_seeds} seeds per line")
     _legend(fig, hue, levels, palette)
-    return _save(fig, out_dir, name)
+    return save_figure(fig, out_dir, name)
 
 
 @contextmanager
@@ -279,7 +279,7 @@ def plot_final_outcomes(summary: pd.DataFrame, hue: str, out_dir: Path, metrics=
         ax.set_ylabel("")
     fig.suptitle(f"Final outcomes (last week): each seed (dots), mean and 95% interval (diamond and bar), "
                  f"{hue_counts(summary, hue)}")
-    return _save(fig, out_dir, name)
+    return save_figure(fig, out_dir, name)
 
 
 def hue_counts(summary: pd.DataFrame, hue: str) -> str:
@@ -310,7 +310,7 @@ def plot_tradeoff(summary: pd.DataFrame, hue: str, out_dir: Path, name: str = "t
     ax.set_ylabel(f"Profit, mean over the run ({KEY_METRICS['profit'][1]})")
     ax.set_title("Trade-off: customer centricity against profit\n(small dots: seeds; large: mean with 95% intervals)")
     _legend(fig, hue, levels, palette, ncols=2)
-    return _save(fig, out_dir, name)
+    return save_figure(fig, out_dir, name)
 
 
 def paired_differences(summary: pd.DataFrame, pair_on: list[str], metrics=tuple(KEY_METRICS),
@@ -367,7 +367,7 @@ def plot_paired_differences(summary: pd.DataFrame, pair_on: list[str], out_dir: 
     axes[0].set_ylim(len(levels) - 0.5, -0.5)
     fig.suptitle(f"Difference from the status quo on the same seeds (final week): mean and 95% interval, "
                  f"{n_pairs} pairs per road")
-    return _save(fig, out_dir, name)
+    return save_figure(fig, out_dir, name)
 
 
 def plot_parameter_sweep(summary: pd.DataFrame, param: str, hue: str | None, out_dir: Path,
@@ -395,7 +395,7 @@ def plot_parameter_sweep(summary: pd.DataFrame, param: str, hue: str | None, out
                  f"{hue_counts(summary, param)}")
     if hue:
         _legend(fig, hue, levels, palette)
-    return _save(fig, out_dir, f"sweep_{_slug(param)}")
+    return save_figure(fig, out_dir, f"sweep_{_slug(param)}")
 
 
 def plot_heatmaps(summary: pd.DataFrame, params: tuple[str, str], out_dir: Path,
@@ -414,7 +414,7 @@ def plot_heatmaps(summary: pd.DataFrame, params: tuple[str, str], out_dir: Path,
         ax.set_xlabel(p1)
         ax.set_ylabel(p2)
     fig.suptitle(f"Mean final outcomes over {p1} and {p2}{title_suffix}")
-    return _save(fig, out_dir, name or f"sweep_{_slug(p1)}_x_{_slug(p2)}")
+    return save_figure(fig, out_dir, name or f"sweep_{_slug(p1)}_x_{_slug(p2)}")
 
 
 def _slug(text: str) -> str:

@@ -117,20 +117,15 @@ def read_design(sweep_dir: Path | str) -> SweepDesign:
     return SweepDesign(info=json.loads(path.read_text()), table=pd.read_csv(table))
 
 
-def read_outcomes(sweep_dir: Path | str, design: SweepDesign, outcome: str = "final") -> pd.DataFrame:
-    """One row per job of the design: its point, grid values, ``road``, ``seed`` and every metric.
-
-    The metric values are each job's ``summary.json`` (``final`` or ``mean`` over the run),
-    the numbers ``summary.csv`` has too.
+def finished_jobs(sweep_dir: Path | str, design: SweepDesign) -> list[tuple[dict[str, Any], Path, dict[str, Any]]]:
+    """(design row, job folder, its ``summary.json``) for every job of the design.
 
     Raises:
         NotAnalysable: if any job has not finished, or finished for another config than
             the design's (a stale folder): the message and ``missing`` name them.
     """
-    from sim.plots import DERIVED
-
     sweep_dir = Path(sweep_dir)
-    rows, missing = [], []
+    done, missing = [], []
     for job in design.table.to_dict("records"):
         folder = sweep_dir / str(job["job"])
         status = read_status(folder) or {}
@@ -139,17 +134,33 @@ def read_outcomes(sweep_dir: Path | str, design: SweepDesign, outcome: str = "fi
         if status.get("status") != "ok" or stale or not (folder / SUMMARY_FILE).exists():
             missing.append(str(job["job"]))
             continue
-        summary = json.loads((folder / SUMMARY_FILE).read_text())
-        values = dict(summary[outcome])
-        for name, parts in DERIVED.items():
-            if all(p in values for p in parts):
-                values[name] = sum(values[p] for p in parts)
-        rows.append({**job, "road": summary["road"], "seed": summary["seed"], **values})
+        done.append((job, folder, json.loads((folder / SUMMARY_FILE).read_text())))
     if missing:
         shown = "\n  ".join(missing[:20]) + (f"\n  ... and {len(missing) - 20} more" if len(missing) > 20 else "")
         raise NotAnalysable(f"the sweep in {sweep_dir} is incomplete: {len(missing)} of {len(design.table)} jobs of the "
                             f"design have no result for its config:\n  {shown}\nrerun the sweep's command to run them "
                             "(finished jobs are kept), then analyse again", missing=missing)
+    return done
+
+
+def read_outcomes(sweep_dir: Path | str, design: SweepDesign, outcome: str = "final") -> pd.DataFrame:
+    """One row per job of the design: its point, grid values, ``road``, ``seed`` and every metric.
+
+    The metric values are each job's ``summary.json`` (``final`` or ``mean`` over the run),
+    the numbers ``summary.csv`` has too.
+
+    Raises:
+        NotAnalysable: if any job has not finished (see :func:`finished_jobs`).
+    """
+    from sim.plots import DERIVED
+
+    rows = []
+    for job, _folder, summary in finished_jobs(sweep_dir, design):
+        values = dict(summary[outcome])
+        for name, parts in DERIVED.items():
+            if all(p in values for p in parts):
+                values[name] = sum(values[p] for p in parts)
+        rows.append({**job, "road": summary["road"], "seed": summary["seed"], **values})
     return pd.DataFrame(rows)
 
 

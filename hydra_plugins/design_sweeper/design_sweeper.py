@@ -9,7 +9,9 @@ Select it with ``hydra/sweeper=design`` (the ``sensitivity`` experiment does). S
     hydra.sweeper.second_order   Sobol: also second-order indices (costs n (2D + 2) points)
     hydra.sweeper.params   ranges, ``key: interval(low,high)`` or ``key: {low: .., high: ..}``,
                            and the grid, ``road: mission,engineering``, ``seed: 0,1``
-    hydra.sweeper.analyse  run ``sim.sensitivity`` at the end (default true)
+    hydra.sweeper.analyse  analyse the design at the end (default true)
+    hydra.sweeper.analysis which analysis: ``sensitivity`` (``sim.sensitivity``, the default) or
+                           ``where_roads_win`` (``sim.where_roads_win``)
 
 plus everything of the centricity sweeper (``resume``, ``aggregate``, ``max_batch_size``,
 ``progress``). A command-line override ``key=interval(a,b)`` adds a range, any other a grid
@@ -68,7 +70,12 @@ class DesignSweeperConf(CentricitySweeperConf):
     second_order: bool = False
     params: dict[str, Any] | None = None
     figures: bool = False     # the comparison figures of a sweep do not fit a design: sim.sensitivity draws its own
-    analyse: bool = True      # sensitivity.csv and figures at the end
+    analyse: bool = True      # analyse the design at the end
+    analysis: str = "sensitivity"   # which: a module of ANALYSES
+
+
+#: The analyses a design sweep can end with: name -> module with ``analyse(sweep_dir)`` (a result with ``report()``).
+ANALYSES = {"sensitivity": "sim.sensitivity", "where_roads_win": "sim.where_roads_win"}
 
 
 ConfigStore.instance().store(group="hydra/sweeper", name="design", node=DesignSweeperConf, provider="design_sweeper")
@@ -78,10 +85,13 @@ class DesignSweeper(CentricitySweeper):
     """The centricity sweeper over a design: ranges sampled, crossed with a grid."""
 
     def __init__(self, method: str = "morris", n: int = 10, seed: int = 0, levels: int = 4,
-                 second_order: bool = False, analyse: bool = True, params: Any = None, **settings: Any):
+                 second_order: bool = False, analyse: bool = True, analysis: str = "sensitivity", params: Any = None,
+                 **settings: Any):
         super().__init__(params=None, **settings)
+        if analysis not in ANALYSES:
+            raise DesignError(f"hydra.sweeper.analysis = {analysis!r}: allowed analyses: {', '.join(ANALYSES)}")
         self.method, self.n, self.sampler_seed = str(method), n, seed
-        self.levels, self.second_order, self.analyse = levels, second_order, analyse
+        self.levels, self.second_order, self.analyse, self.analysis = levels, second_order, analyse, analysis
         self.entries = _plain(params) or {}
         self.design: Design | None = None
         self.rows: list[dict[str, Any]] = []
@@ -162,20 +172,21 @@ class DesignSweeper(CentricitySweeper):
         log.info(f"Design written to {paths[0]} and {paths[1]}")
 
     def after_sweep(self, plan: Any, outcome: dict[str, Any]) -> None:
-        """Analyse the finished design (``sim.sensitivity``), or say how once it is complete."""
+        """Analyse the finished design (``sim.sensitivity`` or ``sim.where_roads_win``), or say how once it is complete."""
         if not self.analyse:
             return
-        if outcome.get("failed"):
-            print(f"[sim] sensitivity not analysed: {outcome['failed']} jobs did not finish; rerun the same "
-                  f"command to run them, then: python -m sim.sensitivity {plan.sweep_dir}", flush=True)
-            return
-        from sim.sensitivity import analyse
+        import importlib
 
+        module = ANALYSES[self.analysis]
+        if outcome.get("failed"):
+            print(f"[sim] {self.analysis} not analysed: {outcome['failed']} jobs did not finish; rerun the same "
+                  f"command to run them, then: python -m {module} {plan.sweep_dir}", flush=True)
+            return
         try:
-            result = analyse(plan.sweep_dir)
+            result = importlib.import_module(module).analyse(plan.sweep_dir)
         except Exception as err:  # the finished runs are what matters; the analysis can be rerun
-            print(f"[sim] sensitivity analysis failed ({type(err).__name__}: {err}); rerun it with "
-                  f"python -m sim.sensitivity {plan.sweep_dir}", flush=True)
+            print(f"[sim] {self.analysis} analysis failed ({type(err).__name__}: {err}); rerun it with "
+                  f"python -m {module} {plan.sweep_dir}", flush=True)
             return
         print(result.report(), flush=True)
 
