@@ -35,7 +35,9 @@ def test_summary_table_has_twelve_rows(report):
     summary = text.split("## Summary", 1)[1].split("\n## ", 1)[0]
     rows = [line for line in summary.splitlines() if re.match(r"\| \d+ \|", line)]
     assert [int(r.split("|")[1]) for r in rows] == list(range(1, 13))
-    assert all(r.rstrip(" |").endswith(("holds", "fails")) for r in rows)
+    assert all(r.rstrip(" |").endswith(("holds", "fails", "holds (calibrated)", "fails (calibrated)")) for r in rows)
+    calibrated = [int(r.split("|")[1]) for r in rows if r.rstrip(" |").endswith("(calibrated)")]
+    assert calibrated == [6, 8, 9], "calibration targets are marked as such"
 
 
 def test_twelve_figures_referenced_exist_and_are_png(report):
