@@ -4,7 +4,7 @@ The monitors run under every road, so the metric ``early_warnings`` is comparabl
 roads; they are the measurement's. Management *receives* the alarms only while it runs an
 early-warning system (the ``early_warning_system`` lever, which costs money), and a road
 may then act on them (seed 002: "set up early warning systems to alert when one value is
-acting to the detriment of the other"). Equations: docs/ODD.md section 7.6.3.
+acting to the detriment of the other"). Equations: docs/ODD.md section 7.1.6.
 """
 
 from __future__ import annotations

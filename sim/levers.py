@@ -179,6 +179,9 @@ class Policy:
                     raise ValueError(f"lever '{name}' = {value!r} must be a whole number; allowed range [{low}, {high}]")
             if not (low <= value <= high):    # also false for NaN
                 raise ValueError(f"lever '{name}' = {value!r} is out of range; allowed range [{low}, {high}]")
+        for name in SWITCHES:
+            if getattr(self, name) not in (0.0, 1.0):
+                raise ValueError(f"lever '{name}' = {getattr(self, name)!r} is a switch: 0 (off) or 1 (on)")
         self.kpi_weights = _simplex("kpi", self.kpi_customer, self.kpi_efficiency, self.kpi_profit)
         self.espoused_values = _simplex("espoused", self.espoused_customer, self.espoused_efficiency, self.espoused_profit)
         # The used weights are the recorded ones, so a replay reads back exactly what ran.
@@ -271,10 +274,12 @@ DIFFERENTIATE_RESEARCH = 0.3  # job-research intensity that treating expectation
 
 def lever_costs(policy: Policy, n_employees: int, n_customers: int, wage: float, complaints: int,
                 rungs_above_start: float, champions: int) -> dict[str, float]:
-    """What each lever costs this week beyond business as usual (money), by lever.
+    """What each priced lever costs this week (money), by lever.
 
-    Budgets (training, promotion, operations) are booked on their own ledger lines and are
-    not repeated here. ``champions`` is the number enlisted; ``rungs_above_start`` the rungs
+    Monitoring is priced above the organisation's usual level (its usual supervision is in
+    the wage bill); a coping lever a scenario keeps on as business as usual is priced like any
+    other. Budgets (training, promotion, operations) are booked on their own ledger lines and
+    are not repeated here. ``champions`` is the number enlisted; ``rungs_above_start`` the rungs
     climbed above the organisation's starting rung; ``complaints`` this week's complaints.
 
     Example:

@@ -13,7 +13,7 @@ Example:
     >>> policy.put_in_force(AtUsual(0.0, 0.0, 0.0, 0.0))
     >>> state.improve_processes(policy)
     >>> round(state.process_quality, 3), round(float(state.process_fit[0]), 4)
-    (0.024, 0.4984)
+    (0.024, 0.4992)
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ QUALITY_CEILING = 0.6      # process quality DMAIC can reach (assumption)
 DMAIC_RATE = 0.04          # weekly share of the gap to the ceiling closed at full intensity on the firm's own process
 CUSTOMER_PROCESS_SLOWDOWN = 0.5   # improving the customer's process goes half as fast: it must be researched first
 FIT_STANDARD = 0.3         # fit of a process standardised for the firm, not the customer's job (seed 000)
-FIT_DRIFT = 0.008          # weekly drift of fit toward FIT_STANDARD at full intensity and full own-process focus
+FIT_DRIFT = 0.004          # weekly drift of fit toward FIT_STANDARD at full intensity and full own-process focus
 # Customer-job research (seed 000): "align the service to the customer's job, even if it begins
 # as inefficient effectiveness; the effective service can then be continuously improved".
 FIT_CEILING = 0.85         # fit research can reach

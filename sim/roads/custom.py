@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.levers import LEVERS
+from sim.levers import LEVERS, SWITCHES
 from sim.roads.base import Road, road_param
 
 
@@ -112,9 +112,12 @@ def _checked(table: pd.DataFrame, where: str) -> pd.DataFrame:
         bad |= (values < spec["low"]) | (values > spec["high"])
         if spec["type"] is int:
             bad |= values.notna() & (values != np.floor(values))
+        if name in SWITCHES:
+            bad |= values.notna() & ~values.isin([0.0, 1.0])
         if bad.any():
             i = int(np.flatnonzero(bad.to_numpy())[0])
-            kind = "a whole number" if spec["type"] is int else "a number"
+            kind = "0 or 1 (a switch), a number" if name in SWITCHES else "a whole number" if spec["type"] is int \
+                else "a number"
             value = column.iloc[i]
             value = value.item() if hasattr(value, "item") else value
             raise ValueError(f"{where}: lever '{name}' = {value!r} in week {table.week.iloc[i]} must be "
