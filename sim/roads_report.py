@@ -90,8 +90,9 @@ def _commit() -> str:
         root = Path(__file__).resolve().parent.parent
         head = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=root, capture_output=True, text=True,
                               check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root, capture_output=True,
-                               text=True, check=True).stdout.strip()
+        # Only what makes the numbers: the model, its studies and their configs (not the docs being written).
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", "sim", "configs"], cwd=root,
+                               capture_output=True, text=True, check=True).stdout.strip()
         return head + (" (with uncommitted changes)" if dirty else "")
     except (OSError, subprocess.CalledProcessError):
         return "unknown"

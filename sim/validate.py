@@ -690,9 +690,9 @@ WHY_IT_FAILS = {
         "values alone raised process fit with every rung of the integration ladder and wrote affective "
         "commitment directly, mechanisms no other road could use. Mittal et al. (2005) and Rust, Moorman & "
         "Dickson (2002) report the long-run advantage of dual emphasis for firms that achieve it, not for every "
-        "firm that attempts it. Where the model does find competing values best on five-year profit (ready "
-        "organisations whose customers buy often, about one point in six of the where_roads_win design), and "
-        "which levers carry each road's lead, is in docs/ROADS.md.",
+        "firm that attempts it. Where the model does find competing values best on five-year profit (a few "
+        "organisations of the where_roads_win design, ready ones whose customers buy often), and which levers "
+        "carry each road's lead, is in docs/ROADS.md.",
 }
 
 
