@@ -16,3 +16,16 @@ def test_docstring_examples(name):
     module = importlib.import_module(name)
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.failed == 0
+
+
+def test_the_odd_names_every_lever_and_every_road_parameter():
+    """docs/ODD.md describes the model as it runs: each lever and each road's parameters appear in it."""
+    from pathlib import Path
+
+    from sim.levers import LEVERS
+    from sim.roads import ROADS
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "ODD.md").read_text()
+    missing = [name for name in LEVERS if f"`{name}`" not in text]
+    missing += [f"{road}.{name}" for road, cls in ROADS.items() for name in cls.declared() if f"`{name}`" not in text]
+    assert not missing, f"not in docs/ODD.md: {missing}"
