@@ -46,9 +46,10 @@ WHERE_TO_LOOK = {
         "holds. Then *profit*, *NPS* and *churn*. Move the pressure and see how far the gap opens."
     ),
     "competing_values": (
-        "*Value tension* held near the set-point; *early warnings* firing and being acted on; "
-        "blue (cooperation, championing) growing slowly; profit behind the dashed line at first, "
-        "and whether it catches up later."
+        "*Value tension* easing as rewards move toward a balance; *early warnings* heard and acted "
+        "on; blue (cooperation, championing) growing slowly; *satisfaction* a little above the "
+        "dashed line; profit behind it at first, and whether the survey, the warning system and "
+        "the training pay for themselves in your organisation."
     ),
 }
 
