@@ -9,7 +9,7 @@ What it measures (docs/PERFORMANCE.md explains the method):
 
 1. Throughput: agent-steps per second (employees present + active customers, per step) at
    each size, the median of several timed blocks after a warm-up.
-2. Mesa 3.3.1's shipped ``BoltzmannWealth`` at the same agent count, timed in blocks
+2. Mesa's shipped ``BoltzmannWealth`` at the same agent count, timed in blocks
    interleaved with ours (ABBA order) so that machine drift cancels in the ratio.
 3. Scaling: the log-log slope of step time against agent count.
 4. Start-up: construction time, the share spent creating Mesa agent objects, the cost of
@@ -50,6 +50,7 @@ import joblib
 import mesa
 import numpy as np
 from mesa.examples import BoltzmannWealth
+from mesa.examples.basic.boltzmann_wealth_model.model import BoltzmannScenario
 
 import sim
 from sim import CentricityModel
@@ -138,12 +139,7 @@ def build_boltzmann(n_agents: int, seed: int = 0) -> BoltzmannWealth:
     """Mesa's shipped BoltzmannWealth with ``n_agents`` agents at its default density
     (100 agents on 10 x 10 cells: one agent per cell on average)."""
     side = math.ceil(math.sqrt(n_agents))
-    return BoltzmannWealth(n=n_agents, width=side, height=side, seed=seed)
-
-
-def forget(model: mesa.Model) -> None:
-    """Drop a model Mesa would otherwise keep alive (``Agent._ids`` is keyed by model)."""
-    mesa.Agent._ids.pop(model, None)
+    return BoltzmannWealth(scenario=BoltzmannScenario(n=n_agents, width=side, height=side, rng=seed))
 
 
 def _agent_classes() -> list[type]:
@@ -267,8 +263,6 @@ def measure_size(n_customers: int, plan: Plan) -> dict[str, Any]:
             gc.collect()
             blocks[name].append((*time_steps(model, steps, count), steps))
     rows = model_rows(ours)
-    forget(ours)
-    forget(boltzmann)
     result = {"customers": n_customers, "employees": max(10, n_customers // EMPLOYEE_RATIO), "rows_at_end": rows,
               "ours": summarise_blocks(blocks["ours"]), "boltzmann": summarise_blocks(blocks["boltzmann"]),
               "ours_startup_with_burn_in_s": ours_startup,
@@ -289,15 +283,12 @@ def measure_startup(n_customers: int, plan: Plan) -> dict[str, Any]:
             model = build_ours(n_customers, burn_in_weeks=0)
             seconds = time.perf_counter() - start
         samples.append((seconds, created.count, created.seconds, created.classes))
-        if len(samples) < plan.startup_repetitions:
-            forget(model)
     seconds, count, creation_s, classes = sorted(samples, key=lambda sample: sample[0])[len(samples) // 2]
     with agent_creation_timer() as views:
         start = time.perf_counter()
         by_type = model.agents_by_type
         views_s = time.perf_counter() - start
     n_views = sum(len(agent_set) for agent_set in by_type.values())
-    forget(model)
     return {"customers": n_customers, "construction_s": seconds, "mesa_agents_created": count,
             "mesa_agent_classes": classes,
             "mesa_agent_creation_share": creation_s / seconds,
@@ -412,7 +403,6 @@ def time_phases(n_customers: int, plan: Plan) -> dict[str, Any]:
         whole.append(time_steps(model, 1, agents_present)[0])  # interleaved: same conditions
     del model.streams.generator
     profile = profile_steps(model, steps)
-    forget(model)
     phases_ms = {name: 1e3 * statistics.median(times) for name, times in samples.items()}
     mean_total = sum(map(sum, samples.values())) / steps
     return {"customers": n_customers, "agents": agent_steps / steps, "steps": steps,
@@ -535,7 +525,6 @@ def five_roads_job(road: str, seed: int, weeks: int):
     model = CentricityModel.settled(road=road, seed=seed, **REFERENCE)   # as the command line builds it
     model.run(weeks)
     results = model.results()
-    forget(model)
     return results
 
 

@@ -177,7 +177,7 @@ class ExplorerModel(CentricityModel):
     ``pressure``                ``road_params["pressure"]`` (every road except ``status_quo``;
                                 ``None``: the road's own default)
     ``tension_setpoint``        ``road_params["tension_setpoint"]`` (``competing_values`` only)
-    ``scenario``                the named organisation's ``organisation/customers/levers``
+    ``scenario_name``           the named organisation's ``organisation/customers/levers``
                                 overrides (``configs/scenario/<name>.yaml``; ``"default"``: none)
     ``readiness``,              parameters of :mod:`sim.params` by name; a value overrides the
     ``integration_level``,      scenario's, ``None`` keeps the scenario's (else the default)
@@ -194,7 +194,7 @@ class ExplorerModel(CentricityModel):
     identical week for week, and afterwards the difference between them is the road's.
     """
 
-    def __init__(self, road: str = "status_quo", scenario: str = DEFAULT_SCENARIO,
+    def __init__(self, road: str = "status_quo", scenario_name: str = DEFAULT_SCENARIO,
                  pressure: float | None = None, tension_setpoint: float | None = None,
                  start_week: int = 0, readiness: float | None = None,
                  integration_level: int | None = None, activist_share: float | None = None,
@@ -204,9 +204,9 @@ class ExplorerModel(CentricityModel):
         if road not in ROADS:
             raise ValueError(f"unknown road {road!r}; allowed roads: {', '.join(ROADS)}")
         scenarios = load_scenarios()
-        if scenario not in scenarios:
-            raise ValueError(f"unknown scenario {scenario!r}; available: {', '.join(scenarios)}")
-        params = dict(scenarios[scenario].overrides)
+        if scenario_name not in scenarios:
+            raise ValueError(f"unknown scenario {scenario_name!r}; available: {', '.join(scenarios)}")
+        params = dict(scenarios[scenario_name].overrides)
         explicit = {"readiness": readiness, "integration_level": integration_level,
                     "activist_share": activist_share, "self_service_quality": self_service_quality,
                     "n_employees": n_employees, "n_customers": n_customers, "burn_in_weeks": burn_in_weeks}
@@ -218,7 +218,8 @@ class ExplorerModel(CentricityModel):
         if tension_setpoint is not None and "tension_setpoint" in declared:
             road_params["tension_setpoint"] = tension_setpoint
         super().__init__(road=road, start_week=start_week, road_params=road_params, seed=seed, **params)
-        self.scenario = scenario
+        # Named `scenario_name`: Mesa models have a `scenario` of their own (parameters and rng).
+        self.scenario_name = scenario_name
         self.params = params
         self.twin: CentricityModel | None = None
         if compare and road != "status_quo":
@@ -265,7 +266,7 @@ def controls_for(scenario: str = DEFAULT_SCENARIO, road: str = "status_quo", **c
     """
     scenarios = load_scenarios()
     overrides = scenarios[scenario].overrides if scenario in scenarios else {}
-    values: dict[str, Any] = {"road": road, "scenario": scenario}
+    values: dict[str, Any] = {"road": road, "scenario_name": scenario}
     for name, (_, low, high, _) in SLIDERS.items():
         value = overrides.get(name, _SPEC[name]["default"])
         values[name] = type(_SPEC[name]["default"])(min(max(value, low), high))
@@ -736,7 +737,7 @@ def Prose(markdown_text: str, style: dict | None = None):
 @solara.component
 def RoadPanel(model: ExplorerModel, scenarios: dict[str, Scenario]):
     """The chosen road in plain language, and how to read the page."""
-    scenario = scenarios.get(model.scenario)
+    scenario = scenarios.get(model.scenario_name)
     with solara.Card(elevation=1):
         Prose(explain.road_text(model.road.name))
         Prose(explain.HOW_TO_READ, style={"font-size": "0.85em", "color": "#555"})
@@ -855,7 +856,7 @@ def Page():
         new = {**controls.value, name: value}
         if name == "road":
             new.update({"pressure": road_controls(value)["pressure"]})
-        if name == "scenario":
+        if name == "scenario_name":
             new = controls_for(value, new["road"], pressure=new["pressure"],
                                tension_setpoint=new["tension_setpoint"], start_week=new["start_week"],
                                seed=new["seed"], compare=new["compare"])
@@ -887,8 +888,8 @@ def Page():
                              help=help_text["tension_setpoint"])
             CommitSlider("Road starts in week", c["start_week"], lambda v: set_control("start_week", v), 0, 104, 1)
         with solara.Card("Organisation", elevation=1):
-            solara.Select("Scenario", values=list(scenarios), value=c["scenario"],
-                          on_value=lambda v: set_control("scenario", v))
+            solara.Select("Scenario", values=list(scenarios), value=c["scenario_name"],
+                          on_value=lambda v: set_control("scenario_name", v))
             for name in ("readiness", "integration_level", "n_employees"):
                 label, low, high, step = SLIDERS[name]
                 CommitSlider(label, c[name], lambda v, name=name: set_control(name, v), low, high, step,

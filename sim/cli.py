@@ -38,8 +38,8 @@ from omegaconf import DictConfig
 from sim.config import CONFIG_DIR, config_hash, register_configs, validate
 from sim.sweep import (
     LAST_SWEEP,
-    SETTLED_DIR,
     LEVERS_FILE,
+    SETTLED_DIR,
     SUMMARY_FILE,
     TIMESERIES_FILE,
     clear_job,
@@ -108,7 +108,6 @@ def simulate(checked: dict[str, Any], out_dir: Path, overrides: list[str] | None
         **provenance(),
     }
     write_json(out_dir / SUMMARY_FILE, summary)
-    model.release()
     return summary
 
 

@@ -77,7 +77,8 @@ class Policy:
                             "none in money; felt tension, backlash above the productive zone, eroded service norms")
     monitoring: float = lever(0.3, 0.0, 1.0, "people", "intensity of metric monitoring",
                               "MONITORING_COST per initial employee per unit above business as usual; crowds out commitment")
-    kpi_customer: float = lever(BASELINE_KPI[0], 0.0, 1.0, "people", "reward weight on customer measures (normalised with the other two)",
+    kpi_customer: float = lever(BASELINE_KPI[0], 0.0, 1.0, "people",
+                                "reward weight on customer measures (normalised with the other two)",
                                 "none in money; the gap to held values raises felt tension")
     kpi_efficiency: float = lever(BASELINE_KPI[1], 0.0, 1.0, "people", "reward weight on efficiency measures",
                                   "none in money; pushes the service norm down (eroding goals)")
@@ -99,7 +100,8 @@ class Policy:
                             "the budget itself")
     # Customers and the market.
     brand_promise: float = lever(0.0, 0.0, 0.4, "customers", "what the brand promises: raises customers' expectations "
-                                 "and the prospects each promotion euro attracts", "BRAND_COST per initial customer per unit of promise")
+                                 "and the prospects each promotion euro attracts",
+                                 "BRAND_COST per initial customer per unit of promise")
     promotion: float = lever(1.0, 0.0, 10.0, "customers", "promotion budget, multiple of business as usual", "the budget itself")
     nudging: float = lever(0.0, 0.0, 1.0, "customers", "decision-modelled persuasion: conversion and buying now, "
                            "reactance when detected", "NUDGE_COST per initial customer at full intensity")
@@ -109,16 +111,20 @@ class Policy:
                                         "(0: everyone served by everyone)", "RFM tiering; visible unequal treatment")
     self_service_push_middle: float = lever(0.0, 0.0, 1.0, "customers", "minimum share of middle-tier contacts sent to "
                                             "self-service first", "RFM tiering; visible unequal treatment")
-    self_service_push_low: float = lever(0.0, 0.0, 1.0, "customers", "minimum share of low-tier contacts sent to self-service first",
+    self_service_push_low: float = lever(0.0, 0.0, 1.0, "customers",
+                                         "minimum share of low-tier contacts sent to self-service first",
                                          "RFM tiering; visible unequal treatment")
     # Operations.
-    operations: float = lever(1.0, 0.0, 10.0, "operations", "operations budget, multiple of business as usual", "the budget itself")
+    operations: float = lever(1.0, 0.0, 10.0, "operations", "operations budget, multiple of business as usual",
+                              "the budget itself")
     process_improvement: float = lever(0.0, 0.0, 1.0, "operations", "intensity of DMAIC projects (black belts)",
                                        "BELT_COST per initial employee at full intensity")
     own_process_focus: float = lever(0.5, 0.0, 1.0, "operations", "how much improvement projects optimise the firm's own process "
-                                     "rather than the customer's job (seed 000)", "none in money; fit drifts to the standard process")
+                                     "rather than the customer's job (seed 000)",
+                                     "none in money; fit drifts to the standard process")
     job_research: float = lever(0.0, 0.0, 1.0, "operations", "customer-job research that fits processes to each segment's job "
-                                "(seed 000)", "RESEARCH_COST per initial customer at full intensity; redesign costs process quality")
+                                "(seed 000)",
+                                "RESEARCH_COST per initial customer at full intensity; redesign costs process quality")
     capacity_cut: float = lever(0.0, 0.0, 1.0, "operations", "share of capacity freed by process quality taken out as headcount",
                                 "severance; survivors' commitment (layoff shock)")
     right_sizing: float = lever(0.0, 0.0, 1.0, "operations", "share of spare front-line capacity, against observed demand, "
@@ -225,7 +231,8 @@ def _simplex(name: str, *weights: float) -> np.ndarray:
     w = np.array(weights, dtype=float)
     total = w.sum()
     if total <= 0:
-        raise ValueError(f"levers '{name}_customer', '{name}_efficiency', '{name}_profit' are all 0; at least one must be positive")
+        raise ValueError(f"levers '{name}_customer', '{name}_efficiency', '{name}_profit' are all 0; "
+                         "at least one must be positive")
     return w if abs(total - 1.0) <= 1e-12 else w / total
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import inspect
-import itertools
 import os
 import pickle
 from collections import OrderedDict
@@ -164,10 +163,8 @@ class CentricityModel(mesa.Model):
                 _write_shared_start(shared_dir, key, blob)
             return model
         the_road = _make_road(road, start_week, road_params)   # checked before the copy is unpickled
-        model = pickle.loads(blob)
+        model = pickle.loads(blob)   # Mesa numbers agents per model: the copy carries its own count on
         model.road = model.management.road = the_road
-        # Mesa numbers agents per model; the copy is a new model, so carry its count on.
-        mesa.Agent._ids[model] = itertools.count(max(a.unique_id for a in mesa.Model.agents.fget(model)) + 1)
         return model
 
     @classmethod
@@ -284,15 +281,6 @@ class CentricityModel(mesa.Model):
         steps = check_value("steps", steps, 0, 0, 10_000_000)
         for _ in range(steps):
             self.step()
-
-    def release(self) -> None:
-        """Let this model be freed once the caller drops it.
-
-        Mesa 3.3.1 keeps every model that created an agent in the class-level id counter
-        ``Agent._ids`` (fixed after 3.3.1); a process running many models in turn (a sweep
-        worker, the validation report) would otherwise keep them all in memory.
-        """
-        mesa.Agent._ids.pop(self, None)
 
     def results(self) -> pd.DataFrame:
         """One row per step from 0 (the initial state) to the last; one column per metric."""

@@ -37,7 +37,8 @@ class Organisation:
     identification: float = param(0.5, 0.0, 1.0, "mean identification with the company at the start")
     customer_value_weight: float = param(0.3, 0.05, 0.9, "mean weight employees put on the customer value")
     integration_level: int = param(0, 0, 4, "rung of the integration ladder at the start (0 networks .. 4 segment managers)")
-    handoff_gain_per_rung: float = param(0.2, 0.0, 0.25, "share of level-0 hand-off failures each rung of the ladder removes (assumption)")
+    handoff_gain_per_rung: float = param(0.2, 0.0, 0.25,
+                                         "share of level-0 hand-off failures each rung of the ladder removes (assumption)")
     network_degree: int = param(6, 2, 30, "ties per employee within the own function (small world)")
     network_rewiring: float = param(0.1, 0.0, 1.0, "small-world rewiring probability")
     cross_function_ties: float = param(1.0, 0.0, 10.0, "mean ties per employee to other functions at level 0")

@@ -432,27 +432,35 @@ def make_figures(runs: pd.DataFrame, summary: pd.DataFrame, swept: list[str], ou
         swept: the parameters that vary between jobs, other than ``seed``.
         out_dir: the figures folder.
         processes: processes drawing at once (default: one per core, at most one per figure).
-            Drawing is single-threaded; the extra processes are forks of this one, so they
-            start with its libraries and data. Without ``fork`` (macOS, Windows) one process draws.
+            Drawing is single-threaded; the extra processes come from a fork server that has
+            imported this module once (not forks of this process, whose library threads a
+            fork could catch holding a lock). Without a fork server (Windows) one process draws.
 
     Returns:
         The files written, in the order of :func:`figure_plan`.
     """
     if runs.empty or summary.empty:
         return []
-    sns.set_theme(style="whitegrid", context="notebook", font_scale=0.9, rc={"svg.hashsalt": "sim"})
+    set_theme()
     plan = [draw for _name, draw in figure_plan(runs.copy(), summary.copy(), swept)]
     processes = min(len(plan), os.cpu_count() or 1) if processes is None else max(1, min(processes, len(plan)))
-    if processes == 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if processes == 1 or "forkserver" not in multiprocessing.get_all_start_methods():
         return [path for draw in plan for path in draw(out_dir)]
     # Every ``processes``-th figure is drawn here (the first, over time, is the only one that
-    # needs the per-step table, which then never leaves this process); the others in forks.
+    # needs the per-step table, which then never leaves this process); the others elsewhere.
     here = set(range(0, len(plan), processes))
-    with ProcessPoolExecutor(processes - 1, mp_context=multiprocessing.get_context("fork")) as pool:
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    with ProcessPoolExecutor(processes - 1, mp_context=context, initializer=set_theme) as pool:
         elsewhere = {i: pool.submit(draw, out_dir) for i, draw in enumerate(plan) if i not in here}
         drawn = {i: plan[i](out_dir) for i in sorted(here)}
         drawn |= {i: future.result() for i, future in elsewhere.items()}
     return [path for i in range(len(plan)) for path in drawn[i]]
+
+
+def set_theme() -> None:
+    """The look of every sweep figure (and fixed SVG ids, so the same sweep writes the same files)."""
+    sns.set_theme(style="whitegrid", context="notebook", font_scale=0.9, rc={"svg.hashsalt": "sim"})
 
 
 def figure_plan(runs: pd.DataFrame, summary: pd.DataFrame, swept: list[str]) -> list[tuple[str, Callable]]:

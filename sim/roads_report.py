@@ -23,7 +23,7 @@ import pandas as pd
 from sim.attribution import OUTCOMES as ATTRIBUTED
 from sim.attribution import attribute, outcomes
 from sim.patterns import interval
-from sim.roads import NAMED_ROADS, ROADS
+from sim.roads import NAMED_ROADS
 
 #: The default organisation of the attribution (the reference scale of the five_roads study).
 REFERENCE = {"n_employees": 300, "n_customers": 5000}

@@ -103,12 +103,6 @@ def run_all(profile: Profile, jobs: int) -> list[Outcome]:
         warnings.simplefilter("always")
         results = Parallel(n_jobs=jobs, backend="loky", batch_size=1)(delayed(run_task)(t, profile) for t in TASKS)
     for w in caught:
-        if "worker stopped" in str(w.message):
-            # loky restarts a worker whose memory grew by > 300 MB after its task: Mesa 3.3.1 keeps every
-            # finished model alive (Agent._ids, mesa#3179). The results are unaffected; say so once.
-            print("note: joblib restarted a worker after a task because its memory grew (finished Mesa models "
-                  "are kept alive, mesa#3179); results are unaffected", file=sys.stderr)
-            break
         warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     return sorted((o for r in results for o in r), key=lambda o: o.verdict.number)
 

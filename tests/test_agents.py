@@ -1,5 +1,6 @@
 """Mesa agent views: attributes are rows of the model's arrays."""
 
+import mesa
 import numpy as np
 
 from sim.agents import Customer, Employee
@@ -10,7 +11,7 @@ from tests.helpers import tiny_model
 
 def test_views_are_created_only_when_asked_for():
     model = tiny_model()
-    assert [type(a) for a in model._agents] == [Management]
+    assert [type(a) for a in mesa.Model.agents.fget(model)] == [Management]
     employees = model.agents_by_type[Employee]
     assert len(employees) == model.workforce.headcount()
     assert len(model.agents_by_type[Customer]) == model.customers.people.n_active

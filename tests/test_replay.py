@@ -85,7 +85,8 @@ def test_reward_weights_of_a_schedule_are_normalised_and_recorded_as_used():
 
 @pytest.mark.parametrize("table, message", [
     (pd.DataFrame({"week": [1], "presure": [0.5]}), "unknown lever(s) 'presure'"),
-    (pd.DataFrame({"week": [1], "pressure": [1.5]}), "lever 'pressure' = 1.5 in week 1 must be a number in the allowed range [0.0, 1.0]"),
+    (pd.DataFrame({"week": [1], "pressure": [1.5]}),
+     "lever 'pressure' = 1.5 in week 1 must be a number in the allowed range [0.0, 1.0]"),
     (pd.DataFrame({"week": [1], "integration_target": [2.5]}), "must be a whole number in the allowed range [0, 4]"),
     (pd.DataFrame({"week": [1], "streamline": [0.5]}), "lever 'streamline' = 0.5 in week 1 must be 0 or 1 (a switch)"),
     (pd.DataFrame({"week": [1], "pressure": ["high"]}), "lever 'pressure' = 'high' in week 1"),

@@ -83,7 +83,7 @@ def test_winners_shares_and_rules_find_a_known_partition():
 def test_attribution_splits_a_lead_into_the_levers_a_road_moves():
     table = attribute("engineering", seeds=[0], weeks=30, n_employees=40, n_customers=400, burn_in_weeks=4)
     assert {"process_improvement", "kpi_weights", "capacity_cut", "pressure", "monitoring", "(interaction)"} == set(table.lever)
-    for outcome, part in table.groupby("outcome"):
+    for _, part in table.groupby("outcome"):
         np.testing.assert_allclose(part.part.sum(), part.lead.iloc[0], rtol=1e-9, atol=1e-9)
     assert lever_groups(["kpi_customer", "nudging"]) == [("kpi_weights", ("kpi_customer", "kpi_efficiency", "kpi_profit")),
                                                          ("nudging", ("nudging",))]
