@@ -66,17 +66,17 @@ APP_HOST ?= 127.0.0.1
 APP_PORT ?= 8765
 app: $(RUNTIME)
 	@echo "The page will be at http://$(APP_HOST):$(APP_PORT)  (Ctrl+C stops it)"
-	$(BIN)/solara run sim/app.py --host $(APP_HOST) --port $(APP_PORT) --production
+	$(BIN)/solara run sim/page/app.py --host $(APP_HOST) --port $(APP_PORT) --production
 
 # The twelve patterns at a larger scale than the tests; rewrites docs/VALIDATION.md.
 validate: $(RUNTIME)
-	$(BIN)/python -m sim.validate
+	$(BIN)/python -m sim.validation
 
 # Where each road wins (a Latin hypercube of organisations, every road) and which levers carry
 # each road's lead; rewrites docs/ROADS.md. About ten minutes on 2 cores.
 roads: $(RUNTIME)
 	$(BIN)/python -m sim -m +experiment=where_roads_win hydra.sweep.dir=results/where_roads_win
-	$(BIN)/python -m sim.where_roads_win results/where_roads_win --docs docs/ROADS.md
+	$(BIN)/python -m sim.study.roads_report results/where_roads_win
 
 # Speed and scaling, side by side with Mesa's BoltzmannWealth (docs/PERFORMANCE.md).
 # `make bench BENCH_ARGS=--quick` is the one-minute version.

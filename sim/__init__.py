@@ -6,9 +6,8 @@ Example:
     True
 """
 
-__version__ = "0.1.0"
-
-from sim.model import CentricityModel  # noqa: E402
-from sim.roads import ROADS  # noqa: E402
+from sim._version import __version__
+from sim.model import CentricityModel
+from sim.roads import ROADS
 
 __all__ = ["CentricityModel", "ROADS", "__version__"]

@@ -1,6 +1,6 @@
-"""``python -m sim``: one run or a sweep, configured with Hydra (see :mod:`sim.cli`)."""
+"""``python -m sim``: one run or a sweep, configured with Hydra (see :mod:`sim.study.cli`)."""
 
-from sim.cli import main
+from sim.study.cli import main
 
 if __name__ == "__main__":
     main()

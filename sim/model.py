@@ -378,7 +378,7 @@ _SETTLED = _SettledStarts()
 
 
 def _shared_start_file(directory: str | Path, key: tuple) -> Path:
-    from sim import __version__
+    from sim._version import __version__
 
     digest = hashlib.sha256(repr((__version__, key)).encode()).hexdigest()[:32]
     return Path(directory) / f"settled-seed{key[0]}-{digest}.pickle"

@@ -20,8 +20,8 @@ def sweep_master_config(experiment: str, sweep_dir):
     from hydra.core.hydra_config import HydraConfig
     from hydra.types import RunMode
 
-    import sim.cli  # noqa: F401  (registers the schemas)
-    from sim.config import CONFIG_DIR
+    import sim.study.cli  # noqa: F401  (registers the schemas)
+    from sim.study.config import CONFIG_DIR
 
     loader = ConfigLoaderImpl(config_search_path=create_config_search_path(str(CONFIG_DIR)))
     master = loader.load_configuration("config", overrides=[f"+experiment={experiment}", f"hydra.sweep.dir={sweep_dir}"],

@@ -1,6 +1,6 @@
 """Aggregation of sweep folders and the comparison figures, in process.
 
-Job folders are made the way a sweep job makes them (``sim.cli.simulate`` then
+Job folders are made the way a sweep job makes them (``sim.study.cli.simulate`` then
 ``status.json``), with tiny populations, so no subprocess is needed here.
 """
 
@@ -16,11 +16,12 @@ import pandas as pd
 import pytest
 import yaml
 
-from sim.aggregate import aggregate, build_tables, find_jobs, main, swept_parameters
-from sim.cli import simulate
-from sim.config import config_hash, validate
 from sim.measurement import REQUIRED
-from sim.plots import (
+from sim.roads import ROADS
+from sim.study.aggregate import aggregate, build_tables, find_jobs, main, swept_parameters
+from sim.study.cli import simulate
+from sim.study.config import config_hash, validate
+from sim.study.plots import (
     ROAD_COLOURS,
     figure_plan,
     make_figures,
@@ -28,10 +29,9 @@ from sim.plots import (
     palette_for,
     plot_heatmaps,
     plot_parameter_sweep,
-    t_interval,
 )
-from sim.roads import ROADS
-from sim.sweep import MANIFEST_FILE, write_json, write_status
+from sim.study.records import MANIFEST_FILE, write_json, write_status
+from sim.study.stats import t_interval
 
 pytestmark = pytest.mark.xdist_group("aggregate")
 
@@ -241,7 +241,8 @@ def test_no_figures_without_finished_runs(tmp_path):
 
 
 # ---------------------------------------------------------------------- docstrings
-@pytest.mark.parametrize("name", ["sim.config", "sim.sweep", "sim.cli", "sim.aggregate", "sim.plots"])
+@pytest.mark.parametrize("name", ["sim.study.config", "sim.study.sweep", "sim.study.records", "sim.study.cli",
+                                  "sim.study.aggregate", "sim.study.plots", "sim.study.stats"])
 def test_docstring_examples(name):
     result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
     assert result.failed == 0

@@ -1,4 +1,4 @@
-"""The live page (sim/app.py), rendered headless with solara as Mesa's own tests do.
+"""The live page (sim/page/app.py), rendered headless with solara as Mesa's own tests do.
 
 The page is rendered inside solara's ``AppLayout`` (which the server adds around ``Page``),
 so the sidebar controls exist. ``ExplorerModel`` is replaced by a recording subclass with a
@@ -17,8 +17,8 @@ import pytest
 import solara
 
 from sim import ROADS
-from sim import app as app_module
-from sim.app import CHARTS, ExplorerModel, controls_for, load_scenarios
+from sim.page import app as app_module
+from sim.page.app import CHARTS, ExplorerModel, controls_for, load_scenarios
 from sim.roads import NAMED_ROADS
 
 pytestmark = pytest.mark.xdist_group("app")
@@ -276,7 +276,7 @@ def test_the_project_scenarios_load_and_fit_the_sliders():
             assert low <= controls[key] <= high, (name, key)
 
 
-@pytest.mark.parametrize("name", ["sim.app", "sim.explain"])
+@pytest.mark.parametrize("name", ["sim.page.app", "sim.page.explain"])
 def test_docstring_examples(name):
     import doctest
     import importlib

@@ -47,7 +47,7 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def served_page(tmp_path_factory):
-    """``solara run sim/app.py`` on a free localhost port; stopped however the test ends."""
+    """``solara run sim/page/app.py`` on a free localhost port; stopped however the test ends."""
     reason = _skip_reason()
     if reason:
         pytest.skip(reason)
@@ -56,7 +56,7 @@ def served_page(tmp_path_factory):
     url = f"http://127.0.0.1:{port}/"
     with open(log_path, "w") as log:
         server = subprocess.Popen(
-            [sys.executable, "-m", "solara", "run", "sim/app.py", "--host", "127.0.0.1", "--port", str(port),
+            [sys.executable, "-m", "solara", "run", "sim/page/app.py", "--host", "127.0.0.1", "--port", str(port),
              "--production", "--no-open"],
             cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
         try:

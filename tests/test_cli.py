@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim import __version__
+from sim._version import __version__
 from sim.measurement import REQUIRED
 from sim.params import GROUPS, describe
 from sim.roads import ROADS

@@ -12,9 +12,9 @@ from hydra import compose, initialize_config_dir
 from hydra.errors import ConfigCompositionException, MissingConfigException
 from omegaconf import OmegaConf
 
-from sim.config import CONFIG_DIR, config_hash, road_yaml, validate
 from sim.params import GROUPS, describe
 from sim.roads import NAMED_ROADS, ROADS
+from sim.study.config import CONFIG_DIR, config_hash, road_yaml, validate
 
 pytestmark = pytest.mark.xdist_group("config")
 
@@ -25,7 +25,7 @@ EXPERIMENTS = ("five_roads", "tension", "pressure_withdrawal")
 @pytest.fixture(scope="module")
 def hydra_compose():
     """compose(overrides, hydra=False) against configs/, as the command line would."""
-    import sim.cli  # noqa: F401  (registers the schemas and the sweeper's config)
+    import sim.study.cli  # noqa: F401  (registers the schemas and the sweeper's config)
 
     with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
         def _compose(*overrides, hydra=False):
@@ -71,14 +71,14 @@ def test_float_parameter_accepts_an_integer_literal(hydra_compose):
 
 
 def test_road_files_list_the_declared_parameters_and_defaults():
-    """The files are generated (``python -m sim.config``); their parameter lists must be current."""
+    """The files are generated (``python -m sim.study.config``); their parameter lists must be current."""
     folder = CONFIG_DIR / "road"
     assert {p.stem for p in folder.glob("*.yaml")} == set(ROADS)
     for name in ROADS:
         text = (folder / f"{name}.yaml").read_text()
         expected = [line for line in road_yaml(name).splitlines() if line.startswith("#   ")]
         listed = [line for line in text.splitlines() if line.startswith("#   ")]
-        assert listed == expected, f"configs/road/{name}.yaml is out of date: run `python -m sim.config`"
+        assert listed == expected, f"configs/road/{name}.yaml is out of date: run `python -m sim.study.config`"
         assert f"  - /schema/road/{name}@_here_" in text and f"\nname: {name}\n" in text
 
 

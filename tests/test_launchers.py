@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from sim.config import CONFIG_DIR
+from sim.study.config import CONFIG_DIR
 from tests.test_sensitivity import design_args, run_design
 from tests.test_sweep import REPO, job_dirs, once, sim, sweep_args
 
@@ -29,7 +29,7 @@ def hydra_config(*overrides: str):
     """The composed config, hydra node included, as ``python -m sim OVERRIDES`` would see it."""
     from hydra import compose, initialize_config_dir
 
-    import sim.cli  # noqa: F401  (registers the model's schemas)
+    import sim.study.cli  # noqa: F401  (registers the model's schemas)
 
     with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
         return compose("config", overrides=list(overrides), return_hydra_config=True)

@@ -15,9 +15,9 @@ import pytest
 from omegaconf import OmegaConf
 
 from sim import CentricityModel
-from sim.config import CONFIG_DIR
 from sim.levers import LEVERS
 from sim.roads import NAMED_ROADS
+from sim.study.config import CONFIG_DIR
 
 ROADS_DIR = Path(__file__).resolve().parent.parent / "sim" / "roads"
 WEEKS = 60

@@ -1,4 +1,4 @@
-"""Sensitivity analysis: designs (hydra/sweeper=design) and their analysis (python -m sim.sensitivity).
+"""Sensitivity analysis: designs (hydra/sweeper=design) and their analysis (python -m sim.study.sensitivity).
 
 Designs and the analysis core are tested in process, the analysis against known answers
 (Ishigami's Sobol indices, exact Morris effects of a linear function, partial rank
@@ -21,7 +21,7 @@ import yaml
 
 from hydra_plugins.design_sweeper.design import check_settings, make_design
 from hydra_plugins.design_sweeper.ranges import DesignError, ParameterRange, check_range, parse_range
-from sim.sensitivity import analyse_table, prcc, read_design, synthetic_table
+from sim.study.sensitivity import analyse_table, prcc, read_design, synthetic_table
 from tests.helpers import sweep_master_config
 from tests.test_sweep import REPO, job_dirs, once, output, private_copy, sim
 
@@ -47,7 +47,7 @@ def design_sweep(tmp_path_factory):
 
 
 def sensitivity(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "sim.sensitivity", *args], cwd=REPO, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "sim.study.sensitivity", *args], cwd=REPO, capture_output=True, text=True,
                           timeout=300)
 
 
@@ -353,7 +353,7 @@ def test_design_composition_matches_hydra(tmp_path):
     assert OmegaConf.to_container(cfg_fast) == OmegaConf.to_container(cfg_full)
 
 
-@pytest.mark.parametrize("name", ["sim.sensitivity", "hydra_plugins.design_sweeper.design",
+@pytest.mark.parametrize("name", ["sim.study.sensitivity", "hydra_plugins.design_sweeper.design",
                                   "hydra_plugins.design_sweeper.ranges",
                                   "hydra_plugins.centricity_launchers.launcher_schemas"])
 def test_docstring_examples(name):

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.sweep import read_status
+from sim.study.records import read_status
 from tests.helpers import sweep_master_config
 
 REPO = Path(__file__).resolve().parent.parent
@@ -186,7 +186,7 @@ def test_resuming_results_of_other_code_says_so(sweep, tmp_path):
 def test_aggregate_command_can_be_rerun(sweep, tmp_path):
     sweep_dir = private_copy(sweep[0], tmp_path)
     before = pd.read_parquet(sweep_dir / "runs.parquet")
-    proc = subprocess.run([sys.executable, "-m", "sim.aggregate", str(sweep_dir), "--no-figures"], cwd=REPO,
+    proc = subprocess.run([sys.executable, "-m", "sim.study.aggregate", str(sweep_dir), "--no-figures"], cwd=REPO,
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert "aggregated 4 jobs (4 finished)" in proc.stdout
@@ -263,7 +263,7 @@ def test_fast_composition_matches_hydra(tmp_path):
     from omegaconf import OmegaConf
 
     from hydra_plugins.centricity_sweeper.centricity_sweeper import FastComposer
-    from sim.config import as_plain
+    from sim.study.config import as_plain
 
     loader, master = sweep_master_config("tension", tmp_path)
     fast = FastComposer(loader, master)

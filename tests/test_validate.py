@@ -1,4 +1,4 @@
-"""The validation report command (``python -m sim.validate``) at quick scale: its mechanics, not the model.
+"""The validation report command (``python -m sim.validation``) at quick scale: its mechanics, not the model.
 
 At quick scale the patterns may fail; this test checks that the command runs every pattern,
 writes a report with a 12-row summary table and one PNG figure per pattern, and draws every
@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from sim.validate import main
+from sim.validation.report import main
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("validate")]
 
@@ -26,7 +26,7 @@ def report(tmp_path_factory):
 def test_report_written(report):
     out, text = report
     assert (out / "VALIDATION.md").is_file()
-    assert "python -m sim.validate --scale quick" in text
+    assert "python -m sim.validation --scale quick" in text
     assert re.search(r"\*\*\d+ of 12 patterns hold\*\*", text)
 
 

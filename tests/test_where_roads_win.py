@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.attribution import attribute, lever_groups
-from sim.where_roads_win import HORIZONS, shares, tree_rules, winners
+from sim.study.attribution import attribute, lever_groups
+from sim.study.where_roads_win import HORIZONS, shares, tree_rules, winners
 from tests.test_sweep import REPO, once, sim
 
 TINY = ["organisation.n_employees=40", "organisation.n_customers=400", "steps=30", "organisation.burn_in_weeks=4"]
@@ -47,14 +47,14 @@ def test_the_study_runs_from_its_experiment_and_ends_with_the_analysis(study):
 
 def test_the_analysis_can_be_run_again_on_the_folder(study):
     folder, _, _ = study
-    again = subprocess.run([sys.executable, "-m", "sim.where_roads_win", str(folder), "--no-figures"], cwd=REPO,
+    again = subprocess.run([sys.executable, "-m", "sim.study.where_roads_win", str(folder), "--no-figures"], cwd=REPO,
                            capture_output=True, text=True, timeout=300)
     assert again.returncode == 0, again.stderr
     assert "cumulative_profit" in again.stdout
 
 
 def test_a_folder_that_is_not_a_design_is_refused(tmp_path):
-    out = subprocess.run([sys.executable, "-m", "sim.where_roads_win", str(tmp_path)], cwd=REPO, capture_output=True,
+    out = subprocess.run([sys.executable, "-m", "sim.study.where_roads_win", str(tmp_path)], cwd=REPO, capture_output=True,
                          text=True, timeout=300)
     assert out.returncode == 2 and "was not made from a design" in out.stderr
 

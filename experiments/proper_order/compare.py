@@ -16,8 +16,8 @@ from pathlib import Path
 import pandas as pd
 
 from sim import CentricityModel
-from sim.attribution import outcomes
-from sim.patterns import interval
+from sim.study.attribution import outcomes
+from sim.study.stats import t_interval as interval
 
 SCHEDULE = Path(__file__).resolve().parent / "levers.csv"
 ROADS = {"status_quo": {}, "engineering": {}, "competing_values": {}, "custom": {"schedule": str(SCHEDULE)}}

@@ -9,14 +9,14 @@ and before any job runs it:
   ``hydra.sweeper.resume=false``;
 
 while the jobs run it prints a progress line (done / total, failures, time left), and at
-the end it lists the jobs that failed and aggregates the rest (``sim.aggregate``), unless
+the end it lists the jobs that failed and aggregates the rest (``sim.study.aggregate``), unless
 ``hydra.sweeper.aggregate=false`` (``hydra.sweeper.figures=false``: tables only).
 
 With the joblib launcher (the default) the jobs run in its worker pool with its settings
 (``hydra.launcher.n_jobs`` ...), but from the configs composed here, so no worker composes
 a job a second time; any other launcher gets the overrides as usual.
 
-The logic lives in ``sim.sweep``; Hydra only loads sweepers from the ``hydra_plugins``
+The logic lives in ``sim.study.sweep``; Hydra only loads sweepers from the ``hydra_plugins``
 namespace, hence this thin class. Resume needs job folders whose names do not depend on
 the job number, as with the default ``hydra.sweep.subdir`` (the job's overrides).
 
@@ -86,8 +86,9 @@ class CentricitySweeper(BasicSweeper):
         self.resume, self.aggregate, self.figures, self.progress = resume, aggregate, figures, progress
 
     def sweep(self, arguments: list[str]) -> Any:
-        # Imported here: Hydra imports every plugin at start-up, and sim.sweep brings pandas.
-        from sim.sweep import Progress, clear_job, finish_sweep, forget_settled_starts, made_by_other_code, plan_jobs
+        # Imported here: Hydra imports every plugin at start-up, and sim.study.sweep brings pandas.
+        from sim.study.records import clear_job
+        from sim.study.sweep import Progress, finish_sweep, forget_settled_starts, made_by_other_code, plan_jobs
 
         assert self.config is not None and self.launcher is not None and self.hydra_context is not None
         all_jobs = self.job_overrides(arguments)
@@ -138,13 +139,13 @@ class CentricitySweeper(BasicSweeper):
         return [job for batch in self.split_arguments(overrides, None) for job in batch]
 
     def composer(self) -> "FastComposer":
-        """``compose(overrides) -> (config, job_dir)`` for :func:`sim.sweep.plan_jobs`."""
+        """``compose(overrides) -> (config, job_dir)`` for :func:`sim.study.sweep.plan_jobs`."""
         assert self.hydra_context is not None and self.config is not None
         return FastComposer(self.hydra_context.config_loader, self.config)
 
     def before_launch(self, plan: Any) -> None:
         """Called with the checked plan before any job runs: report and record invalid jobs."""
-        from sim.sweep import record_invalid
+        from sim.study.sweep import record_invalid
 
         record_invalid(plan)
 

@@ -4,7 +4,7 @@ A design is a table of points, one row per point and one column per parameter ra
 drawn by a seeded sampler so the same settings always give the same points:
 
 =========  ==========================================  ===================  ======================
-method     sampler                                     points for n, D      analysis (sim.sensitivity)
+method     sampler                                     points for n, D      analysis (sim.study.sensitivity)
 =========  ==========================================  ===================  ======================
 ``lhs``    ``scipy.stats.qmc.LatinHypercube``          n                    partial rank correlations
 ``sobol``  ``SALib.sample.sobol`` (Saltelli scheme)    n (D + 2);           Sobol S1 and ST
@@ -158,7 +158,7 @@ def write_design(sweep_dir: Path, design: Design, table: list[dict[str, Any]], g
     """
     import pandas as pd
 
-    from sim.sweep import write_json
+    from sim.study.records import write_json
 
     sweep_dir = Path(sweep_dir)
     json_path, table_path = sweep_dir / DESIGN_JSON, sweep_dir / DESIGN_TABLE

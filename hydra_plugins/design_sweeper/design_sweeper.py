@@ -10,8 +10,8 @@ Select it with ``hydra/sweeper=design`` (the ``sensitivity`` experiment does). S
     hydra.sweeper.params   ranges, ``key: interval(low,high)`` or ``key: {low: .., high: ..}``,
                            and the grid, ``road: mission,engineering``, ``seed: 0,1``
     hydra.sweeper.analyse  analyse the design at the end (default true)
-    hydra.sweeper.analysis which analysis: ``sensitivity`` (``sim.sensitivity``, the default) or
-                           ``where_roads_win`` (``sim.where_roads_win``)
+    hydra.sweeper.analysis which analysis: ``sensitivity`` (``sim.study.sensitivity``, the default) or
+                           ``where_roads_win`` (``sim.study.where_roads_win``)
 
 plus everything of the centricity sweeper (``resume``, ``aggregate``, ``max_batch_size``,
 ``progress``). A command-line override ``key=interval(a,b)`` adds a range, any other a grid
@@ -20,7 +20,7 @@ entry; the command line wins over the config for the same key.
 Every design point runs at every grid combination (for example every road, and each seed
 listed). The model seed is *not* varied by the design: all points share the seed(s) of the
 grid (common random numbers), so differences between points are the parameters', not
-noise; ``sim.sensitivity`` averages the seeds of a point (or, with ``--by-seed``, analyses
+noise; ``sim.study.sensitivity`` averages the seeds of a point (or, with ``--by-seed``, analyses
 each seed apart).
 
 Before any job runs, the ranges are checked against the model's declarations, the
@@ -69,13 +69,13 @@ class DesignSweeperConf(CentricitySweeperConf):
     levels: int = 4
     second_order: bool = False
     params: dict[str, Any] | None = None
-    figures: bool = False     # the comparison figures of a sweep do not fit a design: sim.sensitivity draws its own
+    figures: bool = False     # the comparison figures of a sweep do not fit a design: sim.study.sensitivity draws its own
     analyse: bool = True      # analyse the design at the end
     analysis: str = "sensitivity"   # which: a module of ANALYSES
 
 
 #: The analyses a design sweep can end with: name -> module with ``analyse(sweep_dir)`` (a result with ``report()``).
-ANALYSES = {"sensitivity": "sim.sensitivity", "where_roads_win": "sim.where_roads_win"}
+ANALYSES = {"sensitivity": "sim.study.sensitivity", "where_roads_win": "sim.study.where_roads_win"}
 
 
 ConfigStore.instance().store(group="hydra/sweeper", name="design", node=DesignSweeperConf, provider="design_sweeper")
@@ -156,7 +156,7 @@ class DesignSweeper(CentricitySweeper):
     # ------------------------------------------------------------------ before and after
     def before_launch(self, plan: Any) -> None:
         """Refuse a design with invalid jobs; write the design, keyed by job folder."""
-        from sim.sweep import record_invalid
+        from sim.study.sweep import record_invalid
 
         invalid = plan.with_state("invalid")
         if invalid:
@@ -172,7 +172,8 @@ class DesignSweeper(CentricitySweeper):
         log.info(f"Design written to {paths[0]} and {paths[1]}")
 
     def after_sweep(self, plan: Any, outcome: dict[str, Any]) -> None:
-        """Analyse the finished design (``sim.sensitivity`` or ``sim.where_roads_win``), or say how once it is complete."""
+        """Analyse the finished design (``sim.study.sensitivity`` or ``sim.study.where_roads_win``),
+        or say how once it is complete."""
         if not self.analyse:
             return
         import importlib

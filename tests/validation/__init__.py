@@ -1,4 +1,4 @@
-"""The twelve patterns of DOMAIN.md as tests (definitions in sim/patterns.py)."""
+"""The twelve patterns of DOMAIN.md as tests (definitions in sim/validation/patterns.py)."""
 
 
 def assert_holds(verdict) -> None:

@@ -1,15 +1,15 @@
-"""Pattern 2 of DOMAIN.md, as defined in :func:`sim.patterns.pattern_02_inverted_u`.
+"""Pattern 2 of DOMAIN.md, as defined in :func:`sim.validation.patterns.pattern_02_inverted_u`.
 
 Change uptake peaks at moderate tension: avoidance below, resistance above.
 
 Source: Heifetz, Grashow & Linsky 2009.
-The experiment, its statistic and the range the literature implies live in sim/patterns.py,
-so this test and the published report (python -m sim.validate) use one definition.
+The experiment, its statistic and the range the literature implies live in sim/validation/patterns.py,
+so this test and the published report (python -m sim.validation) use one definition.
 """
 
 import pytest
 
-from sim.patterns import Scale, pattern_02_inverted_u
+from sim.validation.patterns import Scale, pattern_02_inverted_u
 from tests.validation import assert_holds
 
 pytestmark = pytest.mark.validation

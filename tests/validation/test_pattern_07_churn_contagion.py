@@ -1,15 +1,15 @@
-"""Pattern 7 of DOMAIN.md, as defined in :func:`sim.patterns.pattern_07_churn_contagion`.
+"""Pattern 7 of DOMAIN.md, as defined in :func:`sim.validation.patterns.pattern_07_churn_contagion`.
 
 A defecting neighbour raises defection hazard, decaying over time, weaker for loyal customers.
 
 Source: Nitzan & Libai 2011.
-The experiment, its statistic and the range the literature implies live in sim/patterns.py,
-so this test and the published report (python -m sim.validate) use one definition.
+The experiment, its statistic and the range the literature implies live in sim/validation/patterns.py,
+so this test and the published report (python -m sim.validation) use one definition.
 """
 
 import pytest
 
-from sim.patterns import Scale, pattern_07_churn_contagion
+from sim.validation.patterns import Scale, pattern_07_churn_contagion
 from tests.validation import assert_holds
 
 pytestmark = pytest.mark.validation

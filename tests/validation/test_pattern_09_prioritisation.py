@@ -1,17 +1,17 @@
-"""Pattern 9 of DOMAIN.md, as defined in :func:`sim.patterns.pattern_09_prioritisation`.
+"""Pattern 9 of DOMAIN.md, as defined in :func:`sim.validation.patterns.pattern_09_prioritisation`.
 
 Prioritising top customers raises profitability without hurting the bottom tier on average,
 unless the unequal treatment is visible. Prioritisation is isolated from cost cutting
 (``right_sizing=0``).
 
 Source: Homburg, Droll & Totzek 2008.
-The experiment, its statistic and the range the literature implies live in sim/patterns.py,
-so this test and the published report (python -m sim.validate) use one definition.
+The experiment, its statistic and the range the literature implies live in sim/validation/patterns.py,
+so this test and the published report (python -m sim.validation) use one definition.
 """
 
 import pytest
 
-from sim.patterns import Scale, pattern_09_prioritisation
+from sim.validation.patterns import Scale, pattern_09_prioritisation
 from tests.validation import assert_holds
 
 pytestmark = pytest.mark.validation

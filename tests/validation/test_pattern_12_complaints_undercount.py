@@ -1,15 +1,15 @@
-"""Pattern 12 of DOMAIN.md, as defined in :func:`sim.patterns.pattern_12_complaints_undercount`.
+"""Pattern 12 of DOMAIN.md, as defined in :func:`sim.validation.patterns.pattern_12_complaints_undercount`.
 
 Complaints undercount dissatisfaction: most dissatisfied customers leave without complaining.
 
 Source: TARP 1986; Hirschman 1970.
-The experiment, its statistic and the range the literature implies live in sim/patterns.py,
-so this test and the published report (python -m sim.validate) use one definition.
+The experiment, its statistic and the range the literature implies live in sim/validation/patterns.py,
+so this test and the published report (python -m sim.validation) use one definition.
 """
 
 import pytest
 
-from sim.patterns import Scale, pattern_12_complaints_undercount
+from sim.validation.patterns import Scale, pattern_12_complaints_undercount
 from tests.validation import assert_holds
 
 pytestmark = pytest.mark.validation

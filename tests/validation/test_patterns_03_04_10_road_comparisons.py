@@ -1,4 +1,4 @@
-"""Patterns 3, 4 and 10 of DOMAIN.md: the road comparisons, as defined in sim/patterns.py.
+"""Patterns 3, 4 and 10 of DOMAIN.md: the road comparisons, as defined in sim/validation/patterns.py.
 
 They compare engineering, best_customer and competing_values with the status quo over the same
 seeds and five years, so they share one set of cached runs: keep them in one file (the suite
@@ -11,7 +11,7 @@ runs with ``--dist loadfile``, so a file's tests share a worker and its cache).
 
 import pytest
 
-from sim.patterns import (
+from sim.validation.patterns import (
     ROADS_260,
     pattern_03_efficiency_pressure,
     pattern_04_improvement_paradox,

@@ -1,10 +1,6 @@
-"""Sweeps that never lose a finished result: job records, resume, progress, the final report.
+"""Sweeps that never lose a finished result: plans, resume, progress, the final report.
 
-Every job folder ends with a ``status.json`` written last, atomically::
-
-    {"status": "ok" | "failed" | "invalid", "config_hash": ..., "overrides": [...],
-     "error": ..., "traceback": ..., "wall_time_s": ..., "finished": ...}
-
+Every job folder ends with a ``status.json`` written last, atomically (``sim.study.records``),
 so a folder with ``status: ok`` always has complete results, and a job that raised says why.
 The sweep folder holds ``sweep.json``, the plan of the latest sweep (every job, its
 overrides, folder and config fingerprint). Rerunning the same sweep into the same folder
@@ -15,140 +11,45 @@ from that namespace); it calls :func:`plan_jobs`, :class:`Progress` and :func:`f
 
 Example:
     >>> import tempfile, pathlib
-    >>> job = pathlib.Path(tempfile.mkdtemp())
-    >>> write_status(job, "failed", config_hash="abc", error="RuntimeError: boom")
-    >>> read_status(job)["status"], is_done(job, "abc")
-    ('failed', False)
+    >>> forget_settled_starts(pathlib.Path(tempfile.mkdtemp()))   # no shared burn-ins left behind
 """
 
 from __future__ import annotations
 
 import json
-import math
-import os
 import shutil
-import subprocess
 import sys
 import threading
 import time
-import traceback
 import uuid
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
+from sim._version import __version__
+from sim.study.records import (
+    MANIFEST_FILE,
+    STATUS_FILE,
+    SUMMARY_FILE,
+    clear_job,
+    is_done,
+    provenance,
+    read_status,
+    write_json,
+    write_status,
+)
 
-from sim import __version__
-
-STATUS_FILE = "status.json"
-SUMMARY_FILE = "summary.json"
-TIMESERIES_FILE = "timeseries.parquet"
-LEVERS_FILE = "levers.csv"          # the levers in force each week, a schedule the custom road replays
-MANIFEST_FILE = "sweep.json"
 #: Folder of the sweep where workers share settled starts (burn-ins) while the sweep runs.
 SETTLED_DIR = ".settled"
 
-#: Outcome of the last sweep run in this process (read by ``sim.cli`` for the exit code).
+#: Outcome of the last sweep run in this process (read by ``sim.study.cli`` for the exit code).
 LAST_SWEEP: dict[str, Any] = {}
-
-
-# ---------------------------------------------------------------------- job records
-def write_json(path: Path, data: dict[str, Any]) -> None:
-    """Write JSON atomically (a reader never sees half a file); NaN becomes null."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(_json_safe(data), indent=2, sort_keys=False))
-    os.replace(tmp, path)
-
-
-def _json_safe(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _json_safe(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_json_safe(v) for v in value]
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
-        return _json_safe(value.item())
-    return value
-
-
-def write_status(job_dir: Path, status: str, **fields: Any) -> None:
-    """Record how a job ended (``ok``, ``failed`` or ``invalid``) in ``job_dir/status.json``."""
-    job_dir = Path(job_dir)
-    job_dir.mkdir(parents=True, exist_ok=True)
-    write_json(job_dir / STATUS_FILE, {"status": status, "finished": time.time(), **fields})
-
-
-def read_status(job_dir: Path) -> dict[str, Any] | None:
-    """The job's ``status.json`` as a dict, or None if the job has not finished."""
-    path = Path(job_dir) / STATUS_FILE
-    try:
-        return json.loads(path.read_text())
-    except (FileNotFoundError, json.JSONDecodeError):
-        return None
-
-
-def is_done(job_dir: Path, config_hash: str) -> bool:
-    """True if ``job_dir`` holds complete results of a config with fingerprint ``config_hash``."""
-    status = read_status(job_dir)
-    return (status is not None and status.get("status") == "ok" and status.get("config_hash") == config_hash
-            and (Path(job_dir) / TIMESERIES_FILE).exists() and (Path(job_dir) / SUMMARY_FILE).exists())
 
 
 def forget_settled_starts(sweep_dir: Path) -> None:
     """Remove the burn-ins the workers shared; each sweep starts from none (a change of code
     between two sweeps must not reuse a burn-in made by the old one)."""
     shutil.rmtree(Path(sweep_dir) / SETTLED_DIR, ignore_errors=True)
-
-
-def clear_job(job_dir: Path) -> None:
-    """Remove a job's previous record and results before it runs again."""
-    for name in (STATUS_FILE, SUMMARY_FILE, TIMESERIES_FILE, LEVERS_FILE):
-        (Path(job_dir) / name).unlink(missing_ok=True)
-
-
-def failure_fields(err: BaseException) -> dict[str, str]:
-    """The error and traceback of an exception, for ``status.json``."""
-    return {"error": f"{type(err).__name__}: {err}",
-            "traceback": "".join(traceback.format_exception(type(err), err, err.__traceback__))}
-
-
-def summarise(timeseries: pd.DataFrame) -> dict[str, dict[str, float]]:
-    """Final value and mean over the simulated weeks (steps 1..end) of every metric.
-
-    The initial state (step 0) is left out of the mean unless it is the only row. The
-    aggregation uses this same function, so its numbers equal the per-run files.
-
-    Example:
-        >>> df = pd.DataFrame({"profit": [0.0, 1.0, 3.0]})
-        >>> summarise(df)
-        {'final': {'profit': 3.0}, 'mean': {'profit': 2.0}}
-    """
-    weeks = timeseries.iloc[1:] if len(timeseries) > 1 else timeseries
-    return {"final": {k: float(v) for k, v in timeseries.iloc[-1].items()},
-            "mean": {k: float(v) for k, v in weeks.mean().items()}}
-
-
-@lru_cache(maxsize=1)
-def git_commit() -> str | None:
-    """The git commit of the source tree (with ``-dirty`` if it has local changes), or None."""
-    root = Path(__file__).resolve().parent.parent
-    try:
-        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True,
-                              timeout=5, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root,
-                               capture_output=True, text=True, timeout=5).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return f"{head}-dirty" if dirty else head or None
-
-
-def provenance() -> dict[str, Any]:
-    """Package version, git commit and Python version, for ``summary.json``."""
-    return {"version": __version__, "git_commit": git_commit(), "python": sys.version.split()[0]}
 
 
 # ---------------------------------------------------------------------- sweep plan
@@ -214,7 +115,7 @@ def plan_jobs(sweep_dir: Path, job_overrides: list[list[str]], compose, resume: 
     Returns:
         The plan: each job ``to_run``, ``done`` (results exist) or ``invalid`` (with the message).
     """
-    from sim.config import config_hash, validate
+    from sim.study.config import config_hash, validate
 
     jobs = []
     for num, overrides in enumerate(job_overrides):
@@ -409,13 +310,13 @@ def finish_sweep(plan: SweepPlan, aggregate: bool = True, figures: bool = True) 
     outcome = {"sweep_dir": str(plan.sweep_dir), "total": len(plan.jobs), "ok": ok, "failed": len(failed)}
     if aggregate and ok:
         try:
-            from sim.aggregate import aggregate as run_aggregation
+            from sim.study.aggregate import aggregate as run_aggregation
 
             result = run_aggregation(plan.sweep_dir, figures=figures)
             print(result.report(), flush=True)
         except Exception as err:  # a plotting error must not hide the finished results
             print(f"[sim] aggregation failed ({_one_line(err)}); rerun it with "
-                  f"`python -m sim.aggregate {plan.sweep_dir}`", file=sys.stderr)
+                  f"`python -m sim.study.aggregate {plan.sweep_dir}`", file=sys.stderr)
             outcome["aggregation_error"] = _one_line(err)
     LAST_SWEEP.clear()
     LAST_SWEEP.update(outcome)

@@ -1,6 +1,6 @@
 """Global sensitivity analysis of a design sweep: which parameters drive the outcomes.
 
-``python -m sim.sensitivity SWEEP_DIR`` reads a sweep made by the design sweeper
+``python -m sim.study.sensitivity SWEEP_DIR`` reads a sweep made by the design sweeper
 (``hydra/sweeper=design``: ``design.json``, ``design.csv`` and the job folders) and
 computes, for each road (and any other grid key) and each outcome metric:
 
@@ -52,7 +52,7 @@ import numpy as np
 import pandas as pd
 
 from hydra_plugins.design_sweeper.design import DESIGN_JSON, DESIGN_TABLE
-from sim.sweep import SUMMARY_FILE, read_status
+from sim.study.records import SUMMARY_FILE, read_status
 
 RESULT_TABLE = "sensitivity.csv"
 FIGURES_DIR = "figures"
@@ -152,7 +152,7 @@ def read_outcomes(sweep_dir: Path | str, design: SweepDesign, outcome: str = "fi
     Raises:
         NotAnalysable: if any job has not finished (see :func:`finished_jobs`).
     """
-    from sim.plots import DERIVED
+    from sim.study.plots import DERIVED
 
     rows = []
     for job, _folder, summary in finished_jobs(sweep_dir, design):
@@ -305,7 +305,7 @@ def plot_index_bars(result: pd.DataFrame, index: str, out_dir: Path) -> list[Pat
     import matplotlib.pyplot as plt
     from matplotlib.ticker import MaxNLocator
 
-    from sim.plots import metric_label, ordered_levels, palette_for, road_label
+    from sim.study.plots import metric_label, ordered_levels, palette_for, road_label
 
     data = result[result["index"] == index]
     if data.empty:
@@ -353,7 +353,7 @@ def plot_morris_plane(result: pd.DataFrame, out_dir: Path) -> list[Path]:
     import seaborn as sns
     from matplotlib.ticker import MaxNLocator
 
-    from sim.plots import metric_label, ordered_levels, palette_for, road_label
+    from sim.study.plots import metric_label, ordered_levels, palette_for, road_label
 
     wide = result[result["index"].isin(["mu_star", "sigma"])].pivot_table(
         index=["road", "metric", "parameter"], columns="index", values="value").reset_index()
@@ -399,7 +399,7 @@ def save_figure(fig, out_dir: Path, name: str) -> list[Path]:
     """Save as PNG and SVG (as the sweep figures), legends outside the axes included; close it."""
     import matplotlib.pyplot as plt
 
-    from sim.plots import FORMATS
+    from sim.study.plots import FORMATS
 
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
@@ -469,8 +469,8 @@ class Analysis:
 
 
 def default_metrics() -> list[str]:
-    """The key metrics of the sweep figures (``sim.plots.KEY_METRICS``)."""
-    from sim.plots import KEY_METRICS
+    """The key metrics of the sweep figures (``sim.study.plots.KEY_METRICS``)."""
+    from sim.study.plots import KEY_METRICS
 
     return list(KEY_METRICS)
 
@@ -532,8 +532,8 @@ def synthetic_table(method: str, model, n: int, names=("a", "b", "c"), bounds=(0
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m sim.sensitivity SWEEP_DIR [--metrics ...] [--outcome final|mean] [--by-seed] [--no-figures]``."""
-    parser = argparse.ArgumentParser(prog="python -m sim.sensitivity", description=__doc__.split("\n\n")[0])
+    """``python -m sim.study.sensitivity SWEEP_DIR [--metrics ...] [--outcome final|mean] [--by-seed] [--no-figures]``."""
+    parser = argparse.ArgumentParser(prog="python -m sim.study.sensitivity", description=__doc__.split("\n\n")[0])
     parser.add_argument("sweep_dir", type=Path, help="the sweep folder of a design sweep (hydra/sweeper=design)")
     parser.add_argument("--metrics", nargs="+", metavar="METRIC",
                         help=f"outcome metrics (default: {', '.join(default_metrics())})")

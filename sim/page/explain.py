@@ -1,11 +1,11 @@
-"""Plain-language texts for the live page (``sim/app.py``), written for a change lead.
+"""Plain-language texts for the live page (``sim/page/app.py``), written for a change lead.
 
 What each road *is* and what to *watch for* come from the roads themselves
 (``ROADS[name].title / .summary / .watch_for``), so the page and the model never disagree.
 This module only adds where on the page to look, and what each control means.
 
 Example:
-    >>> from sim.explain import road_text
+    >>> from sim.page.explain import road_text
     >>> text = road_text("best_customer")
     >>> "Best customer" in text and "Where to look" in text
     True

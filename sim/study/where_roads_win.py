@@ -1,6 +1,6 @@
 """Where each road wins: over a Latin hypercube of organisations and markets, which road is best, and when.
 
-``python -m sim.where_roads_win SWEEP_DIR`` reads a design sweep over organisation and market
+``python -m sim.study.where_roads_win SWEEP_DIR`` reads a design sweep over organisation and market
 parameters with every road on the grid (``+experiment=where_roads_win`` makes one) and, for
 each design point, takes the mean over its seeds (common random numbers: every road of a
 point meets the same random events) of three outcomes at four horizons:
@@ -18,9 +18,9 @@ them it gets right.
 Writes ``where_roads_win.csv`` (one row per point, outcome and horizon: the best road, its
 value, the runner-up and the margin), ``where_roads_win_shares.csv``,
 ``where_roads_win_rules.txt`` and ``figures/where_roads_win_shares`` and
-``figures/where_roads_win_map`` into the sweep folder. ``--docs docs/ROADS.md`` also runs
-the lever attribution (``sim.attribution``) and writes both into the documentation, with the
-commit they came from.
+``figures/where_roads_win_map`` into the sweep folder. ``python -m sim.study.roads_report
+SWEEP_DIR`` adds the lever attribution (``sim.study.attribution``) and writes both into
+docs/ROADS.md, with the commit they came from.
 
 Example:
     >>> rng = np.random.default_rng(1)
@@ -41,7 +41,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.sensitivity import NotAnalysable, SweepDesign, finished_jobs, read_design
+from sim.study.sensitivity import NotAnalysable, SweepDesign, finished_jobs, read_design
 
 HORIZONS = (26, 52, 104, 260)
 #: outcome -> (title, what it is; higher is better for all)
@@ -223,7 +223,7 @@ class WhereRoadsWin:
 
     @property
     def roads(self) -> list[str]:
-        from sim.plots import ordered_levels
+        from sim.study.plots import ordered_levels
 
         return ordered_levels(self.runs["road"], "road")
 
@@ -316,7 +316,7 @@ def plot_shares(result: WhereRoadsWin, out_dir: Path) -> list[Path]:
     """Stacked bars: the share of points where each road is best, per horizon, one panel per outcome."""
     import matplotlib.pyplot as plt
 
-    from sim.plots import palette_for, road_label
+    from sim.study.plots import palette_for, road_label
 
     table = result.share_table()
     roads = list(table.columns)
@@ -347,7 +347,7 @@ def plot_map(result: WhereRoadsWin, out_dir: Path, outcome: str = "cumulative_pr
     """The best road by ``outcome`` at the longest horizon, over the two parameters the tree leans on most."""
     import matplotlib.pyplot as plt
 
-    from sim.plots import palette_for, road_label
+    from sim.study.plots import palette_for, road_label
 
     h = max(h for o, h in result.rules if o == outcome)
     rules = result.rules[(outcome, h)]
@@ -374,7 +374,7 @@ def plot_map(result: WhereRoadsWin, out_dir: Path, outcome: str = "cumulative_pr
 def _saved(fig, out_dir: Path, name: str) -> list[Path]:
     import matplotlib.pyplot as plt
 
-    from sim.plots import save_figure
+    from sim.study.plots import save_figure
 
     try:
         return save_figure(fig, out_dir, name)
@@ -384,13 +384,9 @@ def _saved(fig, out_dir: Path, name: str) -> list[Path]:
 
 # ---------------------------------------------------------------------- command line
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m sim.where_roads_win", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m sim.study.where_roads_win", description=__doc__.split("\n\n")[0])
     parser.add_argument("sweep_dir", type=Path, help="folder of a where_roads_win sweep")
     parser.add_argument("--no-figures", action="store_true", help="tables and rules only")
-    parser.add_argument("--docs", type=Path, default=None,
-                        help="also run the lever attribution and write both into this file (e.g. docs/ROADS.md)")
-    parser.add_argument("--attribution-seeds", type=int, default=8, help="paired seeds of the attribution (default 8)")
-    parser.add_argument("--jobs", type=int, default=None, help="worker processes for the attribution (default: all cores)")
     args = parser.parse_args(argv)
     try:
         result = analyse(args.sweep_dir, figures=not args.no_figures)
@@ -398,11 +394,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {err}", file=sys.stderr)
         return 2
     print(result.report())
-    if args.docs is not None:
-        from sim.roads_report import write_roads_report
-
-        path = write_roads_report(result, args.docs, seeds=args.attribution_seeds, jobs=args.jobs)
-        print(f"wrote {path}")
     return 0
 
 

@@ -1,6 +1,6 @@
 """Live page: try a road, with this much pressure, in an organisation like yours.
 
-Start it with ``make app`` (or ``solara run sim/app.py``) and open the printed address.
+Start it with ``make app`` (or ``solara run sim/page/app.py``) and open the printed address.
 Pick a road and a scenario, move the sliders, press ▶ (play) or *Step*. Every week the page
 shows the chosen road as solid lines and, dashed beside it, the same organisation with the
 same seed and no change programme (the status quo), so the effect of the road is visible
@@ -44,10 +44,10 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 from PIL import Image as PILImage
 
-from sim import explain
 from sim.employees import SUPPORT_STATES
 from sim.model import CentricityModel
 from sim.networks import FUNCTIONS
+from sim.page import explain
 from sim.params import GROUPS, describe, validate_group
 from sim.roads import NAMED_ROADS, ROADS
 
@@ -56,7 +56,7 @@ with warnings.catch_warnings():  # Mesa 3.3.1's own ComponentsView trips solara'
     from mesa.visualization.solara_viz import ModelController
     from mesa.visualization.utils import update_counter
 
-SCENARIO_DIR = Path(__file__).resolve().parents[1] / "configs" / "scenario"
+SCENARIO_DIR = Path(__file__).resolve().parents[2] / "configs" / "scenario"
 DEFAULT_SCENARIO = "default"
 
 # ---------------------------------------------------------------------------- scenarios

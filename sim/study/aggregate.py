@@ -1,6 +1,6 @@
 """Aggregate a sweep folder into tables and figures; safe to rerun at any time.
 
-``python -m sim.aggregate SWEEP_DIR`` reads every job folder of the sweep (the jobs listed
+``python -m sim.study.aggregate SWEEP_DIR`` reads every job folder of the sweep (the jobs listed
 in ``sweep.json``, or every folder with a ``status.json``), and writes into ``SWEEP_DIR``:
 
 * ``runs.parquet``: one row per finished job x step: ``job``, every parameter set on the
@@ -9,7 +9,7 @@ in ``sweep.json``, or every folder with a ``status.json``), and writes into ``SW
 * ``summary.csv``: one row per job (finished, failed or invalid): ``job``, ``status``,
   ``error``, the parameters, ``wall_time_s``, and ``final_<metric>`` / ``mean_<metric>``
   computed exactly as each job's ``summary.json``;
-* ``figures/*.png`` and ``*.svg`` (see :mod:`sim.plots`).
+* ``figures/*.png`` and ``*.svg`` (see :mod:`sim.study.plots`).
 
 On a partial sweep it aggregates what has finished and says how many jobs are missing.
 
@@ -30,7 +30,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from sim.sweep import MANIFEST_FILE, STATUS_FILE, SUMMARY_FILE, TIMESERIES_FILE, read_status, summarise
+from sim.study.records import MANIFEST_FILE, STATUS_FILE, SUMMARY_FILE, TIMESERIES_FILE, read_status, summarise
 
 RUNS_FILE = "runs.parquet"
 SUMMARY_TABLE = "summary.csv"
@@ -230,7 +230,7 @@ def aggregate(sweep_dir: Path | str, figures: bool = True, everything: bool = Fa
         >>> result = aggregate("multirun/five_roads")          # doctest: +SKIP
         >>> result.summary.groupby("road")["final_profit"].mean()  # doctest: +SKIP
     """
-    from sim.plots import make_figures
+    from sim.study.plots import make_figures
 
     sweep_dir = Path(sweep_dir)
     jobs = find_jobs(sweep_dir, everything=everything)
@@ -250,8 +250,8 @@ def aggregate(sweep_dir: Path | str, figures: bool = True, everything: bool = Fa
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m sim.aggregate SWEEP_DIR [--no-figures] [--all]``."""
-    parser = argparse.ArgumentParser(prog="python -m sim.aggregate", description=__doc__.split("\n\n")[0])
+    """``python -m sim.study.aggregate SWEEP_DIR [--no-figures] [--all]``."""
+    parser = argparse.ArgumentParser(prog="python -m sim.study.aggregate", description=__doc__.split("\n\n")[0])
     parser.add_argument("sweep_dir", type=Path, help="the sweep folder (hydra.sweep.dir)")
     parser.add_argument("--no-figures", action="store_true", help="write the tables only")
     parser.add_argument("--all", action="store_true",

@@ -3,7 +3,7 @@
 Each ``pattern_*`` function runs its experiment at a given :class:`Scale` and returns a
 :class:`Verdict`: the statistic, its value with a 95% interval across seeds (paired by
 common random numbers), the range the literature implies, and whether the model lies in
-it. The tests in ``tests/validation`` call these at a small scale; ``python -m sim.validate``
+it. The tests in ``tests/validation`` call these at a small scale; ``python -m sim.validation``
 calls them at a larger one and writes docs/VALIDATION.md. One definition serves both.
 
 Example:
@@ -22,9 +22,7 @@ import pandas as pd
 
 from sim.customers import DETRACTOR
 from sim.model import CentricityModel
-
-T95 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306, 9: 2.262, 10: 2.228,
-       11: 2.201, 12: 2.179, 14: 2.145, 15: 2.131, 19: 2.093, 24: 2.064, 29: 2.045}
+from sim.study.stats import t_interval as interval  # the 95% t interval of a mean across seeds
 
 
 @dataclass(frozen=True)
@@ -61,17 +59,6 @@ class Verdict:
         return (f"pattern {self.number} ({self.name}): {self.statistic} = {self.value:.3f} "
                 f"[{self.interval[0]:.3f}, {self.interval[1]:.3f}], expected {self.expected}; "
                 f"{'holds' if self.passed else 'fails: ' + ', '.join(failed)}")
-
-
-def interval(x) -> tuple[float, float]:
-    """95% t-interval of the mean across seeds."""
-    x = np.asarray(x, dtype=float)
-    n = len(x)
-    if n < 2:
-        return float(x.mean()), float(x.mean())
-    t = T95.get(n - 1, 1.96 + 2.4 / (n - 1))
-    half = t * x.std(ddof=1) / np.sqrt(n)
-    return float(x.mean() - half), float(x.mean() + half)
 
 
 def correlation_interval(r: float, n: int) -> tuple[float, float]:

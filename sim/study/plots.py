@@ -34,6 +34,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from sim.roads import ROADS
+from sim.study.stats import t_interval
 
 #: One colour per road, everywhere (Okabe-Ito, colour-blind safe); the status quo is grey.
 ROAD_COLOURS: dict[str, str] = {
@@ -132,27 +133,6 @@ def ordered_levels(values: Sequence, hue: str) -> list:
 
 
 # ---------------------------------------------------------------------- statistics
-def t_interval(values) -> tuple[float, float]:
-    """The 95% t interval of the mean of ``values`` (NaN dropped); a point for n < 2.
-
-    Example:
-        >>> lo, hi = t_interval([1.0, 2.0, 3.0])
-        >>> round(lo, 3), round(hi, 3)
-        (-0.484, 4.484)
-    """
-    from scipy.stats import t
-
-    x = np.asarray(values, dtype=float)
-    x = x[np.isfinite(x)]
-    if len(x) == 0:
-        return (np.nan, np.nan)
-    mean = float(x.mean())
-    if len(x) < 2:
-        return (mean, mean)
-    half = float(t.ppf(0.975, len(x) - 1) * x.std(ddof=1) / np.sqrt(len(x)))
-    return (mean - half, mean + half)
-
-
 def mean_band(df: pd.DataFrame, by: list[str], value: str) -> pd.DataFrame:
     """Mean and 95% t interval of ``value`` within groups ``by`` (vectorised)."""
     from scipy.stats import t

@@ -16,7 +16,7 @@ Each run folder holds ``timeseries.parquet`` (one row per step, every metric),
 wall time), ``status.json`` (ok / failed / invalid, and why) and Hydra's ``.hydra/``.
 
 Example:
-    >>> from sim.cli import format_table
+    >>> from sim.study.cli import format_table
     >>> print(format_table({"final": {"profit": 1.5}, "mean": {"profit": 1.0}}, ["profit"]))
     metric     final      mean
     profit     1.500     1.000
@@ -35,11 +35,9 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig
 
-from sim.config import CONFIG_DIR, config_hash, register_configs, validate
-from sim.sweep import (
-    LAST_SWEEP,
+from sim.study.config import CONFIG_DIR, config_hash, register_configs, validate
+from sim.study.records import (
     LEVERS_FILE,
-    SETTLED_DIR,
     SUMMARY_FILE,
     TIMESERIES_FILE,
     clear_job,
@@ -49,6 +47,7 @@ from sim.sweep import (
     write_json,
     write_status,
 )
+from sim.study.sweep import LAST_SWEEP, SETTLED_DIR
 
 log = logging.getLogger("sim")
 
@@ -63,7 +62,7 @@ def simulate(checked: dict[str, Any], out_dir: Path, overrides: list[str] | None
     last, so a folder marked ok always has both.
 
     Args:
-        checked: a config returned by :func:`sim.config.validate`.
+        checked: a config returned by :func:`sim.study.config.validate`.
         out_dir: the run folder.
         overrides: the command-line overrides that made this config (recorded).
         shared_dir: a folder where the processes of a sweep share settled starts
@@ -74,7 +73,7 @@ def simulate(checked: dict[str, Any], out_dir: Path, overrides: list[str] | None
 
     Example:
         >>> import tempfile
-        >>> from sim.config import validate
+        >>> from sim.study.config import validate
         >>> cfg = validate({"steps": 2, "organisation": {"n_employees": 20, "n_customers": 200,
         ...                                               "burn_in_weeks": 0}})
         >>> summary = simulate(cfg, Path(tempfile.mkdtemp()))

@@ -1,0 +1,132 @@
+"""What a run folder holds, and how it is written: the records every sweep and single run share.
+
+A finished job folder holds ``timeseries.parquet`` (one row per week), ``levers.csv`` (the
+levers in force each week), ``summary.json`` (final values and means, the config, seed and
+provenance) and, written last and atomically, ``status.json``::
+
+    {"status": "ok" | "failed" | "invalid", "config_hash": ..., "overrides": [...],
+     "error": ..., "traceback": ..., "wall_time_s": ..., "finished": ...}
+
+so a folder with ``status: ok`` always has complete results, and a job that raised says why.
+
+Example:
+    >>> import tempfile, pathlib
+    >>> job = pathlib.Path(tempfile.mkdtemp())
+    >>> write_status(job, "failed", config_hash="abc", error="RuntimeError: boom")
+    >>> read_status(job)["status"], is_done(job, "abc")
+    ('failed', False)
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import sys
+import time
+import traceback
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sim._version import __version__
+
+STATUS_FILE = "status.json"
+SUMMARY_FILE = "summary.json"
+TIMESERIES_FILE = "timeseries.parquet"
+LEVERS_FILE = "levers.csv"          # the levers in force each week, a schedule the custom road replays
+MANIFEST_FILE = "sweep.json"
+
+
+
+def write_json(path: Path, data: dict[str, Any]) -> None:
+    """Write JSON atomically (a reader never sees half a file); NaN becomes null."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(_json_safe(data), indent=2, sort_keys=False))
+    os.replace(tmp, path)
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        return _json_safe(value.item())
+    return value
+
+
+def write_status(job_dir: Path, status: str, **fields: Any) -> None:
+    """Record how a job ended (``ok``, ``failed`` or ``invalid``) in ``job_dir/status.json``."""
+    job_dir = Path(job_dir)
+    job_dir.mkdir(parents=True, exist_ok=True)
+    write_json(job_dir / STATUS_FILE, {"status": status, "finished": time.time(), **fields})
+
+
+def read_status(job_dir: Path) -> dict[str, Any] | None:
+    """The job's ``status.json`` as a dict, or None if the job has not finished."""
+    path = Path(job_dir) / STATUS_FILE
+    try:
+        return json.loads(path.read_text())
+    except (FileNotFoundError, json.JSONDecodeError):
+        return None
+
+
+def is_done(job_dir: Path, config_hash: str) -> bool:
+    """True if ``job_dir`` holds complete results of a config with fingerprint ``config_hash``."""
+    status = read_status(job_dir)
+    return (status is not None and status.get("status") == "ok" and status.get("config_hash") == config_hash
+            and (Path(job_dir) / TIMESERIES_FILE).exists() and (Path(job_dir) / SUMMARY_FILE).exists())
+
+
+def clear_job(job_dir: Path) -> None:
+    """Remove a job's previous record and results before it runs again."""
+    for name in (STATUS_FILE, SUMMARY_FILE, TIMESERIES_FILE, LEVERS_FILE):
+        (Path(job_dir) / name).unlink(missing_ok=True)
+
+
+def failure_fields(err: BaseException) -> dict[str, str]:
+    """The error and traceback of an exception, for ``status.json``."""
+    return {"error": f"{type(err).__name__}: {err}",
+            "traceback": "".join(traceback.format_exception(type(err), err, err.__traceback__))}
+
+
+def summarise(timeseries: pd.DataFrame) -> dict[str, dict[str, float]]:
+    """Final value and mean over the simulated weeks (steps 1..end) of every metric.
+
+    The initial state (step 0) is left out of the mean unless it is the only row. The
+    aggregation uses this same function, so its numbers equal the per-run files.
+
+    Example:
+        >>> df = pd.DataFrame({"profit": [0.0, 1.0, 3.0]})
+        >>> summarise(df)
+        {'final': {'profit': 3.0}, 'mean': {'profit': 2.0}}
+    """
+    weeks = timeseries.iloc[1:] if len(timeseries) > 1 else timeseries
+    return {"final": {k: float(v) for k, v in timeseries.iloc[-1].items()},
+            "mean": {k: float(v) for k, v in weeks.mean().items()}}
+
+
+@lru_cache(maxsize=1)
+def git_commit() -> str | None:
+    """The git commit of the source tree (with ``-dirty`` if it has local changes), or None."""
+    root = Path(__file__).resolve().parents[2]
+    try:
+        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True,
+                              timeout=5, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root,
+                               capture_output=True, text=True, timeout=5).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return f"{head}-dirty" if dirty else head or None
+
+
+def provenance() -> dict[str, Any]:
+    """Package version, git commit and Python version, for ``summary.json``."""
+    return {"version": __version__, "git_commit": git_commit(), "python": sys.version.split()[0]}
