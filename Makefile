@@ -18,7 +18,7 @@ RUNTIME := $(VENV)/.installed-runtime
 TESTING := $(VENV)/.installed-test
 TEST_ARGS ?=
 
-.PHONY: install test test-fast demo bench app lint clean validate roads which-python
+.PHONY: install test test-fast smoke demo bench app lint clean validate roads which-python
 
 # A venv of a supported Python (an older .venv, e.g. of Python 3.11, is made again).
 $(READY):
@@ -56,6 +56,14 @@ test: $(TESTING)
 # The tests without the slow and the validation ones (a quick check, and CI's second Python).
 test-fast: $(TESTING)
 	$(BIN)/python -m pytest -n 2 --dist loadfile -m "not slow and not validation" $(TEST_ARGS)
+
+# A small sweep end to end on the runtime install alone (what `make demo` needs; CI runs it
+# before the test tools are installed): 2 roads x 2 seeds, 4 weeks, a small organisation.
+SMOKE_DIR ?= results/smoke
+smoke: $(RUNTIME)
+	$(BIN)/python -m sim -m road=status_quo,mission seed=0,1 steps=4 organisation.n_employees=40 \
+	    organisation.n_customers=400 organisation.burn_in_weeks=2 hydra.sweep.dir=$(SMOKE_DIR) hydra.sweeper.resume=false
+	@test -f $(SMOKE_DIR)/summary.csv && echo "smoke: the runtime install ran a sweep and aggregated it"
 
 # The main study: all roads and the status quo, 30 seeds each, at reference scale.
 demo: $(RUNTIME)

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import cloudpickle
 import yaml
 from hydra._internal.config_loader_impl import ConfigLoaderImpl, get_overrides_dirname
 from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
@@ -53,7 +54,6 @@ from hydra.core.utils import (
 )
 from hydra_plugins.hydra_joblib_launcher.joblib_launcher import JoblibLauncher
 from joblib import Parallel, delayed
-from joblib.externals import cloudpickle
 from omegaconf import OmegaConf, open_dict, read_write
 from omegaconf._utils import get_omega_conf_dumper
 
