@@ -179,6 +179,12 @@ _hydra_main = hydra.main(version_base="1.3", config_path=str(CONFIG_DIR), config
 def main() -> None:
     """Entry point of ``python -m sim``: Hydra parses the command line; the exit status says
     whether every job finished (1 if any sweep job failed or was invalid)."""
+    if not CONFIG_DIR.is_dir():
+        # An install without the repository (pip install .) has the model but not the config tree.
+        print(f"error: the command line reads its configs from {CONFIG_DIR}, which is missing: run it from a "
+              "checkout of the repository (pip install -e . there); the model itself works from any install "
+              "(from sim import CentricityModel)", file=sys.stderr)
+        sys.exit(2)
     LAST_SWEEP.clear()
     _hydra_main()
     if LAST_SWEEP.get("failed"):
