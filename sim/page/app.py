@@ -6,10 +6,10 @@ shows the chosen road as solid lines and, dashed beside it, the same organisatio
 same seed and no change programme (the status quo), so the effect of the road is visible
 and the noise is not.
 
-The page is built from Mesa 3.3.1's SolaraViz parts: its ``ModelController`` gives play,
+The page is built from Mesa's SolaraViz parts: its ``ModelController`` gives play,
 step and reset, and every plot subscribes to Mesa's ``update_counter`` as SolaraViz
 components do. The page lays out its own controls instead of ``SolaraViz(model_params=...)``
-because SolaraViz 3.3.1 applies a changed control only when *Reset* is pressed; here a
+because SolaraViz applies a changed control only when *Reset* is pressed; here a
 changed control rebuilds the model at once (week 0), so "pick a road, drag the pressure,
 press play" does what it says.
 
@@ -29,7 +29,6 @@ from __future__ import annotations
 import dataclasses
 import io
 import threading
-import warnings
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +41,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
+from mesa.visualization.solara_viz import ModelController
+from mesa.visualization.utils import update_counter
 from PIL import Image as PILImage
 
 from sim.employees import SUPPORT_STATES
@@ -50,11 +51,6 @@ from sim.networks import FUNCTIONS
 from sim.page import explain
 from sim.params import GROUPS, describe, validate_group
 from sim.roads import NAMED_ROADS, ROADS
-
-with warnings.catch_warnings():  # Mesa 3.3.1's own ComponentsView trips solara's hook check on import
-    warnings.filterwarnings("ignore", message=r".*ComponentsView.*use_state", category=UserWarning)
-    from mesa.visualization.solara_viz import ModelController
-    from mesa.visualization.utils import update_counter
 
 SCENARIO_DIR = Path(__file__).resolve().parents[2] / "configs" / "scenario"
 DEFAULT_SCENARIO = "default"
