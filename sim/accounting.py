@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.customers import FREQUENCY_MEMORY, VALUE_MEMORY
+from sim.jit import njit
 from sim.levers import COST_LINE_OF
 
 COST_LINES = ("staff", "training", "analytics", "promotion", "operations", "programme",
@@ -75,18 +76,7 @@ def update_rfm(model) -> None:
     """Recency, frequency and monetary value of every present customer; periodic re-scoring."""
     p = model.customers.people
     week = model.moments
-    n, here = p.n, p.active[: p.n]
-    bought = np.zeros(n, dtype=bool)
-    bought[week.purchasers] = True
-    # Contiguous updates, masked to present customers (multiplying by the mask adds 0 elsewhere).
-    p.recency[:n] += here
-    p.recency[week.purchasers] = 0
-    p.frequency[:n] += (bought - p.frequency[:n]) * FREQUENCY_MEMORY * here
-    p.monetary[week.purchasers] += (week.spend - p.monetary[week.purchasers]) * 0.2
-    spend = np.zeros(n)
-    spend[week.purchasers] = week.spend
-    p.value[:n] += (spend - p.value[:n]) * VALUE_MEMORY * here
-    p.spend_total[week.purchasers] += week.spend
+    _update_rfm(week.purchasers, week.spend, p.active[: p.n], p.recency, p.frequency, p.monetary, p.value, p.spend_total)
     if model.week % model.organisation.rfm_rescore_weeks == 0:
         rescore_tiers(p, p.active_rows())
 
@@ -111,3 +101,24 @@ def rescore_tiers(p, rows) -> None:
     tier[order[:n_top]] = 0
     tier[order[n_top:n_top + n_mid]] = 1
     p.tier[rows] = tier
+
+
+@njit
+def _update_rfm(purchasers, spend, active, recency, frequency, monetary, value, spend_total):
+    """One week of recency, frequency (a half-year memory), monetary and value (a year's memory)."""
+    n = len(active)
+    spent = np.zeros(n)
+    bought = np.zeros(n, dtype=np.bool_)
+    for k in range(len(purchasers)):
+        spent[purchasers[k]] = spend[k]
+        bought[purchasers[k]] = True
+    for i in range(n):
+        if active[i]:
+            recency[i] += 1
+            frequency[i] += (bought[i] - frequency[i]) * FREQUENCY_MEMORY
+            value[i] += (spent[i] - value[i]) * VALUE_MEMORY
+    for k in range(len(purchasers)):    # also those who bought and left this week
+        j = purchasers[k]
+        recency[j] = 0
+        monetary[j] += (spend[k] - monetary[j]) * 0.2
+        spend_total[j] += spend[k]

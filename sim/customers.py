@@ -12,9 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.arrays import clip as _clip
 from sim.arrays import clip01 as _clip01
-from sim.arrays import put_where
+from sim.jit import njit
 from sim.networks import PoolBySegment, WordOfMouthNetwork
 from sim.population import NEVER, Population
 
@@ -40,6 +39,7 @@ DETRACTOR = 0.55             # satisfaction at or below: a detractor (0-6 of 10)
 REFERENCE_SATISFACTION = 0.7  # the status quo's satisfaction; hazards are scaled around it
 DISSATISFIED = 0.45
 FREQUENCY_MEMORY = 1.0 / 26.0
+FLUCTUATION_MEMORY = 0.97    # weekly persistence of the transient buying rate
 VALUE_MEMORY = 1.0 / 52.0
 BRAND_ATTRACTION = 2.5       # rise in prospects per promotion euro per unit of brand promise
 STRAIGHT = 0.5               # what playing it straight leaves of a brand's and a nudge's pull (Lee's lever 7)
@@ -143,7 +143,7 @@ class CustomerBase:
         self._initialise(rows, rng.random((n, N_UNIFORM)), rng.standard_normal((n, N_NORMAL)), week=0)
         # Start from a year of buying history so RFM is meaningful from week 0.
         p = self.people
-        rate = self.purchase_probability(rows)
+        rate = self.purchase_probability(n)
         p.frequency[rows] = rate
         p.monetary[rows] = p.basket[rows]
         p.value[rows] = rate * p.basket[rows]
@@ -182,26 +182,28 @@ class CustomerBase:
         p.tenure[rows] = 0
 
     # ------------------------------------------------------------------ buying
-    def purchase_probability(self, rows) -> np.ndarray:
-        """Weekly purchase probability: lasting and transient buying rate, satisfaction, trust, nudges."""
-        c, p = self.params, self.people
-        sigma2 = c.buyer_heterogeneity ** 2 + c.buyer_fluctuation ** 2
-        # ``take``: indexing by the int8 segment codes directly is twice as slow.
-        rate = (c.purchase_rate * SEGMENT_BUYING.take(p.segment[rows])
-                * np.exp(p.buying_rate[rows] + c.buyer_fluctuation * p.buying_fluctuation[rows] - 0.5 * sigma2))
-        reference = (0.5 + 0.7 * REFERENCE_SATISFACTION) * (0.7 + 0.3 * REFERENCE_SATISFACTION)
-        mood = (0.5 + 0.7 * p.satisfaction[rows]) * (0.7 + 0.3 * p.trust[rows]) / reference
-        return _clip(rate * mood * (1.0 + p.purchase_boost[rows]), 0.0, 0.95)
+    def _buying(self) -> tuple:
+        """The market's buying parameters, in the order the buying kernels take them."""
+        c = self.params
+        return (c.purchase_rate, c.buyer_fluctuation, 0.5 * (c.buyer_heterogeneity ** 2 + c.buyer_fluctuation ** 2))
 
-    def fluctuate(self, model) -> None:
-        """Transient buying rate is AR(1): heavy buyers regress toward their mean (Sharp 2010)."""
-        rho = 0.97
-        # Innovations are uniform with unit variance (four times cheaper to draw than normals);
-        # summed over the weeks the deviation is close to normal all the same.
-        u = model.streams.uniform("buying_fluctuation", model.week, self.people.n)
-        f = self.people.buying_fluctuation[: self.people.n]
-        f *= rho
-        f += np.sqrt(12.0 * (1 - rho ** 2)) * (u - 0.5)
+    def purchase_probability(self, n: int) -> np.ndarray:
+        """Weekly purchase probability of rows 0..n-1: lasting and transient buying rate, satisfaction,
+        trust, nudges and offers (docs/ODD.md 7.4.9)."""
+        p = self.people
+        return _purchase_probabilities(n, p.segment, p.buying_rate, p.buying_fluctuation, p.satisfaction, p.trust,
+                                       p.purchase_boost, *self._buying())
+
+    def buy_this_week(self, model) -> np.ndarray:
+        """The rows that buy this week. First the transient buying rate moves on, AR(1): heavy
+        buyers regress toward their mean (Sharp 2010); innovations are uniform with unit
+        variance (four times cheaper to draw than normals, and close to normal summed over weeks)."""
+        p = self.people
+        u_fluctuation = model.streams.uniform("buying_fluctuation", model.week, p.n)
+        u_buy = model.streams.uniform("purchase", model.week, p.n)
+        return _buy(u_fluctuation, u_buy, p.active, p.segment, p.buying_rate, p.buying_fluctuation, p.satisfaction,
+                    p.trust, p.purchase_boost, *self._buying(), FLUCTUATION_MEMORY,
+                    np.sqrt(12.0 * (1 - FLUCTUATION_MEMORY ** 2)))
 
     # ------------------------------------------------------------------ phase 4
     def update(self, model) -> None:
@@ -266,59 +268,37 @@ class CustomerBase:
     def perceive(self, model, week) -> None:
         """Both layers of perceived quality move toward this week's experiences; expectations adapt."""
         p = self.people
-        tech = self.technical_experience(model, week.purchasers, week.defects)
-        p.perceived_technical[week.purchasers] += PERCEPTION_SPEED * (tech - p.perceived_technical[week.purchasers])
-        p.perceived_functional[week.contacted] += PERCEPTION_SPEED * (week.experience - p.perceived_functional[week.contacted])
-        promise = brand_pull(model.management.policy)
-        n, here = p.n, p.active[: p.n]
-        e = p.expectation[:n]
-        put_where(e, here, _clip01(e + EXPECTATION_SPEED * (p.expectation_rest[:n] + promise - e)))
-
-    @staticmethod
-    def technical_experience(model, purchasers, defects) -> np.ndarray:
-        """Thinginess: the product does the job (fit to the segment's job), unless defective."""
-        fit = model.org_state.process_fit.take(model.customers.people.segment[purchasers])
-        return (0.65 + 0.35 * fit) * np.where(defects, 0.25, 1.0)
+        # Thinginess: the product does the job (fit to the segment's job), unless defective.
+        _perceive(week.purchasers, week.defects, week.contacted, week.experience, p.segment, model.org_state.process_fit,
+                  p.perceived_technical, p.perceived_functional, p.expectation[: p.n], p.expectation_rest,
+                  p.active, brand_pull(model.management.policy))
 
     def performance(self, rows) -> np.ndarray:
+        """Both layers of perceived quality, weighted by each customer's need for a person."""
         p = self.people
-        return (1 - p.need_person[rows]) * p.perceived_technical[rows] + p.need_person[rows] * p.perceived_functional[rows]
+        return _performances(p.need_person[rows], p.perceived_technical[rows], p.perceived_functional[rows])
 
     @staticmethod
     def satisfaction_target(perf, expectation):
         """Half performance, half disconfirmation of expectations (Oliver 1980)."""
-        return _clip01(0.5 * perf + 0.5 * (0.5 + DISCONFIRMATION * (perf - expectation)))
+        return _satisfaction_targets(np.asarray(perf, dtype=float), np.asarray(expectation, dtype=float))
 
     def satisfy(self, week) -> None:
         """Expectation-disconfirmation satisfaction (Oliver 1980), weighted by segment needs."""
         p = self.people
-        n, here = p.n, p.active[: p.n]
-        everyone = slice(0, n)
-        # Kept for the metrics: nothing changes perceived quality, needs or expectations between
-        # here and the end of the week but newcomers, who get theirs in ``_initialise``.
-        p.performance[:n] = self.performance(everyone)
-        target = self.satisfaction_target(p.performance[:n], p.expectation[:n])
-        experienced = np.zeros(n, dtype=bool)
-        experienced[week.purchasers] = True
-        experienced[week.contacted] = True
-        speed = np.where(experienced, SATISFACTION_SPEED, SATISFACTION_MEMORY)
-        sat, trust = p.satisfaction[:n], p.trust[:n]
-        new_sat = _clip01(sat + speed * (target - sat))
-        put_where(trust, here, _clip01(trust + TRUST_SPEED * (new_sat - trust)))
-        put_where(sat, here, new_sat)
-        self._experienced = experienced
+        # Performance is kept for the metrics: nothing changes perceived quality, needs or
+        # expectations between here and the end of the week but newcomers, who get theirs in
+        # ``_initialise``.
+        self._experienced = _satisfy(week.purchasers, week.contacted, p.need_person, p.perceived_technical,
+                                     p.perceived_functional, p.performance[: p.n], p.expectation, p.satisfaction,
+                                     p.trust, p.active)
 
     def voice_or_exit(self, model, week) -> np.ndarray:
         """The dissatisfied complain (voice) or some leave without a word (exit) (Hirschman 1970)."""
         c, p = self.params, self.people
-        n = p.n
-        bad_contact = np.zeros(n, dtype=bool)
-        bad_contact[week.contacted[week.experience < 0.35]] = True
-        bad_contact[week.purchasers[week.defects]] = True
         # Dissatisfied: unhappy overall, or a bad experience for a customer who was lukewarm already.
-        sat = p.satisfaction[:n]
-        unhappy = (sat < DISSATISFIED) | (bad_contact & (sat < DETRACTOR))
-        dis = np.flatnonzero(self._experienced & unhappy & p.active[:n])
+        dis = _dissatisfied(week.contacted, week.experience, week.purchasers, week.defects, p.satisfaction,
+                            self._experienced, p.active)
         u_voice, u_exit = model.streams.at("voice_or_exit", model.week, dis, columns=2).T
         complain = u_voice < c.voice * np.where(p.activist[dis], 0.5, 1.0)
         complainers = dis[complain]
@@ -382,15 +362,9 @@ class CustomerBase:
         """Defection hazard from satisfaction and trust, raised by defecting neighbours (contagion)."""
         c, p = self.params, self.people
         n, here = p.n, p.active[: p.n]
-        loyalty = (0.5 * np.minimum(p.tenure[:n] / 104.0, 1.0)
-                   + 0.5 * np.minimum(p.frequency[:n] / max(2 * c.purchase_rate, 1e-9), 1.0))
-        mood = 3.0 * (REFERENCE_SATISFACTION - p.satisfaction[:n]) + 1.5 * (REFERENCE_SATISFACTION - p.trust[:n])
-        hazard = (c.churn_rate / 52.0 * np.exp(mood)
-                  * (1.0 + c.churn_contagion * p.churn_exposure[:n] * (1.0 - loyalty)))
-        put_where(p.churn_hazard[:n], here, hazard)
-        leave = here & (model.streams.uniform("churn", model.week, n) < hazard)
-        leave[self._silent_leavers] = True
-        leavers = np.flatnonzero(leave)
+        leavers = _churn(model.streams.uniform("churn", model.week, n), self._silent_leavers, p.tenure, p.frequency,
+                         p.satisfaction, p.trust, p.churn_exposure, p.churn_hazard, p.active, c.churn_rate,
+                         c.churn_contagion, max(2 * c.purchase_rate, 1e-9))
         p.remove(leavers)
         p.churned_week[leavers] = model.week
         p.churn_exposure[: p.n] *= c.contagion_decay
@@ -438,3 +412,136 @@ class CustomerBase:
         self.by_segment.add(rows, p.segment)
         self.ever_acquired += k
         return rows
+
+
+# ---------------------------------------------------------------------------- kernels
+# The weekly passes over every customer row, compiled (sim/jit.py). Each computes what the
+# method of the same name above describes, in the same order of operations.
+_MOOD_REFERENCE = (0.5 + 0.7 * REFERENCE_SATISFACTION) * (0.7 + 0.3 * REFERENCE_SATISFACTION)
+
+
+@njit
+def _purchase_probability(i, segment, buying_rate, fluctuation, satisfaction, trust, boost, purchase_rate,
+                          buyer_fluctuation, half_variance):
+    rate = purchase_rate * SEGMENT_BUYING[segment[i]] * np.exp(buying_rate[i] + buyer_fluctuation * fluctuation[i]
+                                                               - half_variance)
+    mood = (0.5 + 0.7 * satisfaction[i]) * (0.7 + 0.3 * trust[i]) / _MOOD_REFERENCE
+    return min(max(rate * mood * (1.0 + boost[i]), 0.0), 0.95)
+
+
+@njit
+def _purchase_probabilities(n, segment, buying_rate, fluctuation, satisfaction, trust, boost, purchase_rate,
+                            buyer_fluctuation, half_variance):
+    out = np.empty(n)
+    for i in range(n):
+        out[i] = _purchase_probability(i, segment, buying_rate, fluctuation, satisfaction, trust, boost, purchase_rate,
+                                       buyer_fluctuation, half_variance)
+    return out
+
+
+@njit
+def _buy(u_fluctuation, u_buy, active, segment, buying_rate, fluctuation, satisfaction, trust, boost, purchase_rate,
+         buyer_fluctuation, half_variance, memory, innovation):
+    n = len(u_buy)
+    buy = np.zeros(n, dtype=np.bool_)
+    for i in range(n):
+        # float32 draws: the innovation is formed in float32 first, as the arrays' arithmetic would.
+        fluctuation[i] = fluctuation[i] * memory + innovation * np.float64(u_fluctuation[i] - np.float32(0.5))
+        buy[i] = active[i] and u_buy[i] < _purchase_probability(i, segment, buying_rate, fluctuation, satisfaction,
+                                                               trust, boost, purchase_rate, buyer_fluctuation,
+                                                               half_variance)
+    return np.flatnonzero(buy)
+
+
+@njit
+def _perceive(purchasers, defects, contacted, experience, segment, fit, technical, functional, expectation,
+              expectation_rest, active, promise):
+    for k in range(len(purchasers)):
+        j = purchasers[k]
+        tech = (0.65 + 0.35 * fit[segment[j]]) * (0.25 if defects[k] else 1.0)
+        technical[j] += PERCEPTION_SPEED * (tech - technical[j])
+    for k in range(len(contacted)):
+        j = contacted[k]
+        functional[j] += PERCEPTION_SPEED * (experience[k] - functional[j])
+    for j in range(len(expectation)):
+        if active[j]:
+            e = expectation[j]
+            expectation[j] = min(max(e + EXPECTATION_SPEED * (expectation_rest[j] + promise - e), 0.0), 1.0)
+
+
+@njit
+def _performance(need_person, technical, functional):
+    return (1 - need_person) * technical + need_person * functional
+
+
+@njit
+def _performances(need_person, technical, functional):
+    out = np.empty(len(need_person))
+    for i in range(len(out)):
+        out[i] = _performance(need_person[i], technical[i], functional[i])
+    return out
+
+
+@njit
+def _satisfaction_target(perf, expectation):
+    return min(max(0.5 * perf + 0.5 * (0.5 + DISCONFIRMATION * (perf - expectation)), 0.0), 1.0)
+
+
+@njit
+def _satisfaction_targets(perf, expectation):
+    out = np.empty(len(perf))
+    for i in range(len(out)):
+        out[i] = _satisfaction_target(perf[i], expectation[i])
+    return out
+
+
+@njit
+def _satisfy(purchasers, contacted, need_person, technical, functional, performance, expectation, satisfaction,
+             trust, active):
+    n = len(performance)
+    experienced = np.zeros(n, dtype=np.bool_)
+    experienced[purchasers] = True
+    experienced[contacted] = True
+    for i in range(n):
+        perf = _performance(need_person[i], technical[i], functional[i])
+        performance[i] = perf
+        if active[i]:
+            speed = SATISFACTION_SPEED if experienced[i] else SATISFACTION_MEMORY
+            sat = satisfaction[i]
+            new_sat = min(max(sat + speed * (_satisfaction_target(perf, expectation[i]) - sat), 0.0), 1.0)
+            trust[i] = min(max(trust[i] + TRUST_SPEED * (new_sat - trust[i]), 0.0), 1.0)
+            satisfaction[i] = new_sat
+    return experienced
+
+
+@njit
+def _dissatisfied(contacted, experience, purchasers, defects, satisfaction, experienced, active):
+    n = len(experienced)
+    bad_contact = np.zeros(n, dtype=np.bool_)
+    for k in range(len(contacted)):
+        if experience[k] < 0.35:
+            bad_contact[contacted[k]] = True
+    for k in range(len(purchasers)):
+        if defects[k]:
+            bad_contact[purchasers[k]] = True
+    unhappy = np.zeros(n, dtype=np.bool_)
+    for i in range(n):
+        sat = satisfaction[i]
+        unhappy[i] = experienced[i] and active[i] and (sat < DISSATISFIED or (bad_contact[i] and sat < DETRACTOR))
+    return np.flatnonzero(unhappy)
+
+
+@njit
+def _churn(u_churn, silent_leavers, tenure, frequency, satisfaction, trust, exposure, hazard, active, churn_rate,
+           contagion, frequency_scale):
+    n = len(u_churn)
+    leave = np.zeros(n, dtype=np.bool_)
+    for i in range(n):
+        if active[i]:
+            loyalty = 0.5 * min(tenure[i] / 104.0, 1.0) + 0.5 * min(frequency[i] / frequency_scale, 1.0)
+            mood = 3.0 * (REFERENCE_SATISFACTION - satisfaction[i]) + 1.5 * (REFERENCE_SATISFACTION - trust[i])
+            h = churn_rate / 52.0 * np.exp(mood) * (1.0 + contagion * exposure[i] * (1.0 - loyalty))
+            hazard[i] = h
+            leave[i] = u_churn[i] < h
+    leave[silent_leavers] = True
+    return np.flatnonzero(leave)

@@ -9,9 +9,9 @@ from __future__ import annotations
 import numpy as np
 
 from sim.accounting import COST_LINES
-from sim.arrays import clip01 as _clip01
 from sim.customers import DETRACTOR, PROMOTER
 from sim.employees import ADOPTION_SHIFT, SUPPORT_STATES
+from sim.jit import njit
 from sim.levers import TIERS, VALUES
 
 REQUIRED = (
@@ -39,31 +39,17 @@ def _avg(x, empty: float = 0.0) -> float:
     return float(_sum(x) / len(x)) if len(x) else empty
 
 
-def _masked_mean(x, present, count: int, empty: float = 0.0) -> float:
-    """Mean of ``x`` over the rows where ``present`` (a 0/1 float mask with ``count`` ones).
-
-    Multiplying by the mask is cheaper than gathering the rows, and far cheaper than a
-    reduction with ``where=`` (and than ``np.dot``, whose BLAS threads stall on a busy machine).
-    """
-    return float(_sum(x * present) / count) if count else empty
-
-
-def _masked_share(flags, here, count: int) -> float:
-    """Share of the rows where ``here`` whose ``flags`` are set."""
-    return np.count_nonzero(flags & here) / count if count else 0.0
-
-
 def _row_sums(x):
     """Sum of each row of an (n, 3) array (three column adds: axis reductions are slow on short rows)."""
     return x[:, 0] + x[:, 1] + x[:, 2]
 
 
-def centricity_components(model, week, present) -> tuple[float, float, float]:
+def centricity_components(model, week, needs_met: float) -> tuple[float, float, float]:
     """(customer-oriented behaviour, trade-offs won by the customer, needs met), each in [0, 1].
 
     Trade-offs won is the share of this week's trade-offs (hard questions a person answered)
     that employees decided in the customer's favour; in a week without one, the front line's
-    mean chance of deciding so. ``present`` is the 0/1 float mask of present customers.
+    mean chance of deciding so. Needs met (the customers' aggregate) is passed in.
     """
     wf = model.workforce
     e = wf.people
@@ -81,12 +67,7 @@ def centricity_components(model, week, present) -> tuple[float, float, float]:
         won = _avg(wf.customer_lean(staff, model.management.policy))
     else:
         won = 0.0
-    cb = model.customers
-    c = cb.people
-    # Share of needs met: 1 when performance beats expectation by 0.1, 0 when it falls 0.1 short.
-    gap = c.performance[: c.n] - c.expectation[: c.n]
-    needs = _masked_mean(_clip01(0.5 + 5.0 * gap), present, len(c.active_rows()))
-    return behaviour, won, needs
+    return behaviour, won, needs_met
 
 
 def measure(model, alarms: int) -> dict[str, float]:
@@ -99,11 +80,12 @@ def measure(model, alarms: int) -> dict[str, float]:
     cust = c.active_rows()
     n_cust = len(cust)
     out: dict[str, float] = {}
-    # Customer aggregates run over the contiguous state, masked to present customers (no gathers).
-    n, here = c.n, c.active[: c.n]
-    present = here.astype(float)
+    n = c.n
+    (count, sat_sum, promoters, detractors, trust_sum, expectation_sum, needs_sum, tier_n, tier_sat, tier_trust,
+     top20) = _customer_aggregates(c.active[:n], c.satisfaction, c.trust, c.expectation, c.performance, c.tier, c.value)
+    assert count == n_cust
 
-    behaviour, won, needs = centricity_components(model, week, present)
+    behaviour, won, needs = centricity_components(model, week, needs_sum / n_cust if n_cust else 0.0)
     out["customer_centricity"] = (behaviour + won + needs) / 3.0
     operating = max(ledger.total_costs - ledger.costs["promotion"], 1e-9)
     output = len(week.purchasers) + int(week.resolved_by_self_service.sum()) + int(week.person.sum())
@@ -120,9 +102,8 @@ def measure(model, alarms: int) -> dict[str, float]:
     for name, share in zip(SUPPORT_STATES, shares, strict=True):
         out[f"share_{name}"] = float(share)
 
-    sat = c.satisfaction[:n]
-    out["satisfaction"] = _masked_mean(sat, present, n_cust)
-    out["nps"] = 100.0 * (_masked_share(sat >= PROMOTER, here, n_cust) - _masked_share(sat <= DETRACTOR, here, n_cust))
+    out["satisfaction"] = sat_sum / n_cust if n_cust else 0.0
+    out["nps"] = 100.0 * (promoters / n_cust - detractors / n_cust) if n_cust else 0.0
     active_before = n_cust + week.churned - week.acquired
     out["complaint_rate"] = week.complaints / max(active_before, 1)
     out["churn_rate"] = week.churned / max(active_before, 1)
@@ -131,18 +112,13 @@ def measure(model, alarms: int) -> dict[str, float]:
 
     # Diagnostics.
     out["centricity_behaviour"], out["centricity_tradeoffs"], out["centricity_needs_met"] = behaviour, won, needs
-    gone = len(TIERS)   # departed customers are counted in an extra tier, then dropped
-    tier = np.where(here, c.tier[:n], gone)
-    tier_n = np.bincount(tier, minlength=gone + 1)[:gone]
-    tier_sat = np.bincount(tier, weights=sat, minlength=gone + 1)[:gone]
-    tier_trust = np.bincount(tier, weights=c.trust[:n], minlength=gone + 1)[:gone]
     left = np.bincount(c.tier[week.leavers], minlength=len(TIERS)) if week.leavers is not None else np.zeros(len(TIERS))
     for t, name in enumerate(TIERS):
         out[f"satisfaction_{name}"] = float(tier_sat[t] / tier_n[t]) if tier_n[t] else float("nan")
         out[f"trust_{name}"] = float(tier_trust[t] / tier_n[t]) if tier_n[t] else float("nan")
         out[f"churn_rate_{name}"] = float(left[t] / max(tier_n[t] + left[t], 1))
-    out["trust"] = _masked_mean(c.trust[:n], present, n_cust)
-    out["expectation"] = _masked_mean(c.expectation[:n], present, n_cust)
+    out["trust"] = trust_sum / n_cust if n_cust else 0.0
+    out["expectation"] = expectation_sum / n_cust if n_cust else 0.0
     out["revenue"] = ledger.revenue
     out["costs"] = ledger.total_costs
     for line in COST_LINES:
@@ -181,11 +157,46 @@ def measure(model, alarms: int) -> dict[str, float]:
     out["heard_customer_value"] = float(model.org_state.heard_values[0])
     out["champions"] = float(wf.champions())
     out["tradeoffs"] = float(week.tradeoffs)
-    value = c.value[cust]
-    if n_cust >= 5:
-        k = max(1, n_cust // 5)
-        top = np.partition(value, n_cust - k)[n_cust - k:]
-        out["top20_value_share"] = float(top.sum() / max(value.sum(), 1e-12))
-    else:
-        out["top20_value_share"] = float("nan")
+    out["top20_value_share"] = top20
     return out
+
+
+@njit
+def _customer_aggregates(active, satisfaction, trust, expectation, performance, tier, value):
+    """One pass over the customer rows: counts and sums of the present customers' state.
+
+    Returns (present, satisfaction sum, promoters, detractors, trust sum, expectation sum,
+    needs-met sum, count / satisfaction sum / trust sum per tier, top-20% value share). Needs
+    met: 1 when performance beats expectation by 0.1, 0 when it falls 0.1 short.
+    """
+    n = len(active)
+    count, promoters, detractors = 0, 0, 0
+    sat_sum, trust_sum, expectation_sum, needs_sum = 0.0, 0.0, 0.0, 0.0
+    tier_n = np.zeros(3, dtype=np.int64)
+    tier_sat = np.zeros(3)
+    tier_trust = np.zeros(3)
+    values = np.empty(n)
+    for i in range(n):
+        if not active[i]:
+            continue
+        s = satisfaction[i]
+        values[count] = value[i]
+        count += 1
+        sat_sum += s
+        promoters += s >= PROMOTER
+        detractors += s <= DETRACTOR
+        trust_sum += trust[i]
+        expectation_sum += expectation[i]
+        needs_sum += min(max(0.5 + 5.0 * (performance[i] - expectation[i]), 0.0), 1.0)
+        t = tier[i]
+        tier_n[t] += 1
+        tier_sat[t] += s
+        tier_trust[t] += trust[i]
+    top20 = np.nan
+    if count >= 5:
+        k = max(1, count // 5)
+        present = values[:count]
+        top = np.partition(present, count - k)[count - k:]
+        top20 = top.sum() / max(present.sum(), 1e-12)
+    return (count, sat_sum, promoters, detractors, trust_sum, expectation_sum, needs_sum, tier_n, tier_sat, tier_trust,
+            top20)

@@ -69,12 +69,9 @@ def moments_of_truth(model) -> WeekOfCustomers:
     c, p = cb.params, cb.people
     step = model.week
     n = p.n
-    cb.fluctuate(model)
 
     # Purchases and the product layer.
-    # Elementwise over every slot (a contiguous slice), kept only for present customers.
-    buy = (model.streams.uniform("purchase", step, n) < cb.purchase_probability(slice(0, n))) & p.active[:n]
-    purchasers = np.flatnonzero(buy)
+    purchasers = cb.buy_this_week(model)
     spend = p.basket[purchasers]
     defect_p = org_defect_rate(model)
     defects = model.streams.at("defect", step, purchasers) < defect_p

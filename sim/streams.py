@@ -39,6 +39,8 @@ import zlib
 import numpy as np
 from scipy.special import ndtri
 
+from sim.jit import njit
+
 WEEK_SPAN = 1 << 40    # draws reserved for one decision in one week
 WEEK_OFFSET = 1 << 20  # keeps burn-in weeks (negative) inside the stream
 
@@ -91,26 +93,17 @@ class RandomStreams:
 
         Column ``j`` of agent ``i`` is a pure function of (seed, decision, week, j, i), so a
         decision that concerns few agents costs little and keeps common random numbers.
-        Several related decisions share one call as columns.
+        Several related decisions share one call as columns. Kernels draw the same numbers
+        themselves with :func:`keyed_uniform` and the :meth:`keys` of the decision.
         """
-        ids = np.asarray(ids)
-        shape = (len(ids), columns) if columns > 1 else (len(ids),)
-        if len(ids) == 0:
-            return np.empty(shape)
+        ids = np.asarray(ids, dtype=np.int64)
+        u = _keyed_block(ids, self.keys(decision, step, columns))
+        return u if columns > 1 else u[:, 0]
+
+    def keys(self, decision: str, step: int, columns: int = 1) -> np.ndarray:
+        """The keys of one (decision, week), one per column, for :func:`keyed_uniform`."""
         base = self._base(decision, step)
-        if columns > 1:
-            keys = np.array([_mix((base + j) & _MASK) for j in range(columns)], dtype=_U64)
-            z = (ids.astype(_U64) * _GOLDEN_U)[:, None] + keys
-        else:
-            z = ids.astype(_U64) * _GOLDEN_U + _U64(_mix(base))
-        z ^= z >> _S30
-        z *= _MIX1_U
-        z ^= z >> _S27
-        z *= _MIX2_U
-        z ^= z >> _S31
-        z >>= _S11                     # 53 bits: a double's mantissa
-        z |= _ONE                      # odd: never exactly 0 (or 1)
-        return z * _TO_UNIT
+        return np.array([_mix((base + j) & _MASK) for j in range(columns)], dtype=_U64)
 
     def normal_at(self, decision: str, step: int, ids: np.ndarray, columns: int = 1) -> np.ndarray:
         """Standard normals for the agents ``ids`` only (the inverse normal CDF of :meth:`at`)."""
@@ -122,3 +115,30 @@ class RandomStreams:
         if z is None:
             z = self._decision_keys[decision] = _mix((self.seed * _GOLDEN + zlib.crc32(decision.encode())) & _MASK)
         return _mix((z + (int(step) + WEEK_OFFSET) * _GOLDEN) & _MASK)
+
+
+@njit
+def keyed_uniform(key, i):
+    """The uniform on (0, 1) of agent ``i`` under ``key`` (a column of ``RandomStreams.keys``).
+
+    SplitMix64's output function on ``i * golden + key``; the 53 high bits, made odd, so
+    never exactly 0 or 1. The same number :meth:`RandomStreams.at` gives.
+    """
+    z = np.uint64(i) * _GOLDEN_U + key
+    z ^= z >> _S30
+    z *= _MIX1_U
+    z ^= z >> _S27
+    z *= _MIX2_U
+    z ^= z >> _S31
+    z >>= _S11                     # 53 bits: a double's mantissa
+    z |= _ONE                      # odd: never exactly 0 (or 1)
+    return np.float64(z) * _TO_UNIT
+
+
+@njit
+def _keyed_block(ids, keys):
+    out = np.empty((len(ids), len(keys)))
+    for r in range(len(ids)):
+        for j in range(len(keys)):
+            out[r, j] = keyed_uniform(keys[j], ids[r])
+    return out
