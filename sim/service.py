@@ -14,8 +14,9 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import ndtri
 
-from sim.arrays import clip as _clip
 from sim.customers import WeekOfCustomers
+from sim.jit import njit
+from sim.streams import keyed_uniform
 
 ESCALATION_PENALTY = 0.15      # frustration of a failed self-service attempt (seed 003)
 SEPARATE_CHANNEL_PENALTY = 0.05
@@ -68,90 +69,111 @@ def moments_of_truth(model) -> WeekOfCustomers:
     cb = model.customers
     c, p = cb.params, cb.people
     step = model.week
-    n = p.n
+    policy = model.management.policy
 
-    # Purchases and the product layer.
+    # Purchases and the product layer; then service contacts (a defect makes one likely).
     purchasers = cb.buy_this_week(model)
     spend = p.basket[purchasers]
-    defect_p = org_defect_rate(model)
-    defects = model.streams.at("defect", step, purchasers) < defect_p
-    p.had_defect[:n] = False
-    p.had_defect[purchasers[defects]] = True
+    defects, contacted = _defects_and_contacts(purchasers, model.streams.keys("defect", step)[0], org_defect_rate(model),
+                                               model.streams.uniform("contact", step, p.n), c.contact_rate, p.had_defect,
+                                               p.active)
 
-    # Service contacts: a defect makes a contact likely.
-    contact_p = c.contact_rate + 0.5 * p.had_defect[:n]
-    contacted = np.flatnonzero((model.streams.uniform("contact", step, n) < contact_p) & p.active[:n])
-    policy = model.management.policy
-    tier = p.tier[contacted]
     # How each contact goes: one uniform per decision (column), drawn for the contacted only.
     u = model.streams.at("contact_handling", step, contacted, columns=len(CONTACT_DRAWS))
-    u_channel, u_difficulty, u_self_service, u_route, u_handoff, u_noise, u_tradeoff = u.T
-    preference = p.channel_preference[contacted]
-    push = policy.self_service_push[tier]
-    if c.self_service:
-        tries = u_channel < np.maximum(preference, push)
-        pushed = tries & (u_channel >= preference)
-    else:
-        tries = np.zeros(len(contacted), dtype=bool)
-        pushed = tries.copy()
-    easy = u_difficulty < c.easy_share
-    kb_quality = min(1.0, c.self_service_quality + 0.15 * policy.information_online)
-    resolved = tries & easy & (u_self_service < kb_quality)
-    escalated = tries & ~resolved
-    person = ~resolved
-
+    z = ndtri(u[:, CONTACT_DRAWS.index("noise")])    # the service's noise, standard normal
     # Routing: each tier is served by a window of the front line ranked by capability.
     wf = model.workforce
     e = wf.people
     staff = wf.front_line_rows()
     capability = e.skill[staff] + e.orientation[staff] + e.effort[staff]
     ranked = staff[np.argsort(-capability, kind="stable")]
-    served = contacted[person]
-    staff_of = np.full(len(contacted), -1, dtype=np.int64)
-    if len(ranked):
-        window = policy.routing[tier[person]]
-        pos = np.floor((window[:, 0] + u_route[person] * (window[:, 1] - window[:, 0])) * len(ranked)).astype(np.int64)
-        staff_of[person] = ranked[np.minimum(np.maximum(pos, 0), len(ranked) - 1)]
-
     # Trade-offs: a hard question a person answers sets the customer against the firm's time
     # and money; the employee decides by the values they act on (held, or rewarded under
     # compliance). Deciding for the customer serves them better and takes longer.
-    tradeoff = person & ~easy & (staff_of >= 0)
-    won = np.zeros(len(contacted), dtype=bool)
-    if tradeoff.any():
-        won[tradeoff] = u_tradeoff[tradeoff] < wf.customer_lean(staff_of[tradeoff], policy)
-
-    # Workload of each front-line employee this week.
-    capacity = front_line_capacity(model, policy)
-    load = (np.bincount(staff_of[person], weights=1.0 + TRADEOFF_TIME * won[person], minlength=e.n)[staff]
-            if len(ranked) else np.zeros(0))
-    e.workload[staff] = load / max(capacity, 1e-9)
-    wf.set_back_office_workload(model.org_state.process_quality, policy.capacity_share_lost)
-
-    # Service quality of each person contact.
-    experience = np.zeros(len(contacted))
-    if len(ranked) and person.any():
-        emp = staff_of[person]
-        fit = model.org_state.process_fit[p.segment[served]]
-        overload = np.maximum(0.0, e.workload[emp] - 1.0)
-        hard = ~easy[person]
-        handoff_failed = hard & (u_handoff[person] < HANDOFF_NEED * handoff_failure(model, policy))
-        penalty = np.where(escalated[person],
-                           SEPARATE_CHANNEL_PENALTY if policy.separate_web_retail else ESCALATION_PENALTY, 0.0)
-        noise = SERVICE_NOISE * (1.0 - 0.5 * model.org_state.process_quality)
-        z = ndtri(u_noise[person])   # standard normal noise
-        experience[person] = _clip(
-            0.1 + 0.3 * e.orientation[emp] + 0.25 * e.effort[emp] + 0.25 * e.skill[emp] + 0.25 * fit
-            + TRADEOFF_GAIN * won[person] - 0.25 * overload - 0.3 * handoff_failed - penalty + noise * z, 0.0, 1.0)
-    elif person.any():
-        experience[person] = 0.1   # nobody there to answer
-    experience[resolved] = 0.55 + 0.35 * kb_quality
-    # Treated worse for one's tier: sent to self-service against one's preference, or answered
-    # by the staff left over once the best are reserved for the top tier.
-    downgraded = pushed | (person & (tier == 2) & (policy.priority_staff_share > 0))
+    lean = np.zeros(e.n)
+    lean[ranked] = wf.customer_lean(ranked, policy)
+    org = model.org_state
+    kb_quality = min(1.0, c.self_service_quality + 0.15 * policy.information_online)
+    escalation = SEPARATE_CHANNEL_PENALTY if policy.separate_web_retail else ESCALATION_PENALTY
+    (experience, person, escalated, pushed, resolved, staff_of, tradeoffs, won, downgraded) = _serve(
+        contacted, u, z, p.tier, p.channel_preference, p.segment, policy.self_service_push, c.self_service, c.easy_share,
+        kb_quality, ranked, lean, policy.routing, front_line_capacity(model, policy), e.orientation, e.effort, e.skill,
+        e.workload, org.process_fit, HANDOFF_NEED * handoff_failure(model, policy), escalation,
+        SERVICE_NOISE * (1.0 - 0.5 * org.process_quality), policy.priority_staff_share > 0)
+    wf.set_back_office_workload(org.process_quality, policy.capacity_share_lost)
     return WeekOfCustomers(
         purchasers=purchasers, spend=spend, defects=defects, contacted=contacted,
         experience=experience, person=person, escalated=escalated, pushed=pushed,
-        resolved_by_self_service=resolved, contact_staff=staff_of, tradeoffs=int(tradeoff.sum()),
-        tradeoffs_won=int(won.sum()), downgraded=downgraded,
+        resolved_by_self_service=resolved, contact_staff=staff_of, tradeoffs=tradeoffs,
+        tradeoffs_won=won, downgraded=downgraded,
     )
+
+
+@njit
+def _defects_and_contacts(purchasers, defect_key, defect_p, u_contact, contact_rate, had_defect, active):
+    """Which purchases are defective (keyed draws), and who contacts the company this week."""
+    n = len(u_contact)
+    defects = np.empty(len(purchasers), dtype=np.bool_)
+    had_defect[:n] = False
+    for k in range(len(purchasers)):
+        defects[k] = keyed_uniform(defect_key, purchasers[k]) < defect_p
+        if defects[k]:
+            had_defect[purchasers[k]] = True
+    contacts = np.zeros(n, dtype=np.bool_)
+    for i in range(n):
+        contacts[i] = active[i] and u_contact[i] < contact_rate + 0.5 * had_defect[i]
+    return defects, np.flatnonzero(contacts)
+
+
+@njit
+def _serve(contacted, u, z, tier, preference, segment, push, self_service, easy_share, kb_quality, ranked, lean,
+           routing, capacity, orientation, effort, skill, workload, fit, handoff_p, escalation_penalty, noise,
+           prioritised):
+    """Channel, self-service, routing, trade-offs, front-line workload and the experience of each contact."""
+    m = len(contacted)
+    experience = np.zeros(m)
+    person = np.zeros(m, dtype=np.bool_)
+    escalated = np.zeros(m, dtype=np.bool_)
+    pushed = np.zeros(m, dtype=np.bool_)
+    resolved = np.zeros(m, dtype=np.bool_)
+    won = np.zeros(m, dtype=np.bool_)
+    downgraded = np.zeros(m, dtype=np.bool_)
+    staff_of = np.full(m, -1, dtype=np.int64)
+    load = np.zeros(len(workload))
+    n_staff = len(ranked)
+    tradeoffs = 0
+    for k in range(m):
+        j = contacted[k]
+        t = tier[j]
+        u_channel, u_difficulty, u_self_service, u_route, u_tradeoff = u[k, 0], u[k, 1], u[k, 2], u[k, 3], u[k, 6]
+        tries = self_service and u_channel < max(preference[j], push[t])
+        pushed[k] = tries and u_channel >= preference[j]
+        easy = u_difficulty < easy_share
+        resolved[k] = tries and easy and u_self_service < kb_quality
+        escalated[k] = tries and not resolved[k]
+        person[k] = not resolved[k]
+        if person[k] and n_staff:
+            w0, w1 = routing[t, 0], routing[t, 1]
+            pos = np.int64(np.floor((w0 + u_route * (w1 - w0)) * n_staff))
+            staff_of[k] = ranked[min(max(pos, 0), n_staff - 1)]
+            if not easy:
+                tradeoffs += 1
+                won[k] = u_tradeoff < lean[staff_of[k]]
+            load[staff_of[k]] += 1.0 + TRADEOFF_TIME * won[k]
+        downgraded[k] = pushed[k] or (person[k] and t == 2 and prioritised)
+    for r in ranked:
+        workload[r] = load[r] / max(capacity, 1e-9)
+    for k in range(m):
+        if resolved[k]:
+            experience[k] = 0.55 + 0.35 * kb_quality
+        elif staff_of[k] >= 0:
+            emp = staff_of[k]
+            overload = max(0.0, workload[emp] - 1.0)
+            handoff_failed = (u[k, 1] >= easy_share) and u[k, 4] < handoff_p
+            penalty = escalation_penalty if escalated[k] else 0.0
+            x = (0.1 + 0.3 * orientation[emp] + 0.25 * effort[emp] + 0.25 * skill[emp] + 0.25 * fit[segment[contacted[k]]]
+                 + TRADEOFF_GAIN * won[k] - 0.25 * overload - 0.3 * handoff_failed - penalty + noise * z[k])
+            experience[k] = min(max(x, 0.0), 1.0)
+        elif person[k]:
+            experience[k] = 0.1   # nobody there to answer
+    return experience, person, escalated, pushed, resolved, staff_of, tradeoffs, int(won.sum()), downgraded
