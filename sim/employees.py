@@ -12,6 +12,7 @@ import numpy as np
 
 from sim.arrays import clip01 as _clip01
 from sim.arrays import put_where
+from sim.jit import njit
 from sim.levers import BASELINE_KPI
 from sim.networks import FUNCTIONS, EmployeeNetwork, assign_functions
 from sim.population import NEVER, Population
@@ -134,8 +135,7 @@ class Workforce:
     def settle(self, policy, org_state) -> None:
         """Derive tension, behaviour and support states of the initial workforce under ``policy``."""
         self._put(self.people.felt_tension, self.tension_target(policy, org_state))
-        self.derive_behaviour(policy)
-        self.derive_support_states()
+        self.behave(None, policy)
 
     # ------------------------------------------------------------------ set-up
     def _initial_traits(self, rng, seats):
@@ -236,14 +236,9 @@ class Workforce:
         rows = self.rows()
         self.apply_layoff_shock(model, rows)
         self.peer_influence(rows)
-        self.respond_to_pressure(model, policy)
-        self.update_identification(model, policy)
-        self.update_readiness(policy, headcount=len(rows))
+        self.respond(model, policy, headcount=len(rows))
         self.enlist_champions(model, policy)
-        self.hear_mission(model, policy)
-        self.participate(model, policy)
-        self.derive_behaviour(policy)
-        self.derive_support_states()
+        self.behave(model, policy, mission=policy.mission_messaging, participation=policy.participation)
         p.tenure[: p.n] += p.active[: p.n]
         self.turnover(model)
         self.cut_headcount(model)
@@ -261,96 +256,51 @@ class Workforce:
         resentment about the change), so under the status quo opinions keep their diversity.
         """
         p = self.people
-        shift = np.zeros(self.network.n_seats)
-        weight = np.zeros(self.network.n_seats)
-        seats = p.seat[rows]
-        own = p.affective[rows] - p.affective_rest[rows]
-        shift[seats] = own
-        state = p.support_state[rows]
-        weight[seats] = 1.0 + 1.0 * (state == CHAMPIONING) + 0.5 * (state == ACTIVE_RESISTANCE)
-        nbr = self.network.neighbour_mean(shift, weight)
-        p.affective[rows] = _clip01(p.affective[rows] + self.org.peer_influence * (nbr[seats] - own))
+        _peer_influence(rows, p.seat, p.affective, p.affective_rest, p.support_state, self.network.src, self.network.dst,
+                        self.network.n_seats, self.org.peer_influence)
 
-    def respond_to_pressure(self, model, policy) -> None:
-        """Felt tension, the productive-zone response, and compliance under surveillance."""
-        p, n = self.people, self.people.n
-        target = self.tension_target(policy, model.org_state)
-        # Tension builds (and eases) over weeks, not overnight.
-        tension = p.felt_tension[:n] + TENSION_SPEED * (target - p.felt_tension[:n])
-        self._put(p.felt_tension, tension)
-        zone = np.exp(-(((tension - TENSION_OPTIMUM) / TENSION_WIDTH) ** 2))
-        over = _clip01((tension - OVERLOAD) / (1.0 - OVERLOAD))
-        a = p.affective[:n]
-        # Pressure alone buys compliance; internalisation needs meaning: participation (Kelman 1958).
-        meaning = 0.25 + policy.participation
-        a = (a + UPTAKE_RATE * policy.pressure * zone * p.readiness[:n] * meaning * (1 - a)
-             - BACKLASH_RATE * over * (0.5 + p.dispositional_resistance[:n]) * a
-             - CROWDING_OUT * max(0.0, policy.monitoring - 0.5) * a
-             - AFFECTIVE_MEMORY * (a - p.affective_rest[:n]))
-        self._put(p.affective, _clip01(a))
-        target_c = p.continuance_rest[:n] + self._compliance_target(policy.pressure, policy.monitoring)
-        self._put(p.continuance, _clip01(p.continuance[:n] + COMPLIANCE_SPEED * (target_c - p.continuance[:n])))
-        target_n = (p.normative_rest[:n] + 0.6 * (p.identification[:n] - p.identification_rest[:n])
-                    + 0.4 * (policy.pressure - self.org.base_pressure))
-        self._put(p.normative, _clip01(p.normative[:n] + NORMATIVE_SPEED * (target_n - p.normative[:n])))
-        # Held values drift toward what is rewarded under compliance, and back toward one's own.
-        values = p.values[:n]
-        self._put(p.values, values + (VALUE_SOCIALISATION * p.continuance[:n, None] * (policy.kpi_weights - values)
-                                      + VALUE_ANCHOR * (p.values_rest[:n] - values)))
+    def respond(self, model, policy, headcount: int) -> None:
+        """Felt tension and the productive-zone response, compliance under surveillance, normative
+        commitment and held values; identification; efficacy, readiness and skill (docs/ODD.md
+        7.2.2 to 7.2.7), each employee in turn (every update is the person's own)."""
+        p = self.people
+        org = model.org_state
+        training = policy.training_budget / max(headcount, 1) / max(self.training_reference, 1e-9) - 1.0
+        reputation = model.management.observed.get("satisfaction", model.reference_satisfaction)
+        _respond(p.n, p.active, p.values, p.values_rest, p.affective, p.affective_rest, p.continuance,
+                 p.continuance_rest, p.normative, p.normative_rest, p.identification, p.identification_rest, p.efficacy,
+                 p.efficacy_rest, p.readiness, p.dispositional_resistance, p.skill, p.skill_rest, p.tenure, p.workload,
+                 p.felt_tension, policy.kpi_weights, org.heard_values, policy.pressure, policy.monitoring,
+                 policy.participation, self._strain(org), self._compliance_target(policy.pressure, policy.monitoring),
+                 0.4 * (policy.pressure - self.org.base_pressure), 0.3 * (reputation - model.reference_satisfaction),
+                 0.15 * np.tanh(training), 0.1 * np.tanh(training))
+
+    @staticmethod
+    def _strain(org_state) -> float:
+        """Felt tension of dual reporting at the matrix rung, doubled when unprepared (seed 004)."""
+        return MATRIX_STRAIN * (org_state.integration_level >= 3) * (1.0 + org_state.unprepared_matrix)
 
     def tension_target(self, policy, org_state) -> np.ndarray:
         """The tension pressure, the gap to rewarded values, overload and matrix strain imply (every row)."""
         p, n = self.people, self.people.n
-        d = np.abs(p.values[:n] - policy.kpi_weights)
-        gap = 0.5 * (d[:, 0] + d[:, 1] + d[:, 2])
-        overload = np.maximum(0.0, p.workload[:n] - 1.0)
-        strain = MATRIX_STRAIN * (org_state.integration_level >= 3) * (1.0 + org_state.unprepared_matrix)
-        return _clip01(policy.pressure * (1.4 - 0.6 * p.readiness[:n]) + 0.3 * gap + 0.5 * overload + strain)
+        return _tension_targets(n, p.values, policy.kpi_weights, p.workload, p.readiness, policy.pressure,
+                                self._strain(org_state))
 
-    def update_identification(self, model, policy) -> None:
-        """Identification follows value fit with what the company is heard to espouse, and its reputation."""
-        p, n = self.people, self.people.n
-        d = np.abs(p.values[:n] - model.org_state.heard_values)
-        fit = 1.0 - 0.5 * (d[:, 0] + d[:, 1] + d[:, 2])
-        fit_rest = 0.85
-        reputation = model.management.observed.get("satisfaction", model.reference_satisfaction)
-        target = (p.identification_rest[:n] + 0.4 * (fit - fit_rest)
-                  + 0.3 * (reputation - model.reference_satisfaction))
-        self._put(p.identification, _clip01(p.identification[:n] + IDENTIFICATION_SPEED * (target - p.identification[:n])))
+    def behave(self, model, policy, mission: float = 0.0, participation: float = 0.0) -> None:
+        """Mission messaging and participation, if any (7.2.8); then engagement, orientation, the
+        eroding service norm and effort; then the support states (7.2.9), each employee in turn.
 
-    def update_readiness(self, policy, headcount: int) -> None:
-        """Readiness = mean of change commitment ((A+N)/2) and change efficacy (Weiner 2009)."""
-        p, n = self.people, self.people.n
-        training = policy.training_budget / max(headcount, 1) / max(self.training_reference, 1e-9) - 1.0
-        overload = np.maximum(0.0, p.workload[:n] - 1.0)
-        target = p.efficacy_rest[:n] + 0.15 * np.tanh(training) + 0.3 * (p.skill[:n] - 0.5) - 0.3 * overload
-        self._put(p.efficacy, _clip01(p.efficacy[:n] + EFFICACY_SPEED * (target - p.efficacy[:n])))
-        change_commitment = 0.5 * (p.affective[:n] + p.normative[:n])
-        self._put(p.readiness, 0.5 * change_commitment + 0.5 * p.efficacy[:n])
-        target = self._skill_target(p.skill_rest[:n], p.tenure[:n], training)
-        self._put(p.skill, _clip01(p.skill[:n] + LEARNING_RATE * (target - p.skill[:n])))
-
-    def derive_behaviour(self, policy) -> None:
-        """Engagement, customer orientation and effort follow from commitment and load."""
-        p, n = self.people, self.people.n
-        overload = np.maximum(0.0, p.workload[:n] - 1.0)
-        over = _clip01((p.felt_tension[:n] - OVERLOAD) / (1.0 - OVERLOAD))
-        self._put(p.engagement, _clip01(0.2 + 0.35 * p.affective[:n] + 0.25 * p.identification[:n]
-                                        + 0.2 * p.efficacy[:n] - 0.3 * overload - 0.2 * over))
-        pull = _clip01(p.continuance[:n] * (0.5 + 0.5 * policy.monitoring))
-        customer_weight = (1 - pull) * p.values[:n, 0] + pull * policy.kpi_weights[0]
-        state = p.support_state[:n]
-        self._put(p.orientation, _clip01(1.6 * customer_weight * (0.6 + 0.4 * p.engagement[:n])
-                                         + 0.15 * (state == CHAMPIONING) - 0.15 * (state == ACTIVE_RESISTANCE)))
-        # Eroding goals: sustained pressure for efficiency lowers the norm of service per contact,
-        # in proportion to the room above business as usual (the norm is gone at the most push).
+        Eroding goals: sustained pressure for efficiency lowers the norm of service per contact,
+        in proportion to the room above business as usual (the norm is gone at the most push).
+        """
+        p = self.people
         usual = self.org.base_pressure * BASELINE_KPI[1]
         push = (policy.pressure * policy.kpi_weights[1] - usual) / (1.0 - usual)
-        standard_target = _clip01(1.0 - max(0.0, push) - 0.5 * overload)
-        standard = p.service_standard[:n]
-        self._put(p.service_standard, standard + STANDARD_SPEED * (standard_target - standard))
-        self._put(p.effort, _clip01((0.3 + 0.5 * p.engagement[:n] + 0.2 * p.continuance[:n] * policy.monitoring
-                                     - 0.3 * overload) * (0.4 + 0.6 * p.service_standard[:n])))
+        heard = model.org_state.heard_values if model is not None else np.zeros(3)
+        _behave(p.n, p.active, p.values, p.affective, p.normative, p.continuance, p.identification, p.efficacy,
+                p.readiness, p.dispositional_resistance, p.workload, p.felt_tension, p.engagement, p.orientation,
+                p.service_standard, p.effort, p.support_state, heard, mission, participation, policy.monitoring,
+                policy.kpi_weights[0], 1.0 - max(0.0, push))
 
     def customer_lean(self, rows, policy) -> np.ndarray:
         """Probability that each employee in ``rows`` decides a trade-off for the customer.
@@ -395,46 +345,6 @@ class Workforce:
         """Fit of each employee's held values with ``values``: 1 minus half the L1 distance."""
         d = np.abs(self.people.values[rows] - values)
         return 1.0 - 0.5 * (d[:, 0] + d[:, 1] + d[:, 2])
-
-    def hear_mission(self, model, policy) -> None:
-        """Mission messaging: those whose values fit identify and commit, the rest feel the norm; values follow."""
-        k = policy.mission_messaging
-        if k <= 0:
-            return
-        p = self.people
-        rows = self.rows()
-        heard = model.org_state.heard_values
-        fit = self.value_fit(rows, heard)
-        takes = fit >= MISSION_FIT_THRESHOLD
-        ident, aff = p.identification[rows], p.affective[rows]
-        p.identification[rows] = np.where(takes, ident + 0.02 * k * (1 - ident), ident)
-        p.affective[rows] = np.where(takes, aff + 0.01 * k * fit * (1 - aff), aff)
-        p.normative[rows] = np.where(takes, p.normative[rows], np.minimum(1.0, p.normative[rows] + 0.003 * k))
-        p.values[rows] += 0.01 * k * p.identification[rows, None] * (heard - p.values[rows])
-
-    def participate(self, model, policy) -> None:
-        """Participation: people who shape the change commit to it, as far as they are ready; values follow."""
-        k = policy.participation
-        if k <= 0:
-            return
-        p = self.people
-        rows = self.rows()
-        a = p.affective[rows]
-        p.affective[rows] = a + PARTICIPATION_GAIN * k * p.readiness[rows] * (1 - a)
-        p.values[rows] += PARTICIPATION_VALUES * k * (model.org_state.heard_values - p.values[rows])
-
-    def derive_support_states(self) -> None:
-        """Support continuum from commitment components and pressure (Herscovitch & Meyer 2002)."""
-        p, n = self.people, self.people.n
-        support = 0.65 * p.affective[:n] + 0.35 * p.normative[:n]
-        gap_force = p.dispositional_resistance[:n] * (0.6 + _clip01((p.felt_tension[:n] - OVERLOAD) / (1 - OVERLOAD)))
-        gap_force = gap_force + 0.5 * np.maximum(0.0, 0.4 - p.identification[:n])
-        state = np.where(p.continuance[:n] >= COMPLIANCE_PULL, COMPLIANCE, PASSIVE_RESISTANCE)
-        # Overload turns the uncommitted into active resisters, monitored or not (Heifetz et al. 2009).
-        state = np.where(gap_force >= ACTIVE_RESISTANCE_FORCE, ACTIVE_RESISTANCE, state)
-        state = np.where(support >= COOPERATION_SUPPORT, COOPERATION, state)
-        state = np.where(support >= CHAMPION_SUPPORT, CHAMPIONING, state)
-        self._put(p.support_state, state)
 
     def apply_layoff_shock(self, model, rows) -> None:
         """Survivors of last week's layoffs lose affect and identification (the improvement paradox)."""
@@ -522,3 +432,141 @@ class Workforce:
         rows = self.rows()
         not_front = p.function[rows] != FRONT_LINE
         p.workload[rows[not_front]] = load[p.function[rows[not_front]]]
+
+
+# ---------------------------------------------------------------------------- kernels
+# The weekly passes over every employee row, compiled (sim/jit.py): each updates a person from
+# their own state, the levers and the organisation's, in the order the methods above describe.
+@njit
+def _peer_influence(rows, seat, affective, affective_rest, support_state, src, dst, n_seats, peer_influence):
+    """Each seat's weighted mean of its neighbours' shift from rest; commitment moves toward it."""
+    shift = np.zeros(n_seats)
+    weight = np.zeros(n_seats)
+    for r in rows:
+        s = seat[r]
+        shift[s] = affective[r] - affective_rest[r]
+        state = support_state[r]
+        weight[s] = 1.0 + 1.0 * (state == CHAMPIONING) + 0.5 * (state == ACTIVE_RESISTANCE)
+    num = np.zeros(n_seats)
+    den = np.zeros(n_seats)
+    for k in range(len(src)):       # edges sorted by destination: each seat's sum runs in a fixed order
+        w = weight[src[k]]
+        num[dst[k]] += w * shift[src[k]]
+        den[dst[k]] += w
+    for r in rows:
+        s = seat[r]
+        nbr = num[s] / max(den[s], 1e-12) if den[s] > 0 else shift[s]
+        affective[r] = min(max(affective[r] + peer_influence * (nbr - shift[s]), 0.0), 1.0)
+
+
+@njit
+def _gap(values, i, reference):
+    return 0.5 * (abs(values[i, 0] - reference[0]) + abs(values[i, 1] - reference[1]) + abs(values[i, 2] - reference[2]))
+
+
+@njit
+def _tension_target(i, values, kpi, workload, readiness, pressure, strain):
+    overload = max(0.0, workload[i] - 1.0)
+    x = pressure * (1.4 - 0.6 * readiness[i]) + 0.3 * _gap(values, i, kpi) + 0.5 * overload + strain
+    return min(max(x, 0.0), 1.0)
+
+
+@njit
+def _tension_targets(n, values, kpi, workload, readiness, pressure, strain):
+    out = np.empty(n)
+    for i in range(n):
+        out[i] = _tension_target(i, values, kpi, workload, readiness, pressure, strain)
+    return out
+
+
+@njit
+def _respond(n, active, values, values_rest, affective, affective_rest, continuance, continuance_rest, normative,
+             normative_rest, identification, identification_rest, efficacy, efficacy_rest, readiness, resistance,
+             skill, skill_rest, tenure, workload, felt_tension, kpi, heard, pressure, monitoring, participation, strain,
+             compliance_target, normative_push, reputation, training_efficacy, training_skill):
+    meaning = 0.25 + participation        # pressure alone buys compliance; internalisation needs meaning
+    crowding = CROWDING_OUT * max(0.0, monitoring - 0.5)
+    for i in range(n):
+        if not active[i]:
+            continue
+        # Felt tension builds (and eases) over weeks; uptake peaks in the productive zone.
+        target = _tension_target(i, values, kpi, workload, readiness, pressure, strain)
+        tension = felt_tension[i] + TENSION_SPEED * (target - felt_tension[i])
+        felt_tension[i] = tension
+        d = (tension - TENSION_OPTIMUM) / TENSION_WIDTH
+        zone = np.exp(-(d * d))
+        over = min(max((tension - OVERLOAD) / (1.0 - OVERLOAD), 0.0), 1.0)
+        a = affective[i]
+        a = (a + UPTAKE_RATE * pressure * zone * readiness[i] * meaning * (1 - a)
+             - BACKLASH_RATE * over * (0.5 + resistance[i]) * a
+             - crowding * a
+             - AFFECTIVE_MEMORY * (a - affective_rest[i]))
+        affective[i] = min(max(a, 0.0), 1.0)
+        target_c = continuance_rest[i] + compliance_target
+        continuance[i] = min(max(continuance[i] + COMPLIANCE_SPEED * (target_c - continuance[i]), 0.0), 1.0)
+        target_n = normative_rest[i] + 0.6 * (identification[i] - identification_rest[i]) + normative_push
+        normative[i] = min(max(normative[i] + NORMATIVE_SPEED * (target_n - normative[i]), 0.0), 1.0)
+        # Held values drift toward what is rewarded under compliance, and back toward one's own.
+        for j in range(3):
+            v = values[i, j]
+            values[i, j] = v + (VALUE_SOCIALISATION * continuance[i] * (kpi[j] - v) + VALUE_ANCHOR * (values_rest[i, j] - v))
+        # Identification follows value fit with the heard values, and the company's reputation.
+        fit = 1.0 - _gap(values, i, heard)
+        target_i = identification_rest[i] + 0.4 * (fit - 0.85) + reputation
+        identification[i] = min(max(identification[i] + IDENTIFICATION_SPEED * (target_i - identification[i]), 0.0), 1.0)
+        # Efficacy with training, skill and overload; readiness (Weiner 2009); skill's learning curve.
+        overload = max(0.0, workload[i] - 1.0)
+        target_e = efficacy_rest[i] + training_efficacy + 0.3 * (skill[i] - 0.5) - 0.3 * overload
+        efficacy[i] = min(max(efficacy[i] + EFFICACY_SPEED * (target_e - efficacy[i]), 0.0), 1.0)
+        readiness[i] = 0.5 * (0.5 * (affective[i] + normative[i])) + 0.5 * efficacy[i]
+        target_s = min(max(skill_rest[i] + 0.25 * min(tenure[i] / 156.0, 1.0) + training_skill, 0.0), 1.0)
+        skill[i] = min(max(skill[i] + LEARNING_RATE * (target_s - skill[i]), 0.0), 1.0)
+
+
+@njit
+def _behave(n, active, values, affective, normative, continuance, identification, efficacy, readiness, resistance,
+            workload, felt_tension, engagement, orientation, service_standard, effort, support_state, heard, mission,
+            participation, monitoring, rewarded_customer, norm):
+    for i in range(n):
+        if not active[i]:
+            continue
+        if mission > 0:   # those whose values fit the heard ones identify and commit, the rest feel the norm
+            fit = 1.0 - _gap(values, i, heard)
+            if fit >= MISSION_FIT_THRESHOLD:
+                identification[i] = identification[i] + 0.02 * mission * (1 - identification[i])
+                affective[i] = affective[i] + 0.01 * mission * fit * (1 - affective[i])
+            else:
+                normative[i] = min(1.0, normative[i] + 0.003 * mission)
+            for j in range(3):
+                values[i, j] += 0.01 * mission * identification[i] * (heard[j] - values[i, j])
+        if participation > 0:   # people who shape the change commit to it, as far as they are ready
+            a = affective[i]
+            affective[i] = a + PARTICIPATION_GAIN * participation * readiness[i] * (1 - a)
+            for j in range(3):
+                values[i, j] += PARTICIPATION_VALUES * participation * (heard[j] - values[i, j])
+        overload = max(0.0, workload[i] - 1.0)
+        over = min(max((felt_tension[i] - OVERLOAD) / (1.0 - OVERLOAD), 0.0), 1.0)
+        engagement[i] = min(max(0.2 + 0.35 * affective[i] + 0.25 * identification[i] + 0.2 * efficacy[i]
+                                - 0.3 * overload - 0.2 * over, 0.0), 1.0)
+        pull = min(max(continuance[i] * (0.5 + 0.5 * monitoring), 0.0), 1.0)
+        customer_weight = (1 - pull) * values[i, 0] + pull * rewarded_customer
+        state = support_state[i]
+        orientation[i] = min(max(1.6 * customer_weight * (0.6 + 0.4 * engagement[i]) + 0.15 * (state == CHAMPIONING)
+                                 - 0.15 * (state == ACTIVE_RESISTANCE), 0.0), 1.0)
+        standard_target = min(max(norm - 0.5 * overload, 0.0), 1.0)
+        service_standard[i] = service_standard[i] + STANDARD_SPEED * (standard_target - service_standard[i])
+        effort[i] = min(max((0.3 + 0.5 * engagement[i] + 0.2 * continuance[i] * monitoring - 0.3 * overload)
+                            * (0.4 + 0.6 * service_standard[i]), 0.0), 1.0)
+        # The support continuum (Herscovitch & Meyer 2002); overload turns the uncommitted into
+        # active resisters, monitored or not (Heifetz et al. 2009).
+        support = 0.65 * affective[i] + 0.35 * normative[i]
+        force = resistance[i] * (0.6 + over)
+        force = force + 0.5 * max(0.0, 0.4 - identification[i])
+        state = COMPLIANCE if continuance[i] >= COMPLIANCE_PULL else PASSIVE_RESISTANCE
+        if force >= ACTIVE_RESISTANCE_FORCE:
+            state = ACTIVE_RESISTANCE
+        if support >= COOPERATION_SUPPORT:
+            state = COOPERATION
+        if support >= CHAMPION_SUPPORT:
+            state = CHAMPIONING
+        support_state[i] = state
