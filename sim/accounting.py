@@ -81,11 +81,30 @@ def update_rfm(model) -> None:
         rescore_tiers(p, p.active_rows())
 
 
+def ranks_reached(x: np.ndarray, cuts) -> np.ndarray:
+    """For each element, how many of the ranks ``cuts`` its stable rank in ``x`` reaches.
+
+    The stable rank of ``x[i]`` is the number of smaller elements plus the number of equal
+    ones before it (ties broken by order, as a stable sort would). The value at each cut comes
+    from numpy's selection (O(n)); a kernel then places every element: equal to a cut's value,
+    the element reaches the cut once enough equal ones came before it. The same as sorting, in
+    linear time.
+
+    Example:
+        >>> ranks_reached(np.array([3.0, 1.0, 3.0, 2.0]), [2, 3]).tolist()   # stable ranks 2, 0, 3, 1
+        [1, 0, 2, 0]
+    """
+    n = len(x)
+    cuts = np.asarray(cuts, dtype=np.int64)
+    inside = cuts[(cuts > 0) & (cuts < n)]
+    values = np.partition(x, inside)[inside] if len(inside) else np.zeros(0, dtype=x.dtype)
+    return _ranks_reached(x, inside, values) + np.count_nonzero(cuts <= 0)
+
+
 def _quintile(x: np.ndarray) -> np.ndarray:
-    """Quintile score 1..5 by rank (ties broken by order)."""
-    ranks = np.empty(len(x), dtype=np.int64)
-    ranks[np.argsort(x, kind="stable")] = np.arange(len(x))
-    return 1 + (5 * ranks) // max(len(x), 1)
+    """Quintile score 1..5 by stable rank: 1 + floor(5 rank / n), the cuts at ceil(k n / 5)."""
+    n = len(x)
+    return 1 + ranks_reached(x, [-(-k * n // 5) for k in range(1, 5)])
 
 
 def rescore_tiers(p, rows) -> None:
@@ -94,13 +113,10 @@ def rescore_tiers(p, rows) -> None:
         return
     score = _quintile(-p.recency[rows]) + _quintile(p.frequency[rows]) + _quintile(p.monetary[rows])
     p.rfm_score[rows] = score
-    order = np.argsort(-(score + 1e-6 * p.value[rows]), kind="stable")
-    tier = np.full(len(rows), 2, dtype=np.int8)
     n_top = int(round(TOP_TIER_SHARE * len(rows)))
     n_mid = int(round(MIDDLE_TIER_SHARE * len(rows)))
-    tier[order[:n_top]] = 0
-    tier[order[n_top:n_top + n_mid]] = 1
-    p.tier[rows] = tier
+    # By descending score (value breaking ties), stable: the first n_top, the next n_mid.
+    p.tier[rows] = ranks_reached(-(score + 1e-6 * p.value[rows]), [n_top, n_top + n_mid]).astype(np.int8)
 
 
 @njit
@@ -122,3 +138,24 @@ def _update_rfm(purchasers, spend, active, recency, frequency, monetary, value, 
         recency[j] = 0
         monetary[j] += (spend[k] - monetary[j]) * 0.2
         spend_total[j] += spend[k]
+
+
+@njit
+def _ranks_reached(x, cuts, values):
+    """How many of the ``cuts`` (ranks, 0 < cut < n, ascending) each element's stable rank reaches,
+    given ``values[k]``, the element value at rank ``cuts[k]``."""
+    k_cuts = len(cuts)
+    below = np.zeros(k_cuts, dtype=np.int64)       # elements smaller than each cut's value
+    for i in range(len(x)):
+        for k in range(k_cuts):
+            below[k] += x[i] < values[k]
+    equal = np.zeros(k_cuts, dtype=np.int64)       # equal ones seen so far, in order
+    out = np.zeros(len(x), dtype=np.int64)
+    for i in range(len(x)):
+        for k in range(k_cuts):
+            if x[i] > values[k]:
+                out[i] += 1
+            elif x[i] == values[k]:
+                out[i] += below[k] + equal[k] >= cuts[k]
+                equal[k] += 1
+    return out

@@ -66,3 +66,16 @@ def test_satisfaction_weighs_the_layers_by_segment_needs():
     assert np.argmax(by_segment) == int(np.argmax(SEGMENT_NEED_PERSON))
     np.testing.assert_allclose(by_segment, 0.2 * np.array([cb.people.need_person[rows][seg == s].mean()
                                                             for s in range(len(SEGMENTS))]))
+
+
+def test_ranks_reached_places_every_element_as_a_stable_sort_would():
+    """The linear-time tiering (selection plus one pass) equals ranking by a stable sort, ties included."""
+    from sim.accounting import ranks_reached
+    rng = np.random.default_rng(11)
+    for n in (1, 2, 5, 37, 400):
+        for x in (rng.normal(size=n), rng.integers(0, 4, size=n).astype(float)):   # ties in the second
+            ranks = np.empty(n, dtype=np.int64)
+            ranks[np.argsort(x, kind="stable")] = np.arange(n)
+            cuts = sorted({0, 1, n // 3, n // 2, n - 1, n, n + 2})
+            expected = (ranks[:, None] >= np.array(cuts)[None, :]).sum(axis=1)
+            assert ranks_reached(x, cuts).tolist() == expected.tolist(), (n, cuts)
