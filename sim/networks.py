@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.jit import njit
+
 FUNCTIONS = ("front_line", "sales", "marketing", "operations", "back_office")
 
 
@@ -91,11 +93,7 @@ class PoolBySegment:
 
     def keep(self, present: np.ndarray) -> None:
         """Drop the ids whose ``present`` flag (indexed by id) is False."""
-        kept = present[self.ids]
-        before = np.zeros(len(kept) + 1, dtype=np.int64)
-        np.cumsum(kept, out=before[1:])
-        self.ids = self.ids[kept]
-        self.starts = before[self.starts]
+        self.ids, self.starts = _keep(self.ids, self.starts, present)
 
     def add(self, new: np.ndarray, segment: np.ndarray) -> None:
         """Add ids larger than all present ones, each at the end of its segment."""
@@ -142,7 +140,7 @@ class WordOfMouthNetwork:
         self.ties, self.strong, self.weight, self.degree, self.capacity = ties, strong, weight, degree, capacity
 
     def connect(self, new: np.ndarray, segment: np.ndarray, pool: np.ndarray,
-                draws: np.ndarray, by_segment: PoolBySegment | None = None, block: int = 16384) -> None:
+                draws: np.ndarray, by_segment: PoolBySegment | None = None) -> None:
         """Give customers ``new`` their ties among ``pool`` (present customers).
 
         Args:
@@ -151,8 +149,6 @@ class WordOfMouthNetwork:
             pool: ids that can be picked (may include ``new``), ascending.
             draws: uniforms, shape (len(new), n_strong + n_weak).
             by_segment: ``pool`` grouped by segment, if the caller keeps it (saves a sort).
-            block: newcomers handled at a time; bounds the temporary memory when all the
-                initial customers connect at once, without changing the result.
         """
         self._ensure(int(new.max()) + 1 if len(new) else 0)
         if len(new) == 0 or len(pool) == 0:
@@ -160,55 +156,20 @@ class WordOfMouthNetwork:
         if self.n_strong and by_segment is None:
             by_segment = PoolBySegment(pool, segment)
         # Every newcomer takes its own ties first; then the ties are returned, in order.
-        for start in range(0, len(new), block):
-            part = slice(start, start + block)
-            self._pick(new[part], segment, pool, draws[part], by_segment)
-        for start in range(0, len(new), block):
-            self._reciprocate(new[start:start + block])
+        self._pick(new, segment, pool, draws, by_segment)
+        self._reciprocate(new)
 
     def _pick(self, new, segment, pool, draws, by_segment) -> None:
         """Own ties of ``new``: strong ties within the segment, weak ties anywhere; the first slots."""
-        picks = np.full((len(new), self.n_strong + self.n_weak), -1, dtype=np.int64)
-        if self.n_strong:
-            sorted_pool, starts = by_segment.ids, by_segment.starts
-            lo, hi = starts[segment[new]], starts[segment[new] + 1]
-            size = hi - lo
-            idx = lo[:, None] + np.floor(draws[:, : self.n_strong] * size[:, None]).astype(np.int64)
-            ok = size[:, None] > 0
-            picks[:, : self.n_strong] = np.where(ok, sorted_pool[np.minimum(idx, len(pool) - 1)], -1)
-        if self.n_weak:
-            idx = np.floor(draws[:, self.n_strong:] * len(pool)).astype(np.int64)
-            picks[:, self.n_strong:] = pool[idx]
-        picks[picks == new[:, None]] = -1
-        own = self.n_strong + self.n_weak
-        is_strong = np.arange(own) < self.n_strong
-        self.ties[new, :own] = picks
-        self.strong[new, :own] = is_strong & (picks >= 0)
-        weight = np.where(picks >= 0, np.where(is_strong, 1.0, 0.5), 0.0)
-        self.weight[new, :own] = weight
-        self.capacity[new] = weight.sum(1)
-        self.degree[new] = own
+        starts = by_segment.starts if self.n_strong else np.zeros(1, dtype=np.int64)
+        sorted_pool = by_segment.ids if self.n_strong else pool
+        _pick(new, segment, pool, draws, sorted_pool, starts, self.n_strong, self.ties, self.strong, self.weight,
+              self.capacity, self.degree)
 
     def _reciprocate(self, new) -> None:
         """Reciprocal ties of ``new``'s own ties go into free slots of the targets, first come first served."""
-        picks = self.ties[new, : self.n_strong + self.n_weak]
-        who, column = np.nonzero(picks >= 0)
-        target = picks[who, column]
-        source = new[who]
-        strong = column < self.n_strong
-        order = np.argsort(target, kind="stable")
-        target, source, strong = target[order], source[order], strong[order]
-        first = np.searchsorted(target, target, side="left")
-        slot = self.degree[target] + (np.arange(len(target)) - first)
-        fits = slot < self.slots
-        self.ties[target[fits], slot[fits]] = source[fits]
-        self.strong[target[fits], slot[fits]] = strong[fits]
-        # In the tables' own dtypes: ``np.add.at`` with a cast takes a path six times slower.
-        returned = np.where(strong[fits], np.float32(1.0), np.float32(0.5))
-        self.weight[target[fits], slot[fits]] = returned
-        np.add.at(self.capacity, target[fits], returned)
-        # A target gains one tie per fitting slot; slots are numbered from its degree, so it stays <= slots.
-        np.add.at(self.degree, target[fits], np.int32(1))
+        _reciprocate(new, self.n_strong, self.n_strong + self.n_weak, self.ties, self.strong, self.weight,
+                     self.capacity, self.degree)
 
     def spread(self, talkers: np.ndarray, reach: np.ndarray, draws: np.ndarray):
         """Messages from ``talkers`` to their ties.
@@ -221,27 +182,112 @@ class WordOfMouthNetwork:
             (recipients, senders, unsent): ids told, the teller of each message, and per
             talker the reach that found no tie (broadcast outside the network).
         """
-        if len(talkers) == 0:
-            empty = np.zeros(0, dtype=np.int64)
-            return empty, empty, np.zeros(0)
-        weight = self.weight[talkers]
-        p_strong = np.minimum(1.0, reach / np.maximum(self.capacity[talkers], 1e-9)).astype(np.float32)
-        u = draws.astype(np.float32)[:, None] + self._rotation
-        u -= np.floor(u)             # the fractional part: equal to u % 1 here, and far cheaper
-        told = u < p_strong[:, None] * weight
-        rows, cols = np.nonzero(told)
-        sent = np.bincount(rows, minlength=len(talkers))
-        unsent = np.maximum(0.0, reach - sent)
-        return self.ties[talkers[rows], cols].astype(np.int64), talkers[rows], unsent
+        return _spread(talkers, np.asarray(reach, dtype=np.float64), np.asarray(draws, dtype=np.float64), self.ties,
+                       self.weight, self.capacity, self._rotation)
 
-    def exposure_from(self, leavers: np.ndarray, n: int) -> np.ndarray:
-        """Contagion signal each customer receives from the ``leavers`` (strong ties count 1, weak 0.5)."""
-        if len(leavers) == 0:
-            return np.zeros(n)
-        ties = self.ties[leavers]
-        w = np.where(self.strong[leavers], 1.0, 0.5)
-        ok = ties >= 0
-        return np.bincount(ties[ok], weights=w[ok], minlength=n)[:n]
+    def expose(self, exposure: np.ndarray, leavers: np.ndarray, decay: float) -> None:
+        """Contagion: ``exposure`` (indexed by id) decays by ``decay``, then each tie of a leaver
+        receives a signal (a strong tie 1, a weak one 0.5)."""
+        _expose(exposure, leavers, decay, self.ties, self.strong)
 
     def nbytes(self) -> int:
         return self.ties.nbytes + self.strong.nbytes + self.weight.nbytes + self.degree.nbytes + self.capacity.nbytes
+
+
+# ---------------------------------------------------------------------------- kernels
+@njit
+def _spread(talkers, reach, draws, ties, weight, capacity, rotation):
+    """Each talker's ties told, in talker then slot order; in float32 as the tie tables are."""
+    slots = ties.shape[1]
+    recipients = np.empty(len(talkers) * slots, dtype=np.int64)
+    senders = np.empty(len(talkers) * slots, dtype=np.int64)
+    unsent = np.empty(len(talkers))
+    m = 0
+    for t in range(len(talkers)):
+        c = talkers[t]
+        p_strong = np.float32(min(1.0, reach[t] / np.float64(max(capacity[c], np.float32(1e-9)))))
+        u0 = np.float32(draws[t])
+        sent = 0
+        for k in range(slots):
+            u = u0 + rotation[k]
+            u -= np.floor(u)         # the fractional part: the rotated draw of this slot
+            if u < p_strong * weight[c, k]:
+                recipients[m] = ties[c, k]
+                senders[m] = c
+                m += 1
+                sent += 1
+        unsent[t] = max(0.0, reach[t] - sent)
+    return recipients[:m], senders[:m], unsent
+
+
+@njit
+def _keep(ids, starts, present):
+    """``ids`` without those not ``present``, and the segments' new starts."""
+    kept = np.empty_like(ids)
+    new_starts = np.empty_like(starts)
+    m, s = 0, 0
+    for i in range(len(ids)):
+        while s < len(starts) and starts[s] == i:
+            new_starts[s] = m
+            s += 1
+        if present[ids[i]]:
+            kept[m] = ids[i]
+            m += 1
+    new_starts[s:] = m
+    return kept[:m], new_starts
+
+
+@njit
+def _pick(new, segment, pool, draws, sorted_pool, starts, n_strong, ties, strong, weight, capacity, degree):
+    """Own ties of each newcomer: strong ones within its segment, weak ones anywhere; the first slots."""
+    own = draws.shape[1]
+    for r in range(len(new)):
+        c = new[r]
+        total = np.float32(0.0)
+        for k in range(own):
+            if k < n_strong:
+                lo, hi = starts[segment[c]], starts[segment[c] + 1]
+                size = hi - lo
+                pick = sorted_pool[min(lo + np.int64(np.floor(draws[r, k] * size)), len(pool) - 1)] if size > 0 else -1
+            else:
+                pick = pool[np.int64(np.floor(draws[r, k] * len(pool)))]
+            if pick == c:
+                pick = -1                  # no tie to oneself
+            ties[c, k] = pick
+            strong[c, k] = k < n_strong and pick >= 0
+            w = np.float32(0.0) if pick < 0 else (np.float32(1.0) if k < n_strong else np.float32(0.5))
+            weight[c, k] = w
+            total += w
+        capacity[c] = total
+        degree[c] = own
+
+
+@njit
+def _reciprocate(new, n_strong, own, ties, strong, weight, capacity, degree):
+    """Each own tie of ``new`` (in order) returned in the target's next free slot, while one is free."""
+    slots = ties.shape[1]
+    for r in range(len(new)):
+        c = new[r]
+        for k in range(own):
+            target = ties[c, k]
+            if target < 0 or degree[target] >= slots:
+                continue
+            slot = degree[target]
+            ties[target, slot] = c
+            strong[target, slot] = k < n_strong
+            w = np.float32(1.0) if k < n_strong else np.float32(0.5)
+            weight[target, slot] = w
+            capacity[target] += w
+            degree[target] += 1
+
+
+@njit
+def _expose(exposure, leavers, decay, ties, strong):
+    n = len(exposure)
+    signal = np.zeros(n)
+    for leaver in leavers:
+        for k in range(ties.shape[1]):
+            if ties[leaver, k] >= 0:
+                signal[ties[leaver, k]] += 1.0 if strong[leaver, k] else 0.5
+    for i in range(n):
+        exposure[i] = exposure[i] * decay + signal[i]

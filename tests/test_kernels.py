@@ -88,6 +88,30 @@ def test_the_kernels_run_as_plain_python_with_the_same_results(tmp_path):
         pd.testing.assert_frame_equal(compiled, interpreted, rtol=TOLERANCE, atol=0)
 
 
+def test_warm_up_compiles_every_kernel_the_model_uses(tmp_path):
+    """After ``warm_up`` (what a sweep does before its workers start), other organisations,
+    the competing-values side trips and every road compile no new kernel signature: the
+    workers only load from the cache. In a fresh process with an empty cache."""
+    script = ("from sim.kernels import kernels, warm_up\n"
+              "from sim import CentricityModel\n"
+              "from sim.roads import NAMED_ROADS\n"
+              "from tests.test_kernels import RETAIL_BANK\n"
+              "report = warm_up()\n"
+              "assert report.compiled > 20 and report.loaded == 0, report\n"
+              "def signatures():\n"
+              "    return {name: len(k.signatures) for name, k in kernels().items()}\n"
+              "before = signatures()\n"
+              "trips = {'max_integration': 3, 'process_improvement': 0.5, 'job_research': 0.5}\n"
+              "CentricityModel(road='competing_values', road_params=trips, seed=1, n_employees=40, n_customers=400).run(30)\n"
+              "for road in NAMED_ROADS:\n"
+              "    CentricityModel(road=road, seed=2, n_employees=40, n_customers=300, **RETAIL_BANK).run(12)\n"
+              "new = {name: n - before.get(name, 0) for name, n in signatures().items() if n != before.get(name, 0)}\n"
+              "assert not new, f'compiled after the warm-up: {new}'\n")
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "cache")}
+    proc = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+
+
 def write_snapshot() -> None:
     """Write the snapshot of the model as it runs now (on purpose only: see the module docstring)."""
     commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()

@@ -92,16 +92,3 @@ def test_pool_by_segment_kept_up_to_date_equals_a_fresh_grouping():
         fresh = PoolBySegment(np.flatnonzero(present), segment, n_segments=4)
         np.testing.assert_array_equal(pool.ids, fresh.ids)
         np.testing.assert_array_equal(pool.starts, fresh.starts)
-
-
-def test_connecting_in_blocks_gives_the_same_ties():
-    rng = np.random.default_rng(1)
-    n = 3000
-    segment = rng.integers(0, 4, n).astype(np.int8)
-    draws = rng.random((n, 8))
-    ids = np.arange(n)
-    whole, blocks = WordOfMouthNetwork(3, 5, n), WordOfMouthNetwork(3, 5, n)
-    whole.connect(ids, segment, ids, draws, block=n)
-    blocks.connect(ids, segment, ids, draws, block=777)
-    for table in ("ties", "strong", "weight", "degree"):
-        np.testing.assert_array_equal(getattr(whole, table), getattr(blocks, table))

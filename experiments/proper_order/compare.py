@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from sim import CentricityModel
+from sim.kernels import warm_up
 from sim.study.attribution import outcomes
 from sim.study.stats import t_interval as interval
 
@@ -35,6 +36,7 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=10)
     parser.add_argument("--weeks", type=int, default=260)
     args = parser.parse_args()
+    warm_up()   # compiled once here: the workers load the kernels from the cache
     with ProcessPoolExecutor() as pool:
         table = pd.DataFrame(pool.map(run, [(r, s, args.weeks) for r in ROADS for s in range(args.seeds)]))
     base = table[table.road == "status_quo"].set_index("seed")

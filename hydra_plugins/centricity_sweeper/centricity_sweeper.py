@@ -7,6 +7,8 @@ and before any job runs it:
   value out of range is reported at once and recorded, and the valid ones still run;
 * skips jobs whose folder already holds results for the same config (resume), unless
   ``hydra.sweeper.resume=false``;
+* compiles the model's kernels (or loads them from numba's cache) once, in this process,
+  so that the workers load them instead of compiling the same kernels side by side;
 
 while the jobs run it prints a progress line (done / total, failures, time left), and at
 the end it lists the jobs that failed and aggregates the rest (``sim.study.aggregate``), unless
@@ -87,6 +89,7 @@ class CentricitySweeper(BasicSweeper):
 
     def sweep(self, arguments: list[str]) -> Any:
         # Imported here: Hydra imports every plugin at start-up, and sim.study.sweep brings pandas.
+        from sim.kernels import warm_up
         from sim.study.records import clear_job
         from sim.study.sweep import Progress, finish_sweep, forget_settled_starts, made_by_other_code, plan_jobs
 
@@ -113,6 +116,9 @@ class CentricitySweeper(BasicSweeper):
         returns = []
         forget_settled_starts(sweep_dir)
         if to_run:
+            # Compile (or load) the kernels here, once, so that the workers load them from the cache
+            # instead of each compiling the same kernels at the same time.
+            log.info(f"Compiled kernels: {warm_up()}")
             for job in to_run:
                 clear_job(Path(job.dir))
             size = self.max_batch_size or len(to_run)

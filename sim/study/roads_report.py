@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.kernels import warm_up
 from sim.roads import NAMED_ROADS
 from sim.study.attribution import OUTCOMES as ATTRIBUTED
 from sim.study.attribution import attribute, outcomes
@@ -58,6 +59,7 @@ def attribution_table(seeds: int = 8, jobs: int | None = None) -> tuple[pd.DataF
     tasks = [(road, s) for road in roads for s in range(seeds)]
     loops = [(road, label, params, s) for road, levers in SENSING.items() for label, params in levers.items()
              for s in range(seeds)]
+    warm_up()   # compiled once here: the workers load the kernels from the cache
     with ProcessPoolExecutor(max_workers=jobs or os.cpu_count() or 1) as pool:
         parts = pd.concat(pool.map(_attribute_one, tasks), ignore_index=True)
         closed = pd.DataFrame(pool.map(_closed_loop_one, loops))

@@ -41,6 +41,7 @@ from joblib import Parallel, delayed
 from matplotlib.figure import Figure
 
 import sim
+from sim.kernels import warm_up
 from sim.study.plots import ROAD_COLOURS, road_label
 from sim.validation import patterns as P
 from sim.validation.patterns import PATTERNS, Scale, Verdict, interval
@@ -99,6 +100,7 @@ def run_task(numbers: tuple[int, ...], profile: Profile) -> list[Outcome]:
 
 def run_all(profile: Profile, jobs: int) -> list[Outcome]:
     """Every pattern, one joblib task per group of :data:`TASKS`; outcomes in pattern order."""
+    warm_up()   # compiled once here: the workers load the kernels from the cache
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         results = Parallel(n_jobs=jobs, backend="loky", batch_size=1)(delayed(run_task)(t, profile) for t in TASKS)
