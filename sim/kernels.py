@@ -16,6 +16,7 @@ Example:
 from __future__ import annotations
 
 import importlib
+import logging
 import time
 from dataclasses import dataclass
 
@@ -38,9 +39,9 @@ class WarmUp:
 
     def __str__(self) -> str:
         if self.compiled == 0 and self.loaded == 0:
-            return f"{self.kernels} kernels ready ({self.seconds:.1f} s)"
-        return (f"{self.kernels} kernels ready in {self.seconds:.1f} s: {self.compiled} compiled, "
-                f"{self.loaded} loaded from the cache")
+            return f"{self.kernels} ready (compiled earlier in this process)"
+        return (f"{self.kernels} ready in {self.seconds:.1f} s ({self.compiled} compiled, "
+                f"{self.loaded} loaded from numba's cache)")
 
 
 def kernels() -> dict[str, object]:
@@ -76,9 +77,15 @@ def warm_up() -> WarmUp:
 
     found = kernels()
     misses, hits = _tallies(found)
+    mesa_log = logging.getLogger("MESA")          # Mesa logs every step at INFO: not for these runs
+    level = mesa_log.level
+    mesa_log.setLevel(logging.WARNING)
     start = time.perf_counter()
-    for road in NAMED_ROADS:
-        CentricityModel(road=road, seed=0, **WARM_UP_SIZE).run(WARM_UP_WEEKS)
+    try:
+        for road in NAMED_ROADS:
+            CentricityModel(road=road, seed=0, **WARM_UP_SIZE).run(WARM_UP_WEEKS)
+    finally:
+        mesa_log.setLevel(level)
     seconds = time.perf_counter() - start
     after_misses, after_hits = _tallies(found)
     return WarmUp(kernels=len(found), compiled=after_misses - misses, loaded=after_hits - hits, seconds=seconds)

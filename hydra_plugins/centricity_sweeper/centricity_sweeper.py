@@ -118,7 +118,7 @@ class CentricitySweeper(BasicSweeper):
         if to_run:
             # Compile (or load) the kernels here, once, so that the workers load them from the cache
             # instead of each compiling the same kernels at the same time.
-            log.info(f"Compiled kernels: {warm_up()}")
+            log.info(f"Kernels: {warm_up()}")
             for job in to_run:
                 clear_job(Path(job.dir))
             size = self.max_batch_size or len(to_run)
