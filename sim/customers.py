@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.arrays import clip01 as _clip01
 from sim.jit import njit
-from sim.networks import PoolBySegment, WordOfMouthNetwork
+from sim.networks import PoolBySegment, WordOfMouthNetwork, _spread
 from sim.population import NEVER, Population
+from sim.streams import keyed_uniform
 
 # Jobs-to-be-done contexts. Values are assumptions chosen to span the range a change lead
 # meets; they are documented in docs/ODD.md table 7.4.
@@ -154,32 +154,17 @@ class CustomerBase:
         self.ever_acquired = n
 
     def _initialise(self, rows, u, z, week):
-        """Traits of new customers from uniforms ``u`` and normals ``z`` (one row per customer)."""
+        """Traits of new customers from uniforms ``u`` and normals ``z`` (one row per customer): the
+        job-to-be-done segment, activism, needs and expectations by segment, channel preference,
+        persuasion knowledge, buying rate and basket; they start at the status quo's experience."""
         c, p = self.params, self.people
-        seg = np.searchsorted(_CUMULATIVE_SHARE, u[:, 0] * _TOTAL_SHARE, side="right")
-        seg = np.minimum(seg, len(SEGMENTS) - 1)
-        p.segment[rows] = seg
-        p.activist[rows] = u[:, 1] < c.activist_share
-        p.need_person[rows] = _clip01(SEGMENT_NEED_PERSON[seg] + 0.1 * z[:, 0])
-        p.expectation_rest[rows] = _clip01(SEGMENT_EXPECTATION[seg] + 0.1 * z[:, 1] + 0.05 * p.activist[rows])
-        p.expectation[rows] = p.expectation_rest[rows]
-        affinity = _SELF_SERVICE_AFFINITY[seg]
-        p.channel_preference[rows] = _clip01(c.self_service_preference * affinity + 0.1 * z[:, 2])
-        pk = c.persuasion_knowledge * (1.0 + p.activist[rows])
-        p.persuasion_knowledge[rows] = _clip01(pk * (0.5 + u[:, 2]))
-        p.buying_rate[rows] = c.buyer_heterogeneity * z[:, 3]
-        p.buying_fluctuation[rows] = z[:, 4]
-        p.basket[rows] = c.basket * np.exp(c.basket_heterogeneity * z[:, 5]
-                                           - 0.5 * c.basket_heterogeneity ** 2)
-        p.perceived_technical[rows] = START_TECHNICAL
-        p.perceived_functional[rows] = START_FUNCTIONAL
-        perf = self.performance(rows)
-        p.performance[rows] = perf
-        p.satisfaction[rows] = self.satisfaction_target(perf, p.expectation[rows])
-        p.trust[rows] = p.satisfaction[rows]
-        p.tier[rows] = 2
-        p.acquired_week[rows] = week
-        p.tenure[rows] = 0
+        # Lognormal baskets with mean c.basket; numpy's vectorised exp, as for buying.
+        basket = c.basket * np.exp(c.basket_heterogeneity * z[:, 5] - 0.5 * c.basket_heterogeneity ** 2)
+        _new_customers(rows, u, z, basket, float(c.activist_share), float(c.self_service_preference),
+                       float(c.persuasion_knowledge), float(c.buyer_heterogeneity), week, p.segment, p.activist,
+                       p.need_person, p.expectation_rest, p.expectation, p.channel_preference, p.persuasion_knowledge,
+                       p.buying_rate, p.buying_fluctuation, p.basket, p.perceived_technical, p.perceived_functional,
+                       p.performance, p.satisfaction, p.trust, p.tier, p.acquired_week, p.tenure)
 
     # ------------------------------------------------------------------ buying
     def _fluctuation(self) -> tuple:
@@ -303,64 +288,39 @@ class CustomerBase:
         # Dissatisfied: unhappy overall, or a bad experience for a customer who was lukewarm already.
         dis = _dissatisfied(week.contacted, week.experience, week.purchasers, week.defects, p.satisfaction,
                             self._experienced, p.active)
-        u_voice, u_exit = model.streams.at("voice_or_exit", model.week, dis, columns=2).T
-        complain = u_voice < c.voice * np.where(p.activist[dis], 0.5, 1.0)
-        complainers = dis[complain]
-        p.complaints[complainers] += 1
-        p.last_complaint_week[complainers] = model.week
-        # Service recovery: a handled complaint wins some satisfaction back.
-        p.satisfaction[complainers] = _clip01(p.satisfaction[complainers] + 0.1)
-        silent = ~complain
-        self._silent_leavers = dis[silent][u_exit[silent] < c.silent_exit]
+        keys = model.streams.keys("voice_or_exit", model.week, columns=2)
+        n_complaints, self._silent_leavers = _voice_or_exit(dis, keys[0], keys[1], float(c.voice), float(c.silent_exit),
+                                                            p.activist, p.complaints, p.last_complaint_week,
+                                                            p.satisfaction, model.week)
         week.dissatisfied = len(dis)
-        week.complaints = len(complainers)
+        week.complaints = n_complaints
         fix = model.management.policy.minimise_complaints
-        if fix > 0 and len(complainers):
+        if fix > 0 and n_complaints:
             # Lee's lever 1: trace and remove the causes of complaints.
             org = model.org_state
-            rate = len(complainers) / max(p.n_active, 1)
+            rate = n_complaints / max(p.n_active, 1)
             org.process_quality += fix * 0.25 * rate * (1.0 - org.process_quality)
         return dis
 
     def word_of_mouth(self, model, week, dissatisfied) -> None:
-        """Asymmetric word of mouth: the dissatisfied tell more, activists broadcast widest."""
-        c, p = self.params, self.people
-        aggrieved = week.aggrieved[p.active[week.aggrieved]]
-        n = p.n
-        delighted = np.flatnonzero(self._experienced & (p.satisfaction[:n] >= PROMOTER)
-                                   & ~p.manipulation_detected[:n] & p.active[:n])
-        # One draw per customer and week (a customer both dissatisfied and aggrieved gets one).
-        u_talk = model.streams.at("talk", model.week, np.concatenate([dissatisfied, aggrieved, delighted]))
-        n_dis, n_agg = len(dissatisfied), len(aggrieved)
-        u_dissatisfied, u_aggrieved, u_delighted = u_talk[:n_dis], u_talk[n_dis:n_dis + n_agg], u_talk[n_dis + n_agg:]
-        neg_p = np.minimum(1.0, c.negative_talk * np.where(p.activist[dissatisfied], 1.5, 1.0))
-        talks = np.zeros(n, dtype=bool)
-        talks[dissatisfied[u_dissatisfied < neg_p]] = True
-        talks[aggrieved[u_aggrieved < c.negative_talk]] = True
-        negative = np.flatnonzero(talks)
-        pos_p = c.positive_talk * np.where(p.activist[delighted], 0.5, 1.0)
-        positive = delighted[u_delighted < pos_p]
-        u_ties = model.streams.at("talk_ties", model.week, np.concatenate([negative, positive]))
-        reach_neg = c.negative_reach * np.where(p.activist[negative], c.activist_amplification, 1.0)
-        to_neg, _, unsent = self.network.spread(negative, reach_neg, u_ties[: len(negative)])
-        to_pos, _, _ = self.network.spread(positive, np.full(len(positive), c.positive_reach), u_ties[len(negative):])
-        to_neg = to_neg[p.active[to_neg]]
-        to_pos = to_pos[p.active[to_pos]]
-        # Each message moves its hearer's trust (and a bad one satisfaction); only hearers change.
-        np.add.at(p.trust, to_neg, -0.03)
-        np.add.at(p.trust, to_pos, 0.01)
-        np.add.at(p.satisfaction, to_neg, -0.02)
-        told = np.concatenate([to_neg, to_pos])
-        p.trust[told] = _clip01(p.trust[told])
-        p.satisfaction[to_neg] = _clip01(p.satisfaction[to_neg])
-        broadcast = float(unsent[p.activist[negative]].sum())
-        week.wom_negative = len(to_neg)
-        week.wom_positive = len(to_pos)
-        week.wom_negative_talkers = len(negative)
-        week.wom_positive_talkers = len(positive)
+        """Asymmetric word of mouth: the dissatisfied tell more, activists broadcast widest.
+
+        The dissatisfied and the aggrieved may talk (activists more often), as may the delighted
+        (activists less: they are critics by nature); each talker tells some of their ties
+        (``WordOfMouthNetwork.spread``); each message moves its hearer's trust, and a bad one
+        satisfaction too. Negative reach that finds no tie is broadcast outside the network.
+        """
+        c, p, net = self.params, self.people, self.network
+        (week.wom_negative, week.wom_positive, week.wom_negative_talkers, week.wom_positive_talkers,
+         broadcast) = _word_of_mouth(
+            dissatisfied, week.aggrieved, self._experienced, p.satisfaction, p.trust, p.manipulation_detected,
+            p.active, p.activist, model.streams.keys("talk", model.week)[0],
+            model.streams.keys("talk_ties", model.week)[0], float(c.negative_talk), float(c.positive_talk),
+            float(c.negative_reach), float(c.positive_reach), float(c.activist_amplification), net.ties, net.weight,
+            net.capacity, net.rotation)
         week.wom_broadcast = broadcast
-        week.prospects_deterred = c.deterrence * (len(to_neg) + broadcast)
-        week.prospects_referred = c.referral * len(to_pos)
+        week.prospects_deterred = c.deterrence * (week.wom_negative + broadcast)
+        week.prospects_referred = c.referral * week.wom_positive
 
     def churn(self, model, week) -> None:
         """Defection hazard from satisfaction and trust, raised by defecting neighbours (contagion)."""
@@ -536,6 +496,39 @@ def _satisfy(purchasers, contacted, need_person, technical, functional, performa
 
 
 @njit
+def _new_customers(rows, u, z, basket, activist_share, self_service_preference, persuasion_knowledge,
+                   buyer_heterogeneity, week, segment, activist, need_person, expectation_rest, expectation,
+                   channel_preference, knowledge, buying_rate, fluctuation, basket_of, technical, functional,
+                   performance, satisfaction, trust, tier, acquired_week, tenure):
+    last = len(SEGMENT_SHARE) - 1
+    for r in range(len(rows)):
+        j = rows[r]
+        x = u[r, 0] * _TOTAL_SHARE
+        seg = 0
+        while seg < last and _CUMULATIVE_SHARE[seg] <= x:     # the segment whose share x falls in
+            seg += 1
+        segment[j] = seg
+        activist[j] = u[r, 1] < activist_share
+        need_person[j] = min(max(SEGMENT_NEED_PERSON[seg] + 0.1 * z[r, 0], 0.0), 1.0)
+        expectation_rest[j] = min(max(SEGMENT_EXPECTATION[seg] + 0.1 * z[r, 1] + 0.05 * activist[j], 0.0), 1.0)
+        expectation[j] = expectation_rest[j]
+        channel_preference[j] = min(max(self_service_preference * _SELF_SERVICE_AFFINITY[seg] + 0.1 * z[r, 2], 0.0),
+                                    1.0)
+        knowledge[j] = min(max(persuasion_knowledge * (1.0 + activist[j]) * (0.5 + u[r, 2]), 0.0), 1.0)
+        buying_rate[j] = buyer_heterogeneity * z[r, 3]
+        fluctuation[j] = z[r, 4]
+        basket_of[j] = basket[r]
+        technical[j] = START_TECHNICAL
+        functional[j] = START_FUNCTIONAL
+        performance[j] = _performance(need_person[j], technical[j], functional[j])
+        satisfaction[j] = _satisfaction_target(performance[j], expectation[j])
+        trust[j] = satisfaction[j]
+        tier[j] = 2
+        acquired_week[j] = week
+        tenure[j] = 0
+
+
+@njit
 def _dissatisfied(contacted, experience, purchasers, defects, satisfaction, experienced, active):
     n = len(experienced)
     bad_contact = np.zeros(n, dtype=np.bool_)
@@ -550,6 +543,25 @@ def _dissatisfied(contacted, experience, purchasers, defects, satisfaction, expe
         sat = satisfaction[i]
         unhappy[i] = experienced[i] and active[i] and (sat < DISSATISFIED or (bad_contact[i] and sat < DETRACTOR))
     return np.flatnonzero(unhappy)
+
+
+@njit
+def _voice_or_exit(dissatisfied, voice_key, exit_key, voice, silent_exit, activist, complaints, last_complaint_week,
+                   satisfaction, week):
+    """Each dissatisfied customer complains (activists half as often) or, silent, may leave.
+    A complaint handled wins some satisfaction back. Returns (complaints, silent leavers)."""
+    leavers = np.empty(len(dissatisfied), dtype=np.int64)
+    n_complaints = n_leavers = 0
+    for j in dissatisfied:
+        if keyed_uniform(voice_key, j) < voice * (0.5 if activist[j] else 1.0):
+            complaints[j] += 1
+            last_complaint_week[j] = week
+            satisfaction[j] = min(max(satisfaction[j] + 0.1, 0.0), 1.0)
+            n_complaints += 1
+        elif keyed_uniform(exit_key, j) < silent_exit:
+            leavers[n_leavers] = j
+            n_leavers += 1
+    return n_complaints, leavers[:n_leavers]
 
 
 @njit
@@ -575,3 +587,67 @@ def _churn(u_churn, silent_leavers, mood_factor, tenure, frequency, exposure, ha
             leave[i] = u_churn[i] < h
     leave[silent_leavers] = True
     return np.flatnonzero(leave)
+
+
+@njit
+def _word_of_mouth(dissatisfied, aggrieved, experienced, satisfaction, trust, detected, active, activist, talk_key,
+                   ties_key, negative_talk, positive_talk, negative_reach, positive_reach, amplification, ties, weight,
+                   capacity, rotation):
+    """Who talks, whom they tell, and what the hearers make of it. One talk draw per customer and
+    week (a customer both dissatisfied and aggrieved gets one), one draw for the ties told.
+    Returns (negative messages, positive messages, negative talkers, positive talkers, broadcast)."""
+    n = len(experienced)
+    talks = np.zeros(n, dtype=np.bool_)
+    for j in dissatisfied:
+        talks[j] |= keyed_uniform(talk_key, j) < min(1.0, negative_talk * (1.5 if activist[j] else 1.0))
+    for j in aggrieved:
+        if active[j]:
+            talks[j] |= keyed_uniform(talk_key, j) < negative_talk
+    negative = np.flatnonzero(talks)
+    positive = np.empty(n, dtype=np.int64)
+    n_positive = 0
+    for j in range(n):
+        if experienced[j] and satisfaction[j] >= PROMOTER and not detected[j] and active[j]:
+            if keyed_uniform(talk_key, j) < positive_talk * (0.5 if activist[j] else 1.0):
+                positive[n_positive] = j
+                n_positive += 1
+    positive = positive[:n_positive]
+    reach = np.empty(len(negative))
+    for t in range(len(negative)):
+        reach[t] = negative_reach * (amplification if activist[negative[t]] else 1.0)
+    to_neg, _, unsent = _spread(negative, reach, _keyed_draws(ties_key, negative), ties, weight, capacity, rotation)
+    to_pos, _, _ = _spread(positive, np.full(n_positive, positive_reach), _keyed_draws(ties_key, positive), ties,
+                           weight, capacity, rotation)
+    # Each message moves its hearer (those still customers): trust first, then satisfaction.
+    n_neg = n_pos = 0
+    for r in to_neg:
+        if active[r]:
+            trust[r] += -0.03
+            n_neg += 1
+    for r in to_pos:
+        if active[r]:
+            trust[r] += 0.01
+            n_pos += 1
+    for r in to_neg:
+        if active[r]:
+            satisfaction[r] += -0.02
+    for r in to_neg:
+        if active[r]:
+            trust[r] = min(max(trust[r], 0.0), 1.0)
+            satisfaction[r] = min(max(satisfaction[r], 0.0), 1.0)
+    for r in to_pos:
+        if active[r]:
+            trust[r] = min(max(trust[r], 0.0), 1.0)
+    broadcast = 0.0
+    for t in range(len(negative)):
+        if activist[negative[t]]:
+            broadcast += unsent[t]
+    return n_neg, n_pos, len(negative), n_positive, broadcast
+
+
+@njit
+def _keyed_draws(key, ids):
+    out = np.empty(len(ids))
+    for k in range(len(ids)):
+        out[k] = keyed_uniform(key, ids[k])
+    return out

@@ -127,7 +127,7 @@ class Workforce:
         self.leavers = 0
         seats = np.arange(n)
         rows = self.people.add(n)
-        self._fill(seats, rows, self._initial_traits(rng, seats), week=0)
+        self._fill(seats, rows, rng.standard_normal((n, N_TRAITS)), week=0)
         p = self.people
         p.tenure[rows] = np.minimum(rng.exponential(52.0 / max(org.turnover_rate, 0.05), n), 520).astype(np.int32)
         p.skill[rows] = self._skill_target(p.skill_rest[rows], p.tenure[rows], 0.0)
@@ -138,59 +138,26 @@ class Workforce:
         self.behave(None, policy)
 
     # ------------------------------------------------------------------ set-up
-    def _initial_traits(self, rng, seats):
-        n = len(seats)
-        z = rng.standard_normal((n, N_TRAITS))
-        return self._traits_from_normals(z, seats)
-
-    def _traits_from_normals(self, z, seats):
-        """Traits of new people on ``seats`` from standard normals ``z`` (one row each)."""
-        org = self.org
-        f = self.seat_function[seats]
-        scale = org.customer_value_weight / 0.3
-        base = FUNCTION_VALUES[f] * np.array([scale, 1.0, 1.0])
-        base /= base.sum(1, keepdims=True)
-        logits = np.log(base) + 0.35 * z[:, 0:3]
-        values = np.exp(logits)
-        values /= values.sum(1, keepdims=True)
-        r = org.readiness
-        return {
-            "values": values,
-            "affective": _clip01(0.25 + 0.4 * r + 0.15 * z[:, 3]),
-            "normative": _clip01(0.6 * org.identification + 0.4 * org.base_pressure + 0.12 * z[:, 4]),
-            "continuance_rest": _clip01(0.25 + 0.1 * z[:, 5]),
-            "efficacy": _clip01(r + 0.15 * z[:, 6]),
-            "dispositional_resistance": _clip01(org.dispositional_resistance + 0.15 * z[:, 7]),
-            "identification": _clip01(org.identification + 0.15 * z[:, 8]),
-            "skill": _clip01(0.4 + 0.1 * z[:, 9]),
-        }
-
     @staticmethod
     def _skill_target(aptitude, tenure, training):
         """Learning curve: skill grows with tenure over three years, and with training above normal."""
         return _clip01(aptitude + 0.25 * np.minimum(tenure / 156.0, 1.0) + 0.1 * np.tanh(training))
 
-    def _fill(self, seats, rows, traits, week):
-        p = self.people
-        p.seat[rows] = seats
-        p.function[rows] = self.seat_function[seats]
-        for name, value in traits.items():
-            getattr(p, name)[rows] = value
-        p.affective_rest[rows] = p.affective[rows]
-        p.skill_rest[rows] = p.skill[rows]
-        p.normative_rest[rows] = p.normative[rows]
-        p.continuance[rows] = _clip01(p.continuance_rest[rows]
-                                      + self._compliance_target(self.org.base_pressure, self.org.base_monitoring))
-        # Start at the status quo's balance between own values and socialisation to the rewards.
-        social = VALUE_SOCIALISATION * p.continuance[rows, None]
-        p.values_rest[rows] = p.values[rows]
-        p.values[rows] = (VALUE_ANCHOR * p.values_rest[rows] + social * BASELINE_KPI) / (VALUE_ANCHOR + social)
-        p.identification_rest[rows] = p.identification[rows]
-        p.efficacy_rest[rows] = p.efficacy[rows]
-        p.readiness[rows] = 0.5 * (0.5 * (p.affective[rows] + p.normative[rows])) + 0.5 * p.efficacy[rows]
-        p.engagement[rows] = _clip01(0.2 + 0.35 * p.affective[rows] + 0.25 * p.identification[rows] + 0.2 * p.efficacy[rows])
-        p.hired_week[rows] = week
-        p.tenure[rows] = 0
+    def _fill(self, seats, rows, z, week):
+        """New people on ``seats`` (rows ``rows``), their traits from standard normals ``z`` (one row each).
+
+        Held values scatter around their function's (lognormal, the customer weight scaled to the
+        organisation's); commitment, efficacy, resistance, identification and aptitude scatter
+        around the organisation's; newcomers start at the status quo's balance between their own
+        values and socialisation to the rewards."""
+        org, p = self.org, self.people
+        _new_employees(seats, rows, z, self.seat_function, org.customer_value_weight / 0.3, float(org.readiness),
+                       float(org.identification), float(org.base_pressure),
+                       self._compliance_target(org.base_pressure, org.base_monitoring),
+                       float(org.dispositional_resistance), week, p.seat, p.function, p.values, p.values_rest,
+                       p.affective, p.affective_rest, p.normative, p.normative_rest, p.continuance,
+                       p.continuance_rest, p.efficacy, p.efficacy_rest, p.dispositional_resistance, p.identification,
+                       p.identification_rest, p.skill, p.skill_rest, p.readiness, p.engagement, p.hired_week, p.tenure)
         self.seat_row[seats] = rows
         self._seats_changed()
 
@@ -416,9 +383,8 @@ class Workforce:
         if len(seats) == 0:
             return
         z = model.streams.normal_at("hire_traits", model.week, seats, columns=N_TRAITS)
-        traits = self._traits_from_normals(z, seats)
         rows = self.people.add(len(seats))
-        self._fill(seats, rows, traits, week=model.week)
+        self._fill(seats, rows, z, week=model.week)
         self.people.workload[rows] = 1.0
         self.hires = len(seats)
         model.ledger.hires += len(seats)
@@ -570,3 +536,43 @@ def _behave(n, active, values, affective, normative, continuance, identification
         if support >= CHAMPION_SUPPORT:
             state = CHAMPIONING
         support_state[i] = state
+
+
+@njit
+def _new_employees(seats, rows, z, seat_function, customer_scale, readiness_org, identification_org, base_pressure,
+                   compliance, resistance_org, week, seat, function, values, values_rest, affective, affective_rest,
+                   normative, normative_rest, continuance, continuance_rest, efficacy, efficacy_rest, resistance,
+                   identification, identification_rest, skill, skill_rest, readiness, engagement, hired_week, tenure):
+    """Traits of the new people on ``seats`` (docs/ODD.md 7.2.1), one row each, from normals ``z``."""
+    for r in range(len(rows)):
+        i, f = rows[r], seat_function[seats[r]]
+        seat[i] = seats[r]
+        function[i] = f
+        base0, base1, base2 = FUNCTION_VALUES[f, 0] * customer_scale, FUNCTION_VALUES[f, 1], FUNCTION_VALUES[f, 2]
+        total = base0 + base1 + base2
+        v0 = np.exp(np.log(base0 / total) + 0.35 * z[r, 0])
+        v1 = np.exp(np.log(base1 / total) + 0.35 * z[r, 1])
+        v2 = np.exp(np.log(base2 / total) + 0.35 * z[r, 2])
+        total = v0 + v1 + v2
+        values_rest[i, 0], values_rest[i, 1], values_rest[i, 2] = v0 / total, v1 / total, v2 / total
+        affective[i] = min(max(0.25 + 0.4 * readiness_org + 0.15 * z[r, 3], 0.0), 1.0)
+        normative[i] = min(max(0.6 * identification_org + 0.4 * base_pressure + 0.12 * z[r, 4], 0.0), 1.0)
+        continuance_rest[i] = min(max(0.25 + 0.1 * z[r, 5], 0.0), 1.0)
+        efficacy[i] = min(max(readiness_org + 0.15 * z[r, 6], 0.0), 1.0)
+        resistance[i] = min(max(resistance_org + 0.15 * z[r, 7], 0.0), 1.0)
+        identification[i] = min(max(identification_org + 0.15 * z[r, 8], 0.0), 1.0)
+        skill[i] = min(max(0.4 + 0.1 * z[r, 9], 0.0), 1.0)
+        affective_rest[i] = affective[i]
+        skill_rest[i] = skill[i]
+        normative_rest[i] = normative[i]
+        continuance[i] = min(max(continuance_rest[i] + compliance, 0.0), 1.0)
+        # The status quo's balance between one's own values and socialisation to the rewards.
+        social = VALUE_SOCIALISATION * continuance[i]
+        for k in range(3):
+            values[i, k] = (VALUE_ANCHOR * values_rest[i, k] + social * BASELINE_KPI[k]) / (VALUE_ANCHOR + social)
+        identification_rest[i] = identification[i]
+        efficacy_rest[i] = efficacy[i]
+        readiness[i] = 0.5 * (0.5 * (affective[i] + normative[i])) + 0.5 * efficacy[i]
+        engagement[i] = min(max(0.2 + 0.35 * affective[i] + 0.25 * identification[i] + 0.2 * efficacy[i], 0.0), 1.0)
+        hired_week[i] = week
+        tenure[i] = 0

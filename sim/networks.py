@@ -97,15 +97,7 @@ class PoolBySegment:
 
     def add(self, new: np.ndarray, segment: np.ndarray) -> None:
         """Add ids larger than all present ones, each at the end of its segment."""
-        seg = segment[new]
-        starts = self.starts
-        parts, counts = [], np.zeros(len(starts), dtype=np.int64)
-        for s in range(len(starts) - 1):
-            arriving = new[seg == s]
-            parts += [self.ids[starts[s]:starts[s + 1]], arriving]
-            counts[s + 1] = len(arriving)
-        self.ids = np.concatenate(parts)
-        self.starts = starts + np.cumsum(counts)
+        self.ids, self.starts = _add_to_pool(self.ids, self.starts, new, segment)
 
 
 class WordOfMouthNetwork:
@@ -123,7 +115,7 @@ class WordOfMouthNetwork:
         # Row sums of ``weight``, kept as ties are added (sums of halves: exact in any order).
         self.capacity = np.zeros(capacity, dtype=np.float32)
         golden = 0.6180339887498949
-        self._rotation = ((golden * np.arange(self.slots)) % 1.0).astype(np.float32)
+        self.rotation = ((golden * np.arange(self.slots)) % 1.0).astype(np.float32)
 
     def _ensure(self, rows: int) -> None:
         cap = len(self.degree)
@@ -183,7 +175,7 @@ class WordOfMouthNetwork:
             talker the reach that found no tie (broadcast outside the network).
         """
         return _spread(talkers, np.asarray(reach, dtype=np.float64), np.asarray(draws, dtype=np.float64), self.ties,
-                       self.weight, self.capacity, self._rotation)
+                       self.weight, self.capacity, self.rotation)
 
     def expose(self, exposure: np.ndarray, leavers: np.ndarray, decay: float) -> None:
         """Contagion: ``exposure`` (indexed by id) decays by ``decay``, then each tie of a leaver
@@ -235,6 +227,29 @@ def _keep(ids, starts, present):
             m += 1
     new_starts[s:] = m
     return kept[:m], new_starts
+
+
+@njit
+def _add_to_pool(ids, starts, new, segment):
+    """``ids`` grouped by segment with ``new`` (larger than every id) appended to their segments."""
+    n_segments = len(starts) - 1
+    counts = np.zeros(n_segments, dtype=np.int64)
+    for c in new:
+        counts[segment[c]] += 1
+    new_starts = np.empty_like(starts)
+    new_starts[0] = starts[0]
+    for s in range(n_segments):
+        new_starts[s + 1] = starts[s + 1] + counts[:s + 1].sum()
+    out = np.empty(len(ids) + len(new), dtype=ids.dtype)
+    for s in range(n_segments):
+        size = starts[s + 1] - starts[s]
+        out[new_starts[s]:new_starts[s] + size] = ids[starts[s]:starts[s + 1]]
+        m = new_starts[s] + size
+        for c in new:
+            if segment[c] == s:
+                out[m] = c
+                m += 1
+    return out, new_starts
 
 
 @njit
