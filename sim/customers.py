@@ -313,10 +313,10 @@ class CustomerBase:
         c, p, net = self.params, self.people, self.network
         (week.wom_negative, week.wom_positive, week.wom_negative_talkers, week.wom_positive_talkers,
          broadcast) = _word_of_mouth(
-            dissatisfied, week.aggrieved, self._experienced, p.satisfaction, p.trust, p.manipulation_detected,
-            p.active, p.activist, model.streams.keys("talk", model.week)[0],
+            dissatisfied, week.aggrieved, week.purchasers, week.contacted, p.satisfaction, p.trust,
+            p.manipulation_detected, p.active, p.activist, model.streams.keys("talk", model.week)[0],
             model.streams.keys("talk_ties", model.week)[0], float(c.negative_talk), float(c.positive_talk),
-            float(c.negative_reach), float(c.positive_reach), float(c.activist_amplification), net.ties, net.weight,
+            float(c.negative_reach), float(c.positive_reach), float(c.activist_amplification), net.ties, net.strong,
             net.capacity, net.rotation)
         week.wom_broadcast = broadcast
         week.prospects_deterred = c.deterrence * (week.wom_negative + broadcast)
@@ -590,24 +590,37 @@ def _churn(u_churn, silent_leavers, mood_factor, tenure, frequency, exposure, ha
 
 
 @njit
-def _word_of_mouth(dissatisfied, aggrieved, experienced, satisfaction, trust, detected, active, activist, talk_key,
-                   ties_key, negative_talk, positive_talk, negative_reach, positive_reach, amplification, ties, weight,
-                   capacity, rotation):
+def _word_of_mouth(dissatisfied, aggrieved, purchasers, contacted, satisfaction, trust, detected, active, activist,
+                   talk_key, ties_key, negative_talk, positive_talk, negative_reach, positive_reach, amplification, ties,
+                   strong, capacity, rotation):
     """Who talks, whom they tell, and what the hearers make of it. One talk draw per customer and
     week (a customer both dissatisfied and aggrieved gets one), one draw for the ties told.
     Returns (negative messages, positive messages, negative talkers, positive talkers, broadcast)."""
-    n = len(experienced)
-    talks = np.zeros(n, dtype=np.bool_)
+    talkers = np.empty(len(dissatisfied) + len(aggrieved), dtype=np.int64)
+    m = 0
     for j in dissatisfied:
-        talks[j] |= keyed_uniform(talk_key, j) < min(1.0, negative_talk * (1.5 if activist[j] else 1.0))
+        if keyed_uniform(talk_key, j) < min(1.0, negative_talk * (1.5 if activist[j] else 1.0)):
+            talkers[m] = j
+            m += 1
     for j in aggrieved:
-        if active[j]:
-            talks[j] |= keyed_uniform(talk_key, j) < negative_talk
-    negative = np.flatnonzero(talks)
-    positive = np.empty(n, dtype=np.int64)
-    n_positive = 0
-    for j in range(n):
-        if experienced[j] and satisfaction[j] >= PROMOTER and not detected[j] and active[j]:
+        if active[j] and keyed_uniform(talk_key, j) < negative_talk:
+            talkers[m] = j
+            m += 1
+    negative = np.unique(talkers[:m])           # in id order, each once
+    # The delighted: those with an experience this week (purchasers and contacted, both in id
+    # order, merged) who are promoters and have not seen through a nudge.
+    positive = np.empty(len(purchasers) + len(contacted), dtype=np.int64)
+    n_positive = a = b = 0
+    while a < len(purchasers) or b < len(contacted):
+        if b == len(contacted) or (a < len(purchasers) and purchasers[a] <= contacted[b]):
+            j = purchasers[a]
+            a += 1
+            if b < len(contacted) and contacted[b] == j:
+                b += 1
+        else:
+            j = contacted[b]
+            b += 1
+        if satisfaction[j] >= PROMOTER and not detected[j] and active[j]:
             if keyed_uniform(talk_key, j) < positive_talk * (0.5 if activist[j] else 1.0):
                 positive[n_positive] = j
                 n_positive += 1
@@ -615,9 +628,9 @@ def _word_of_mouth(dissatisfied, aggrieved, experienced, satisfaction, trust, de
     reach = np.empty(len(negative))
     for t in range(len(negative)):
         reach[t] = negative_reach * (amplification if activist[negative[t]] else 1.0)
-    to_neg, _, unsent = _spread(negative, reach, _keyed_draws(ties_key, negative), ties, weight, capacity, rotation)
+    to_neg, _, unsent = _spread(negative, reach, _keyed_draws(ties_key, negative), ties, strong, capacity, rotation)
     to_pos, _, _ = _spread(positive, np.full(n_positive, positive_reach), _keyed_draws(ties_key, positive), ties,
-                           weight, capacity, rotation)
+                           strong, capacity, rotation)
     # Each message moves its hearer (those still customers): trust first, then satisfaction.
     n_neg = n_pos = 0
     for r in to_neg:

@@ -110,9 +110,8 @@ class WordOfMouthNetwork:
         self.ties = np.full((capacity, self.slots), -1, dtype=np.int32)
         self.strong = np.zeros((capacity, self.slots), dtype=bool)
         self.degree = np.zeros(capacity, dtype=np.int32)
-        # Relative chance of being told: 1 for a strong tie, 0.5 for a weak one, 0 for an empty slot.
-        self.weight = np.zeros((capacity, self.slots), dtype=np.float32)
-        # Row sums of ``weight``, kept as ties are added (sums of halves: exact in any order).
+        # Row sums of the ties' weights (a strong tie 1, a weak one 0.5: the relative chance of
+        # being told), kept as ties are added (sums of halves: exact in any order).
         self.capacity = np.zeros(capacity, dtype=np.float32)
         golden = 0.6180339887498949
         self.rotation = ((golden * np.arange(self.slots)) % 1.0).astype(np.float32)
@@ -124,12 +123,11 @@ class WordOfMouthNetwork:
         new = max(2 * cap, rows)
         ties = np.full((new, self.slots), -1, dtype=np.int32)
         strong = np.zeros((new, self.slots), dtype=bool)
-        weight = np.zeros((new, self.slots), dtype=np.float32)
         degree = np.zeros(new, dtype=np.int32)
         capacity = np.zeros(new, dtype=np.float32)
-        ties[:cap], strong[:cap], weight[:cap], degree[:cap] = self.ties, self.strong, self.weight, self.degree
+        ties[:cap], strong[:cap], degree[:cap] = self.ties, self.strong, self.degree
         capacity[:cap] = self.capacity
-        self.ties, self.strong, self.weight, self.degree, self.capacity = ties, strong, weight, degree, capacity
+        self.ties, self.strong, self.degree, self.capacity = ties, strong, degree, capacity
 
     def connect(self, new: np.ndarray, segment: np.ndarray, pool: np.ndarray,
                 draws: np.ndarray, by_segment: PoolBySegment | None = None) -> None:
@@ -155,12 +153,12 @@ class WordOfMouthNetwork:
         """Own ties of ``new``: strong ties within the segment, weak ties anywhere; the first slots."""
         starts = by_segment.starts if self.n_strong else np.zeros(1, dtype=np.int64)
         sorted_pool = by_segment.ids if self.n_strong else pool
-        _pick(new, segment, pool, draws, sorted_pool, starts, self.n_strong, self.ties, self.strong, self.weight,
+        _pick(new, segment, pool, draws, sorted_pool, starts, self.n_strong, self.ties, self.strong,
               self.capacity, self.degree)
 
     def _reciprocate(self, new) -> None:
         """Reciprocal ties of ``new``'s own ties go into free slots of the targets, first come first served."""
-        _reciprocate(new, self.n_strong, self.n_strong + self.n_weak, self.ties, self.strong, self.weight,
+        _reciprocate(new, self.n_strong, self.n_strong + self.n_weak, self.ties, self.strong,
                      self.capacity, self.degree)
 
     def spread(self, talkers: np.ndarray, reach: np.ndarray, draws: np.ndarray):
@@ -175,7 +173,7 @@ class WordOfMouthNetwork:
             talker the reach that found no tie (broadcast outside the network).
         """
         return _spread(talkers, np.asarray(reach, dtype=np.float64), np.asarray(draws, dtype=np.float64), self.ties,
-                       self.weight, self.capacity, self.rotation)
+                       self.strong, self.capacity, self.rotation)
 
     def expose(self, exposure: np.ndarray, leavers: np.ndarray, decay: float) -> None:
         """Contagion: ``exposure`` (indexed by id) decays by ``decay``, then each tie of a leaver
@@ -183,12 +181,18 @@ class WordOfMouthNetwork:
         _expose(exposure, leavers, decay, self.ties, self.strong)
 
     def nbytes(self) -> int:
-        return self.ties.nbytes + self.strong.nbytes + self.weight.nbytes + self.degree.nbytes + self.capacity.nbytes
+        return self.ties.nbytes + self.strong.nbytes + self.degree.nbytes + self.capacity.nbytes
 
 
 # ---------------------------------------------------------------------------- kernels
 @njit
-def _spread(talkers, reach, draws, ties, weight, capacity, rotation):
+def _tie_weight(tie, is_strong):
+    """A tie's relative chance of being told: 1 strong, 0.5 weak, 0 for an empty slot (float32)."""
+    return np.float32(0.0) if tie < 0 else (np.float32(1.0) if is_strong else np.float32(0.5))
+
+
+@njit
+def _spread(talkers, reach, draws, ties, strong, capacity, rotation):
     """Each talker's ties told, in talker then slot order; in float32 as the tie tables are."""
     slots = ties.shape[1]
     recipients = np.empty(len(talkers) * slots, dtype=np.int64)
@@ -203,7 +207,7 @@ def _spread(talkers, reach, draws, ties, weight, capacity, rotation):
         for k in range(slots):
             u = u0 + rotation[k]
             u -= np.floor(u)         # the fractional part: the rotated draw of this slot
-            if u < p_strong * weight[c, k]:
+            if u < p_strong * _tie_weight(ties[c, k], strong[c, k]):
                 recipients[m] = ties[c, k]
                 senders[m] = c
                 m += 1
@@ -253,7 +257,7 @@ def _add_to_pool(ids, starts, new, segment):
 
 
 @njit
-def _pick(new, segment, pool, draws, sorted_pool, starts, n_strong, ties, strong, weight, capacity, degree):
+def _pick(new, segment, pool, draws, sorted_pool, starts, n_strong, ties, strong, capacity, degree):
     """Own ties of each newcomer: strong ones within its segment, weak ones anywhere; the first slots."""
     own = draws.shape[1]
     for r in range(len(new)):
@@ -270,15 +274,13 @@ def _pick(new, segment, pool, draws, sorted_pool, starts, n_strong, ties, strong
                 pick = -1                  # no tie to oneself
             ties[c, k] = pick
             strong[c, k] = k < n_strong and pick >= 0
-            w = np.float32(0.0) if pick < 0 else (np.float32(1.0) if k < n_strong else np.float32(0.5))
-            weight[c, k] = w
-            total += w
+            total += _tie_weight(pick, k < n_strong)
         capacity[c] = total
         degree[c] = own
 
 
 @njit
-def _reciprocate(new, n_strong, own, ties, strong, weight, capacity, degree):
+def _reciprocate(new, n_strong, own, ties, strong, capacity, degree):
     """Each own tie of ``new`` (in order) returned in the target's next free slot, while one is free."""
     slots = ties.shape[1]
     for r in range(len(new)):
@@ -290,9 +292,7 @@ def _reciprocate(new, n_strong, own, ties, strong, weight, capacity, degree):
             slot = degree[target]
             ties[target, slot] = c
             strong[target, slot] = k < n_strong
-            w = np.float32(1.0) if k < n_strong else np.float32(0.5)
-            weight[target, slot] = w
-            capacity[target] += w
+            capacity[target] += _tie_weight(c, k < n_strong)
             degree[target] += 1
 
 
