@@ -674,6 +674,8 @@ print(json.dumps({"sim": sim.__file__, "run_s": runs, "step_ms": 1e3 * step_s, "
 def measure_against_numpy(plan: Plan, commit: str = NUMPY_VERSION) -> dict[str, Any]:
     """The numpy version and this one, alternated (ABBA) in fresh processes: the reference run
     (five roads, 5,000 customers, 260 weeks, one seed each) and steps at ``TARGET_SIZE`` customers."""
+    if _git("cat-file", "-e", f"{commit}^{{commit}}") is None:
+        return {"skipped": f"commit {commit} is not in this clone (a shallow clone?)"}
     args = json.dumps([list(FIVE_ROADS), REFERENCE_WEEKS, REFERENCE, TARGET_SIZE, plan.numpy_steps])
     with tempfile.TemporaryDirectory() as folder:
         tree = Path(folder) / "numpy-version"
@@ -755,6 +757,8 @@ def evaluate_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     at, at_10k = by_size.get(TARGET_SIZE), by_size.get(10_000)
     sc, mem, sweep = results.get("scaling", {}), results.get("memory"), results.get("sweep")
     cli, numpy_version, compiled = results.get("cli") or {}, results.get("numpy"), results.get("compile")
+    if numpy_version and "skipped" in numpy_version:
+        numpy_version = None
     if "wall_s" in cli:
         demo = ("`make demo`'s sweep (five_roads, 180 runs, all cores, end to end)", cli["wall_s"])
     else:
@@ -929,7 +933,9 @@ def _render_compiled(results: dict[str, Any]) -> str:
                   f"warm-up {c['cached_warm_up_s']:.2f} s, {c['cached_loaded']} loaded); "
                   f"`import sim` alone {c['bare_import_process_s']:.1f} s"]]
     v = results.get("numpy")
-    if v:
+    if v and "skipped" in v:
+        rows.append(["against the numpy version", f"skipped: {v['skipped']}"])
+    elif v:
         n, k = v["numpy"], v["compiled"]
         rows += [[f"reference run, numpy version `{v['commit']}` -> compiled",
                   f"{n['seconds_per_run']:.2f} s -> {k['seconds_per_run']:.2f} s per run: **{v['run_speedup']:.1f}x** "
