@@ -19,8 +19,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from hydra_plugins.design_sweeper.design import check_settings, make_design
-from hydra_plugins.design_sweeper.ranges import DesignError, ParameterRange, check_range, parse_range
+from sim.study.design import check_settings, make_design
+from sim.study.ranges import DesignError, ParameterRange, check_range, parse_range
 from sim.study.sensitivity import analyse_table, prcc, read_design, synthetic_table
 from tests.helpers import sweep_master_config
 from tests.test_sweep import REPO, job_dirs, once, output, private_copy, sim
@@ -353,8 +353,8 @@ def test_design_composition_matches_hydra(tmp_path):
     assert OmegaConf.to_container(cfg_fast) == OmegaConf.to_container(cfg_full)
 
 
-@pytest.mark.parametrize("name", ["sim.study.sensitivity", "hydra_plugins.design_sweeper.design",
-                                  "hydra_plugins.design_sweeper.ranges",
+@pytest.mark.parametrize("name", ["sim.study.sensitivity", "sim.study.design",
+                                  "sim.study.ranges",
                                   "hydra_plugins.centricity_launchers.launcher_schemas"])
 def test_docstring_examples(name):
     import doctest

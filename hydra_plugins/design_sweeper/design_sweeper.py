@@ -29,6 +29,10 @@ is invalid, none runs (the analysis needs every point). Job folders are named by
 and the point, ``road=mission,seed=0,point=0007``; the design is written to
 ``design.json`` and ``design.csv`` (keyed by job folder) before the jobs start.
 
+The designs and the ranges live in ``sim.study.design`` and ``sim.study.ranges``: Hydra's
+plugin scan executes every module under ``hydra_plugins`` a second time, in place, so
+classes defined here would not be the classes their importers hold.
+
 Example (command line)::
 
     python -m sim -m hydra/sweeper=design hydra.sweeper.method=sobol hydra.sweeper.n=64 \\
@@ -50,8 +54,8 @@ from hydra_plugins.centricity_sweeper.centricity_sweeper import (
     FastComposer,
     _job_dir,
 )
-from hydra_plugins.design_sweeper.design import Design, make_design, point_label, write_design
-from hydra_plugins.design_sweeper.ranges import DesignError, ParameterRange, check_range, parse_range
+from sim.study.design import Design, make_design, point_label, write_design
+from sim.study.ranges import DesignError, ParameterRange, check_range, parse_range
 
 log = logging.getLogger(__name__)
 

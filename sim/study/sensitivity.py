@@ -51,7 +51,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from hydra_plugins.design_sweeper.design import DESIGN_JSON, DESIGN_TABLE
+from sim.study.design import DESIGN_JSON, DESIGN_TABLE
 from sim.study.records import SUMMARY_FILE, read_status
 
 RESULT_TABLE = "sensitivity.csv"
@@ -520,8 +520,8 @@ def synthetic_table(method: str, model, n: int, names=("a", "b", "c"), bounds=(0
         >>> sweep.outcomes[["point", "y"]].shape
         (12, 2)
     """
-    from hydra_plugins.design_sweeper.design import make_design
-    from hydra_plugins.design_sweeper.ranges import ParameterRange
+    from sim.study.design import make_design
+    from sim.study.ranges import ParameterRange
 
     made = make_design(method, [ParameterRange(k, *bounds) for k in names], n=n, seed=seed, **settings)
     frame = pd.DataFrame(made.points, columns=list(names))

@@ -23,7 +23,7 @@ problem: everything the analysis needs without the Hydra config) and :data:`DESI
 (one row per job: its folder, the point, the grid values and the parameter values).
 
 Example:
-    >>> from hydra_plugins.design_sweeper.ranges import ParameterRange
+    >>> from sim.study.ranges import ParameterRange
     >>> ranges = [ParameterRange("organisation.readiness", 0.2, 0.8), ParameterRange("customers.voice", 0.1, 0.5)]
     >>> design = make_design("morris", ranges, n=4, seed=1)
     >>> design.points.shape, bool(design.points.min() >= 0.1)
@@ -42,7 +42,7 @@ from typing import Any
 
 import numpy as np
 
-from hydra_plugins.design_sweeper.ranges import DesignError, ParameterRange
+from sim.study.ranges import DesignError, ParameterRange
 
 METHODS = ("lhs", "sobol", "morris")
 DESIGN_JSON = "design.json"
