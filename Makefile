@@ -73,6 +73,7 @@ demo: $(RUNTIME)
 APP_HOST ?= 127.0.0.1
 APP_PORT ?= 8765
 app: $(RUNTIME)
+	@$(BIN)/python -c "from sim.kernels import warm_up; print('Kernels:', warm_up())"   # not on the first click
 	@echo "The page will be at http://$(APP_HOST):$(APP_PORT)  (Ctrl+C stops it)"
 	$(BIN)/solara run sim/page/app.py --host $(APP_HOST) --port $(APP_PORT) --production
 
