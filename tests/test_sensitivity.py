@@ -315,13 +315,13 @@ def test_rerun_resumes_the_missing_jobs_and_analyses(design_sweep, tmp_path):
 # ---------------------------------------------------------------------- refused before any job runs
 @pytest.mark.parametrize("extra, message", [
     (["organisation.readiness=interval(0.5,1.5)"],
-     "organisation.readiness: interval(0.5,1.5) goes beyond the range the model allows, [0.0, 1.0]"),
+     "error: parameter 'organisation.readiness' = 1.5 is out of range; allowed range [0.0, 1.0]"),
     (["hydra.sweeper.method=sobol", "hydra.sweeper.n=10", "customers.voice=interval(0.1,0.5)"],
      "hydra.sweeper.n = 10: for sobol n must be a power of 2"),
 ])
 def test_bad_designs_are_refused_before_any_job_runs(tmp_path, extra, message):
     proc = sim("-m", "hydra/sweeper=design", *TINY, *extra, f"hydra.sweep.dir={tmp_path / 'bad'}")
-    assert proc.returncode == 1
+    assert proc.returncode == 2, output(proc)
     assert message in output(proc)
     assert "Traceback" not in output(proc)
     assert not list((tmp_path / "bad").glob("*/status.json"))
@@ -331,8 +331,8 @@ def test_a_design_with_invalid_jobs_runs_none(tmp_path):
     # shares sum beyond 1 at some points: every job is checked before any runs
     proc = sim("-m", "hydra/sweeper=design", "hydra.sweeper.method=lhs", "hydra.sweeper.n=4",
                "organisation.share_front_line=interval(0.5,0.9)", *TINY, f"hydra.sweep.dir={tmp_path / 'bad'}")
-    assert proc.returncode == 1
-    assert "jobs of the design are invalid, so none was run" in output(proc)
+    assert proc.returncode == 2
+    assert "jobs of this sweep are invalid, so none was run" in output(proc)
     assert not list((tmp_path / "bad").glob("*/timeseries.parquet"))
 
 

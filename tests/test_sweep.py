@@ -195,9 +195,10 @@ def test_aggregate_command_can_be_rerun(sweep, tmp_path):
 
 # ---------------------------------------------------------------------- failures and invalid combinations
 def broken_args(sweep_dir: Path) -> list[str]:
-    # seed=abc cannot be composed (not an int); n_employees=5 is out of range; seed 1 raises.
-    return ["-m", "seed=0,1,abc", "organisation.n_employees=5,40", *TINY[1:], f"hydra.sweep.dir={sweep_dir}",
-            "hydra.launcher.n_jobs=2", "hydra.sweeper.figures=false"]
+    # A front line of 0.9 leaves the other functions' shares over 1 (each value alone is in range,
+    # so only the composed job can tell); seed 1 raises. skip_invalid runs the valid jobs.
+    return ["-m", "seed=0,1", "organisation.share_front_line=0.4,0.9", *TINY, f"hydra.sweep.dir={sweep_dir}",
+            "hydra.launcher.n_jobs=2", "hydra.sweeper.figures=false", "hydra.sweeper.skip_invalid=true"]
 
 
 def run_broken(folder: Path) -> subprocess.CompletedProcess:
@@ -215,15 +216,14 @@ def broken_sweep(tmp_path_factory):
 
 
 @pytest.mark.xdist_group("broken")
-def test_invalid_combinations_are_reported_at_once_and_the_rest_run(broken_sweep):
+def test_with_skip_invalid_invalid_combinations_are_reported_at_once_and_the_rest_run(broken_sweep):
     sweep_dir, _, text, _ = broken_sweep
-    assert "Sweep of 6 jobs" in text and "2 to run, 0 already done (resumed), 4 invalid" in text
-    assert text.count("[sim] invalid job") == 4
-    assert "'organisation.n_employees' = 5 is out of range; allowed range [10, 200000]" in text
-    assert "Value 'abc' of type 'str' could not be converted to Integer" in text
+    assert "Sweep of 4 jobs" in text and "2 to run, 0 already done (resumed), 2 invalid" in text
+    assert text.count("[sim] invalid job") == 2, text      # once each
+    assert "share_operations' = 1.350 must be at most 1 (the rest is back office)" in text
     # reported before any job was launched
     assert text.index("[sim] invalid job") < text.index("Launching jobs")
-    bad = [j for j in job_dirs(sweep_dir) if "n_employees=5," in j.name]
+    bad = [j for j in job_dirs(sweep_dir) if "share_front_line=0.9," in j.name]
     assert len(bad) == 2 and all(read_status(j)["status"] == "invalid" for j in bad)
     assert not any((j / "timeseries.parquet").exists() for j in bad)
 
@@ -232,15 +232,15 @@ def test_invalid_combinations_are_reported_at_once_and_the_rest_run(broken_sweep
 def test_failing_job_is_recorded_and_the_others_aggregated(broken_sweep):
     sweep_dir, _, text, code = broken_sweep
     assert code == 1, text
-    failed = next(j for j in job_dirs(sweep_dir) if "n_employees=40,seed=1" in j.name)
+    failed = next(j for j in job_dirs(sweep_dir) if "share_front_line=0.4,seed=1" in j.name)
     status = read_status(failed)
     assert status["status"] == "failed" and status["error"] == "RuntimeError: deliberate failure for seed 1"
     assert "Traceback" in status["traceback"]
-    assert "5 of 6 jobs did not finish" in text and "deliberate failure for seed 1" in text
+    assert "1 of 4 jobs failed, and 2 invalid were skipped" in text and "deliberate failure for seed 1" in text
     summary = pd.read_csv(sweep_dir / "summary.csv")
-    assert summary["status"].value_counts().to_dict() == {"invalid": 4, "ok": 1, "failed": 1}
+    assert summary["status"].value_counts().to_dict() == {"invalid": 2, "ok": 1, "failed": 1}
     runs = pd.read_parquet(sweep_dir / "runs.parquet")
-    assert set(runs["seed"]) == {0} and set(runs["organisation.n_employees"]) == {40}
+    assert set(runs["seed"]) == {0} and set(runs["organisation.share_front_line"]) == {0.4}
 
 
 @pytest.mark.xdist_group("broken")
@@ -248,11 +248,11 @@ def test_rerun_reruns_only_the_failed_job(broken_sweep, tmp_path):
     assert broken_sweep[3] == 1
     sweep_dir = private_copy(broken_sweep[0], tmp_path)
     args = broken_args(sweep_dir)
-    ok = next(j for j in job_dirs(sweep_dir) if "n_employees=40,seed=0" in j.name)
+    ok = next(j for j in job_dirs(sweep_dir) if "share_front_line=0.4,seed=0" in j.name)
     stamp = (ok / "timeseries.parquet").stat().st_mtime_ns
     proc = sim(*args)  # no failure hook this time
-    assert "2 to run" not in output(proc) and "1 to run, 1 already done (resumed), 4 invalid" in output(proc)
-    fixed = next(j for j in job_dirs(sweep_dir) if "n_employees=40,seed=1" in j.name)
+    assert "2 to run" not in output(proc) and "1 to run, 1 already done (resumed), 2 invalid" in output(proc)
+    fixed = next(j for j in job_dirs(sweep_dir) if "share_front_line=0.4,seed=1" in j.name)
     assert read_status(fixed)["status"] == "ok"
     assert (ok / "timeseries.parquet").stat().st_mtime_ns == stamp
 

@@ -73,6 +73,7 @@ class CentricitySweeperConf:
     aggregate: bool = True    # runs.parquet, summary.csv (and figures) at the end
     figures: bool = True      # the figures too
     progress: bool = True     # the progress line
+    skip_invalid: bool = False  # run the valid jobs of a sweep that has invalid ones (else none runs)
 
 
 ConfigStore.instance().store(group="hydra/sweeper", name="centricity", node=CentricitySweeperConf,
@@ -83,26 +84,37 @@ class CentricitySweeper(BasicSweeper):
     """Basic sweeper with up-front validation, resume, progress and aggregation."""
 
     def __init__(self, max_batch_size: int | None = None, params: dict[str, str] | None = None,
-                 resume: bool = True, aggregate: bool = True, figures: bool = True, progress: bool = True):
+                 resume: bool = True, aggregate: bool = True, figures: bool = True, progress: bool = True,
+                 skip_invalid: bool = False):
         super().__init__(max_batch_size=max_batch_size, params=params)
         self.resume, self.aggregate, self.figures, self.progress = resume, aggregate, figures, progress
+        self.skip_invalid = skip_invalid
 
     def sweep(self, arguments: list[str]) -> Any:
         # Imported here: Hydra imports every plugin at start-up, and sim.study.sweep brings pandas.
         from sim.kernels import warm_up
         from sim.study.records import clear_job
-        from sim.study.sweep import Progress, finish_sweep, forget_settled_starts, made_by_other_code, plan_jobs
+        from sim.study.sweep import (
+            Progress,
+            finish_sweep,
+            forget_settled_starts,
+            made_by_other_code,
+            plan_jobs,
+            refuse_invalid,
+        )
 
         assert self.config is not None and self.launcher is not None and self.hydra_context is not None
         all_jobs = self.job_overrides(arguments)
 
         sweep_dir = Path(str(self.config.hydra.sweep.dir))
-        sweep_dir.mkdir(parents=True, exist_ok=True)
-        OmegaConf.save(self.config, sweep_dir / "multirun.yaml")
-
         tic = time.perf_counter()
         plan = plan_jobs(sweep_dir, all_jobs, self.composer(), resume=self.resume)
         planned_in = time.perf_counter() - tic
+        if plan.with_state("invalid") and not self.skip_invalid:
+            refuse_invalid(plan)          # nothing runs, no job folder is made
+            return []
+        sweep_dir.mkdir(parents=True, exist_ok=True)
+        OmegaConf.save(self.config, sweep_dir / "multirun.yaml")
         plan.save()
         to_run = plan.with_state("to_run")
         done, invalid = len(plan.with_state("done")), len(plan.with_state("invalid"))
@@ -139,10 +151,19 @@ class CentricitySweeper(BasicSweeper):
     # Hooks for sweepers built on this one (the design sweeper); the defaults are the basic sweep.
     def job_overrides(self, arguments: list[str]) -> list[list[str]]:
         """The overrides of every job, in launch order: the Cartesian product of the sweep."""
+        from sim.study.sweep import follow_roads
+
         assert self.hydra_context is not None
         parser = OverridesParser.create(config_loader=self.hydra_context.config_loader)
         overrides = parser.parse_overrides(self._parse_config() + list(arguments))
-        return [job for batch in self.split_arguments(overrides, None) for job in batch]
+        jobs = [job for batch in self.split_arguments(overrides, None) for job in batch]
+        # A road parameter applies to the roads that declare it; the others run without it.
+        default_road = str(self.config.road.name) if self.config is not None and "road" in self.config else "status_quo"
+        jobs, ignored = follow_roads(jobs, default_road)
+        for road, names in ignored.items():
+            log.info(f"{road} has no {', '.join('road.' + n for n in names)}: its jobs run without "
+                     f"{'it' if len(names) == 1 else 'them'} (once per value of the other keys)")
+        return jobs
 
     def composer(self) -> "FastComposer":
         """``compose(overrides) -> (config, job_dir)`` for :func:`sim.study.sweep.plan_jobs`."""

@@ -40,6 +40,7 @@ Example (command line)::
 """
 
 import logging
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -101,6 +102,18 @@ class DesignSweeper(CentricitySweeper):
         self.rows: list[dict[str, Any]] = []
         self.grid: dict[str, list[Any]] = {}
         self.fixed: list[str] = []
+
+    def sweep(self, arguments: list[str]) -> Any:
+        """The centricity sweep over the design; a design that cannot run is refused like any bad
+        input: ``error: ...`` and exit status 2, before any job runs."""
+        from sim.study.sweep import LAST_SWEEP
+
+        try:
+            return super().sweep(arguments)
+        except DesignError as err:
+            print(f"error: {err}", file=sys.stderr, flush=True)
+            LAST_SWEEP.update(refused=1)
+            return []
 
     # ------------------------------------------------------------------ the jobs
     def job_overrides(self, arguments: list[str]) -> list[list[str]]:

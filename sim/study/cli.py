@@ -36,6 +36,7 @@ from hydra.types import RunMode
 from omegaconf import DictConfig
 
 from sim.study.config import CONFIG_DIR, config_hash, register_configs, validate
+from sim.study.inputs import InputError, check_command_line, for_hydra
 from sim.study.records import (
     LEVERS_FILE,
     SUMMARY_FILE,
@@ -177,15 +178,26 @@ _hydra_main = hydra.main(version_base="1.3", config_path=str(CONFIG_DIR), config
 
 
 def main() -> None:
-    """Entry point of ``python -m sim``: Hydra parses the command line; the exit status says
-    whether every job finished (1 if any sweep job failed or was invalid)."""
+    """Entry point of ``python -m sim``: the inputs are checked, then Hydra runs the job or the
+    sweep. Exit status: 0 when every job finished, 1 when a job of a sweep failed, 2 when an input
+    is wrong or a sweep has invalid jobs (then nothing runs)."""
     if not CONFIG_DIR.is_dir():
         # An install without the repository (pip install .) has the model but not the config tree.
         print(f"error: the command line reads its configs from {CONFIG_DIR}, which is missing: run it from a "
               "checkout of the repository (pip install -e . there); the model itself works from any install "
               "(from sim import CentricityModel)", file=sys.stderr)
         sys.exit(2)
+    # Every input is checked here first, in one format, before Hydra composes anything.
+    try:
+        check_command_line(sys.argv[1:])
+    except InputError as err:
+        for problem in err.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        sys.exit(2)
+    sys.argv[1:] = for_hydra(sys.argv[1:])
     LAST_SWEEP.clear()
     _hydra_main()
+    if LAST_SWEEP.get("refused"):
+        sys.exit(2)
     if LAST_SWEEP.get("failed"):
         sys.exit(1)

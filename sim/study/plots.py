@@ -309,9 +309,12 @@ def paired_differences(summary: pd.DataFrame, pair_on: list[str], metrics=tuple(
     if "road" not in summary or baseline not in set(summary["road"]):
         return pd.DataFrame()
     cols = [f"final_{m}" for m in available(metrics, summary.columns, prefix="final_")]
-    base = summary[summary["road"] == baseline][pair_on + cols]
+    base = summary[summary["road"] == baseline]
+    # A parameter the baseline does not take (a road parameter the status quo lacks) does not
+    # pair: every level of it is compared with the baseline run of the same seed.
+    keys = [c for c in pair_on if base[c].notna().any()]
     other = summary[summary["road"] != baseline][["road", *pair_on, *cols]]
-    merged = other.merge(base, on=pair_on, suffixes=("", "_base"))
+    merged = other.merge(base[keys + cols], on=keys, suffixes=("", "_base"))
     out = merged[["road", *pair_on]].copy()
     for col in cols:
         out["diff_" + col.removeprefix("final_")] = merged[col] - merged[col + "_base"]
@@ -363,6 +366,12 @@ def plot_parameter_sweep(summary: pd.DataFrame, param: str, hue: str | None, out
         col = "final_" + metric
         for level in levels:
             s = summary if level is None else summary[summary[hue] == level]
+            if s[param].isna().all():
+                # A road without this parameter (the status quo): its mean and band across the axis.
+                lo, hi = t_interval(s[col])
+                ax.axhspan(lo, hi, color=palette[level], alpha=0.12, lw=0)
+                ax.axhline(s[col].mean(), color=palette[level], lw=1.4, ls="--")
+                continue
             stats = mean_band(s, [param], col)
             ax.fill_between(stats[param], stats["lo"], stats["hi"], color=palette[level], alpha=0.2, lw=0)
             ax.plot(stats[param], stats["mean"], "-o", color=palette[level], ms=3.5, lw=1.6)
@@ -483,6 +492,7 @@ def condition_column(runs: pd.DataFrame, summary: pd.DataFrame, swept: list[str]
     if len(swept) == 1:
         return swept[0]
     for df in (runs, summary):
-        df["condition"] = df[swept].astype(str).apply(
-            lambda row: ", ".join(f"{k}={v}" for k, v in row.items()), axis=1)
+        # A parameter a road does not take is left out of its label (``road=status_quo``).
+        df["condition"] = df[swept].apply(
+            lambda row: ", ".join(f"{k}={v}" for k, v in row.items() if pd.notna(v)), axis=1)
     return "condition"

@@ -46,6 +46,39 @@ SETTLED_DIR = ".settled"
 LAST_SWEEP: dict[str, Any] = {}
 
 
+def follow_roads(jobs: list[list[str]], default_road: str) -> tuple[list[list[str]], dict[str, list[str]]]:
+    """Each job keeps the road parameters its road declares; the others are dropped, and jobs
+    that become the same are run once.
+
+    In ``road=status_quo,mission road.pressure=0.5,0.6`` the status quo has no pressure: its
+    jobs run once per seed, and the comparison pairs them with each pressure of the mission.
+
+    Returns:
+        (the jobs, in order, and per road the parameters it ignored).
+
+    Example:
+        >>> jobs = [["road=status_quo", "road.pressure=0.5"], ["road=status_quo", "road.pressure=0.6"],
+        ...         ["road=mission", "road.pressure=0.5"]]
+        >>> follow_roads(jobs, "status_quo")
+        ([['road=status_quo'], ['road=mission', 'road.pressure=0.5']], {'status_quo': ['pressure']})
+    """
+    from sim.study.inputs import road_parameters_for
+
+    kept, seen, ignored = [], set(), {}
+    for job in jobs:
+        road = next((text.split("=", 1)[1] for text in job if text.split("=", 1)[0].lstrip("+") == "road"),
+                    default_road)
+        overrides, dropped = road_parameters_for(road, job)
+        for name in dropped:
+            ignored.setdefault(road, [])
+            if name not in ignored[road]:
+                ignored[road].append(name)
+        if tuple(overrides) not in seen:
+            seen.add(tuple(overrides))
+            kept.append(overrides)
+    return kept, ignored
+
+
 def forget_settled_starts(sweep_dir: Path) -> None:
     """Remove the burn-ins the workers shared; each sweep starts from none (a change of code
     between two sweeps must not reuse a burn-in made by the old one)."""
@@ -172,6 +205,16 @@ def _one_line(err: BaseException) -> str:
     return " | ".join(unique) or "error"
 
 
+def refuse_invalid(plan: SweepPlan) -> None:
+    """Say which jobs are invalid and why, once each, and that none was run (exit status 2)."""
+    invalid = plan.with_state("invalid")
+    lines = [f"error: {len(invalid)} of {len(plan.jobs)} jobs of this sweep are invalid, so none was run "
+             "(hydra.sweeper.skip_invalid=true runs the valid ones):"]
+    lines += [f"  {job.name}: {job.error}" for job in invalid]
+    print("\n".join(lines), file=sys.stderr, flush=True)
+    LAST_SWEEP.update(refused=len(invalid), jobs=len(plan.jobs))
+
+
 def record_invalid(plan: SweepPlan) -> None:
     """Report invalid jobs at once and record them in their folders, so the rest can run."""
     for job in plan.with_state("invalid"):
@@ -290,24 +333,26 @@ def finish_sweep(plan: SweepPlan, aggregate: bool = True, figures: bool = True) 
     died without one counts as failed too.
     """
     failed = []
-    ok = 0
+    ok = invalid = 0
     for job in plan.jobs:
         status = read_status(Path(job.dir)) if job.dir else None
         if job.state == "invalid":
-            failed.append((job, "invalid", job.error))
+            invalid += 1        # listed, with the reason, before the sweep started
         elif status is None:
             failed.append((job, "failed", "the job ended without recording a result"))
         elif status.get("status") != "ok":
             failed.append((job, status.get("status", "failed"), status.get("error", "")))
         else:
             ok += 1
-    if failed:
-        print(f"[sim] {len(failed)} of {len(plan.jobs)} jobs did not finish:", file=sys.stderr)
+    if failed or invalid:
+        skipped = f", and {invalid} invalid were skipped (listed at the start)" if invalid else ""
+        print(f"[sim] {len(failed)} of {len(plan.jobs)} jobs failed{skipped}{':' if failed else ''}", file=sys.stderr)
         for job, kind, error in failed:
             where = f" (see {job.dir}/{STATUS_FILE})" if job.dir else ""
             print(f"  {kind:<8} {job.name}: {error}{where}", file=sys.stderr)
         sys.stderr.flush()
-    outcome = {"sweep_dir": str(plan.sweep_dir), "total": len(plan.jobs), "ok": ok, "failed": len(failed)}
+    outcome = {"sweep_dir": str(plan.sweep_dir), "total": len(plan.jobs), "ok": ok, "failed": len(failed),
+               "invalid": invalid}
     if aggregate and ok:
         try:
             from sim.study.aggregate import aggregate as run_aggregation
