@@ -222,7 +222,7 @@ def test_with_skip_invalid_invalid_combinations_are_reported_at_once_and_the_res
     assert text.count("[sim] invalid job") == 2, text      # once each
     assert "share_operations' = 1.350 must be at most 1 (the rest is back office)" in text
     # reported before any job was launched
-    assert text.index("[sim] invalid job") < text.index("Launching jobs")
+    assert text.index("[sim] invalid job") < text.index("Running 2 jobs on")
     bad = [j for j in job_dirs(sweep_dir) if "share_front_line=0.9," in j.name]
     assert len(bad) == 2 and all(read_status(j)["status"] == "invalid" for j in bad)
     assert not any((j / "timeseries.parquet").exists() for j in bad)

@@ -30,6 +30,7 @@ Example (command line)::
 import logging
 import os
 import pickle
+import signal
 import time
 import uuid
 from dataclasses import dataclass
@@ -74,6 +75,7 @@ class CentricitySweeperConf:
     figures: bool = True      # the figures too
     progress: bool = True     # the progress line
     skip_invalid: bool = False  # run the valid jobs of a sweep that has invalid ones (else none runs)
+    verbose: bool = False     # also list every job and the launcher's settings as the sweep starts
 
 
 ConfigStore.instance().store(group="hydra/sweeper", name="centricity", node=CentricitySweeperConf,
@@ -85,10 +87,10 @@ class CentricitySweeper(BasicSweeper):
 
     def __init__(self, max_batch_size: int | None = None, params: dict[str, str] | None = None,
                  resume: bool = True, aggregate: bool = True, figures: bool = True, progress: bool = True,
-                 skip_invalid: bool = False):
+                 skip_invalid: bool = False, verbose: bool = False):
         super().__init__(max_batch_size=max_batch_size, params=params)
         self.resume, self.aggregate, self.figures, self.progress = resume, aggregate, figures, progress
-        self.skip_invalid = skip_invalid
+        self.skip_invalid, self.verbose = skip_invalid, verbose
 
     def sweep(self, arguments: list[str]) -> Any:
         # Imported here: Hydra imports every plugin at start-up, and sim.study.sweep brings pandas.
@@ -98,9 +100,11 @@ class CentricitySweeper(BasicSweeper):
             Progress,
             finish_sweep,
             forget_settled_starts,
+            interrupted,
             made_by_other_code,
             plan_jobs,
             refuse_invalid,
+            warn_once,
         )
 
         assert self.config is not None and self.launcher is not None and self.hydra_context is not None
@@ -120,6 +124,7 @@ class CentricitySweeper(BasicSweeper):
         done, invalid = len(plan.with_state("done")), len(plan.with_state("invalid"))
         log.info(f"Sweep of {len(plan.jobs)} jobs into {sweep_dir}: {len(to_run)} to run, "
                  f"{done} already done (resumed), {invalid} invalid (checked in {planned_in:.1f} s)")
+        warn_once(plan)
         for version, count in made_by_other_code(plan).items():
             log.warning(f"{count} of the resumed jobs were made by another version of the code, {version}; "
                         "they are kept. To make them again with this code: hydra.sweeper.resume=false")
@@ -130,19 +135,25 @@ class CentricitySweeper(BasicSweeper):
         if to_run:
             # Compile (or load) the kernels here, once, so that the workers load them from the cache
             # instead of each compiling the same kernels at the same time.
-            log.info(f"Kernels: {warm_up()}")
+            kernels = warm_up()
+            (log.info if kernels.compiled or self.verbose else log.debug)(f"Kernels: {kernels}")
             for job in to_run:
                 clear_job(Path(job.dir))
             size = self.max_batch_size or len(to_run)
             progress = Progress(total=len(plan.jobs), already_done=done, running=[j.dir for j in to_run],
                                 invalid=invalid)
-            with progress if self.progress else _nothing():
-                try:
-                    for start in range(0, len(to_run), size):
-                        returns.append(self._launch(to_run[start:start + size], start))
-                except Exception as err:  # a worker died: report, keep and aggregate what finished
-                    log.error(f"The launcher stopped ({type(err).__name__}: {err}); finished jobs are kept, "
-                              "rerun the same command to run the rest")
+            try:
+                with progress if self.progress else _nothing():
+                    try:
+                        for start in range(0, len(to_run), size):
+                            returns.append(self._launch(to_run[start:start + size], start))
+                    except Exception as err:  # a worker died: report, keep and aggregate what finished
+                        log.error(f"The launcher stopped ({type(err).__name__}: {err}); finished jobs are kept, "
+                                  "rerun the same command to run the rest")
+            except KeyboardInterrupt:
+                forget_settled_starts(sweep_dir)
+                interrupted(plan)
+                return returns
         forget_settled_starts(sweep_dir)
         outcome = finish_sweep(plan, aggregate=self.aggregate, figures=self.figures)
         self.after_sweep(plan, outcome)
@@ -182,7 +193,8 @@ class CentricitySweeper(BasicSweeper):
     def _launch(self, batch: list, start: int) -> Any:
         if _is_joblib(self.launcher):
             # The configs are composed already: the workers need not compose each job again.
-            return launch_composed(self.launcher, [(job.overrides, job.config) for job in batch], start)
+            return launch_composed(self.launcher, [(job.overrides, job.config) for job in batch], start,
+                                   verbose=self.verbose)
         return self.launcher.launch([job.overrides for job in batch], initial_job_idx=start)
 
 
@@ -257,11 +269,14 @@ def _is_joblib(launcher: Any) -> bool:
     return f"{cls.__module__}.{cls.__qualname__}" == f"{JoblibLauncher.__module__}.{JoblibLauncher.__qualname__}"
 
 
-def launch_composed(launcher: JoblibLauncher, jobs: list[tuple[list[str], Any]], initial_job_idx: int) -> list:
+def launch_composed(launcher: JoblibLauncher, jobs: list[tuple[list[str], Any]], initial_job_idx: int,
+                    verbose: bool = False) -> list:
     """The joblib launcher's ``launch``, for jobs whose configs are already composed.
 
-    Same worker pool, settings and logging as ``hydra_joblib_launcher._core.launch``; the
-    workers run the given configs instead of composing each job again.
+    Same worker pool and settings as ``hydra_joblib_launcher._core.launch``; the workers run
+    the given configs instead of composing each job again. Quiet unless ``verbose``: one line
+    says how many jobs run on how many workers; ``verbose`` adds the launcher's settings and
+    every job, as Hydra's launcher prints them.
     """
     from hydra_plugins.hydra_joblib_launcher._core import process_joblib_cfg
 
@@ -271,10 +286,15 @@ def launch_composed(launcher: JoblibLauncher, jobs: list[tuple[list[str], Any]],
     joblib_cfg["backend"] = "loky"  # as the stock launcher: threads do not work with Hydra
     process_joblib_cfg(joblib_cfg)
     settings = ",".join(f"{k}={v}" for k, v in joblib_cfg.items())
-    log.info(f"Joblib.Parallel({settings}) is launching {len(jobs)} jobs")
-    log.info(f"Launching jobs, sweep output dir : {launcher.config.hydra.sweep.dir}")
-    for idx, (overrides, _) in enumerate(jobs):
-        log.info(f"\t#{initial_job_idx + idx} : {' '.join(filter_overrides(overrides))}")
+    n_jobs = joblib_cfg.get("n_jobs") or -1
+    # joblib's reading of n_jobs: -1 is every core, -2 all but one, and so on.
+    workers = min(len(jobs), max(1, n_jobs if n_jobs > 0 else (os.cpu_count() or 1) + 1 + n_jobs))
+    log.info(f"Running {len(jobs)} jobs on {workers} worker{'s' if workers > 1 else ''} "
+             f"into {launcher.config.hydra.sweep.dir}")
+    if verbose:
+        log.info(f"Joblib.Parallel({settings}) is launching {len(jobs)} jobs")
+        for idx, (overrides, _) in enumerate(jobs):
+            log.info(f"\t#{initial_job_idx + idx} : {' '.join(filter_overrides(overrides))}")
     state = Singleton.get_state()
     launch = uuid.uuid4().hex
     return Parallel(**joblib_cfg)(
@@ -297,6 +317,9 @@ def _run_composed(idx: int, config: Any, hydra_context: Any, task_function: Any,
     ``execute_job``'s own ``set_config`` is left out too) and puts back after it.
     """
     global _STATE_OF_LAUNCH
+    # Ctrl-C is the launching process's to handle (it stops the pool and says what was kept);
+    # a worker that took it too would print a traceback of its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     setup_globals()
     if _STATE_OF_LAUNCH != launch:
         Singleton.set_state(singleton_state)

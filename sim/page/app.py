@@ -29,6 +29,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import threading
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +52,11 @@ from sim.networks import FUNCTIONS
 from sim.page import explain
 from sim.params import GROUPS, describe, validate_group
 from sim.roads import NAMED_ROADS, ROADS
+
+# Solara warns on every page load served over plain http to a host other than "localhost" (a
+# classroom's address) that its session cookie falls back to SameSite=Lax: right for a page that
+# is not embedded in another site's frame, so the warning says nothing a teacher can act on.
+warnings.filterwarnings("ignore", message="Cookies with samesite=none require https", category=UserWarning)
 
 SCENARIO_DIR = Path(__file__).resolve().parents[2] / "configs" / "scenario"
 DEFAULT_SCENARIO = "default"

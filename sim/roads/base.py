@@ -75,6 +75,19 @@ class Road:
     def set_levers(self, levers: Policy, seen: Briefing) -> None:
         """Phase 1, every week the road is in force: move this week's levers (they start at business as usual)."""
 
+    def idle_within(self, steps: int) -> list[str]:
+        """What of this road cannot happen in a run of ``steps`` weeks, in words (empty: all of it can).
+
+        Example:
+            >>> from sim.roads import ROADS
+            >>> ROADS["mission"](start_week=500).idle_within(260)[0]
+            "road 'mission' starts in week 500, after the run's last week (260): the run is the status quo throughout"
+        """
+        if self.name != "status_quo" and self.start_week > steps:
+            return [f"road '{self.name}' starts in week {self.start_week}, after the run's last week ({steps}): "
+                    "the run is the status quo throughout"]
+        return []
+
 
 class ChangeProgramme(Road):
     """A road with its own pressure and monitoring, which can be withdrawn at a given week."""
@@ -87,6 +100,13 @@ class ChangeProgramme(Road):
 
     def pressure_on(self, week: int) -> bool:
         return self.pressure_stop_week < 0 or week < self.pressure_stop_week
+
+    def idle_within(self, steps: int) -> list[str]:
+        idle = super().idle_within(steps)
+        if 0 <= self.pressure_stop_week <= max(self.start_week, 1) and not idle:
+            idle.append(f"road '{self.name}': road.pressure_stop_week = {self.pressure_stop_week} is not after "
+                        f"the road's first week ({max(self.start_week, 1)}): the road never puts its pressure on")
+        return idle
 
     def set_levers(self, levers: Policy, seen: Briefing) -> None:
         if self.pressure_on(seen.week):

@@ -35,7 +35,7 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig
 
-from sim.study.config import CONFIG_DIR, config_hash, register_configs, validate
+from sim.study.config import CONFIG_DIR, config_hash, register_configs, road_warnings, validate
 from sim.study.inputs import InputError, check_command_line, for_hydra
 from sim.study.records import (
     LEVERS_FILE,
@@ -48,6 +48,7 @@ from sim.study.records import (
     write_json,
     write_status,
 )
+from sim.study.reference import command_line_reference
 from sim.study.sweep import LAST_SWEEP, SETTLED_DIR
 
 log = logging.getLogger("sim")
@@ -56,7 +57,7 @@ register_configs()
 
 
 def simulate(checked: dict[str, Any], out_dir: Path, overrides: list[str] | None = None,
-             shared_dir: Path | None = None) -> dict[str, Any]:
+             shared_dir: Path | None = None, warnings: list[str] | None = None) -> dict[str, Any]:
     """Run one validated config and write its results into ``out_dir``.
 
     Writes ``timeseries.parquet`` and ``summary.json``; the caller writes ``status.json``
@@ -68,6 +69,7 @@ def simulate(checked: dict[str, Any], out_dir: Path, overrides: list[str] | None
         overrides: the command-line overrides that made this config (recorded).
         shared_dir: a folder where the processes of a sweep share settled starts
             (see :meth:`CentricityModel.settled`).
+        warnings: what the road cannot do within the run (recorded in ``summary.json``).
 
     Returns:
         The summary written to ``summary.json``.
@@ -103,6 +105,7 @@ def simulate(checked: dict[str, Any], out_dir: Path, overrides: list[str] | None
         "wall_time_s": wall,
         **summarise(timeseries),
         "alarms": len(model.management.alarms),
+        "warnings": list(warnings or []),
         "config": {**model.config(), "steps": checked["steps"], "scenario": checked.get("scenario")},
         "config_hash": config_hash(checked),
         **provenance(),
@@ -133,9 +136,13 @@ def run_job(cfg: DictConfig) -> dict[str, Any]:
         print(f"error: {err}", file=sys.stderr)
         raise SystemExit(2) from None
     digest = config_hash(checked)
+    warnings = road_warnings(checked)
+    if not in_sweep:        # a sweep says it once for all its jobs, before they start
+        for warning in warnings:
+            log.warning(f"warning: {warning}")
     try:
         shared = Path(str(hc.sweep.dir)) / SETTLED_DIR if in_sweep else None
-        summary = simulate(checked, out_dir, overrides, shared_dir=shared)
+        summary = simulate(checked, out_dir, overrides, shared_dir=shared, warnings=warnings)
     except Exception as err:
         fields = failure_fields(err)
         write_status(out_dir, "failed", overrides=overrides, config_hash=digest, **fields)
@@ -180,13 +187,16 @@ _hydra_main = hydra.main(version_base="1.3", config_path=str(CONFIG_DIR), config
 def main() -> None:
     """Entry point of ``python -m sim``: the inputs are checked, then Hydra runs the job or the
     sweep. Exit status: 0 when every job finished, 1 when a job of a sweep failed, 2 when an input
-    is wrong or a sweep has invalid jobs (then nothing runs)."""
+    is wrong or a sweep has invalid jobs (then nothing runs), 130 when interrupted (Ctrl-C)."""
     if not CONFIG_DIR.is_dir():
         # An install without the repository (pip install .) has the model but not the config tree.
         print(f"error: the command line reads its configs from {CONFIG_DIR}, which is missing: run it from a "
               "checkout of the repository (pip install -e . there); the model itself works from any install "
               "(from sim import CentricityModel)", file=sys.stderr)
         sys.exit(2)
+    if {"--help", "-h"} & set(sys.argv[1:]):
+        print(command_line_reference(), end="")       # every key, from the model's declarations
+        return
     # Every input is checked here first, in one format, before Hydra composes anything.
     try:
         check_command_line(sys.argv[1:])
@@ -196,7 +206,13 @@ def main() -> None:
         sys.exit(2)
     sys.argv[1:] = for_hydra(sys.argv[1:])
     LAST_SWEEP.clear()
-    _hydra_main()
+    try:
+        _hydra_main()
+    except KeyboardInterrupt:
+        print("\ninterrupted", file=sys.stderr)
+        sys.exit(130)
+    if LAST_SWEEP.get("interrupted"):
+        sys.exit(130)
     if LAST_SWEEP.get("refused"):
         sys.exit(2)
     if LAST_SWEEP.get("failed"):

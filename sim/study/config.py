@@ -107,9 +107,6 @@ def _register_resolvers() -> None:
     # schedule's path) would nest folders: it is written %2F, as in a URL.
     if not OmegaConf.has_resolver("sim.jobdir"):
         OmegaConf.register_new_resolver("sim.jobdir", lambda dirname: (dirname or "defaults").replace("/", "%2F"))
-    # `python -m sim --help` lists the options of a config group (without the schemas).
-    if not OmegaConf.has_resolver("sim.options"):
-        OmegaConf.register_new_resolver("sim.options", group_options)
 
 
 def group_options(group: str) -> str:
@@ -191,6 +188,18 @@ def validate_road(road: dict[str, Any] | str) -> dict[str, Any]:
     if name not in ROADS:
         raise ValueError(f"unknown road '{name}'; allowed roads: {', '.join(ROADS)}")
     return {"name": name, **ROADS[name](**road).values()}
+
+
+def road_warnings(checked: dict[str, Any]) -> list[str]:
+    """What the road of a validated config cannot do within the run, in words (empty: nothing).
+
+    Example:
+        >>> road_warnings(validate({"steps": 4, "road": {"name": "mission", "start_week": 500}}))[0][:40]
+        "road 'mission' starts in week 500, after"
+    """
+    road = dict(checked["road"])
+    name = road.pop("name")
+    return ROADS[name](**road).idle_within(checked["steps"])
 
 
 def config_hash(checked: dict[str, Any]) -> str:

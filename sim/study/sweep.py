@@ -205,6 +205,18 @@ def _one_line(err: BaseException) -> str:
     return " | ".join(unique) or "error"
 
 
+def warn_once(plan: SweepPlan) -> None:
+    """What roads of the sweep cannot do within their runs: each message once, with how many jobs."""
+    from sim.study.config import road_warnings, validate
+
+    counts: dict[str, int] = {}
+    for job in plan.with_state("to_run"):
+        for warning in road_warnings(validate(job.config)):
+            counts[warning] = counts.get(warning, 0) + 1
+    for warning, n in counts.items():
+        print(f"[sim] warning: {warning} ({n} job{'s' if n > 1 else ''})", file=sys.stderr, flush=True)
+
+
 def refuse_invalid(plan: SweepPlan) -> None:
     """Say which jobs are invalid and why, once each, and that none was run (exit status 2)."""
     invalid = plan.with_state("invalid")
@@ -213,6 +225,14 @@ def refuse_invalid(plan: SweepPlan) -> None:
     lines += [f"  {job.name}: {job.error}" for job in invalid]
     print("\n".join(lines), file=sys.stderr, flush=True)
     LAST_SWEEP.update(refused=len(invalid), jobs=len(plan.jobs))
+
+
+def interrupted(plan: SweepPlan) -> None:
+    """Ctrl-C: say in one line what was kept and how to go on (the exit status is 130)."""
+    kept = sum(1 for job in plan.jobs if job.dir and (read_status(Path(job.dir)) or {}).get("status") == "ok")
+    print(f"\ninterrupted: {kept} of {len(plan.jobs)} jobs kept; run the same command again to resume",
+          file=sys.stderr, flush=True)
+    LAST_SWEEP.update(interrupted=True, ok=kept, total=len(plan.jobs))
 
 
 def record_invalid(plan: SweepPlan) -> None:
