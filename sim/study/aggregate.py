@@ -9,7 +9,11 @@ in ``sweep.json``, or every folder with a ``status.json``), and writes into ``SW
 * ``summary.csv``: one row per job (finished, failed or invalid): ``job``, ``status``,
   ``error``, the parameters, ``wall_time_s``, and ``final_<metric>`` / ``mean_<metric>``
   computed exactly as each job's ``summary.json``;
-* ``figures/*.png`` and ``*.svg`` (see :mod:`sim.study.plots`).
+* ``alarms.csv``: one row per early-warning alarm (job, week, sacrificed, favoured);
+* ``figures/*.png`` and ``*.svg`` (see :mod:`sim.study.plots`), each titled with what the
+  study ran on (:mod:`sim.study.context`);
+* ``summary.md``: what the sweep found, in words, from the paired results (see
+  :mod:`sim.study.findings`); its first lines are printed at the end of a sweep.
 
 On a partial sweep it aggregates what has finished and says how many jobs are missing.
 
@@ -30,10 +34,12 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from sim.study.context import StudyContext
 from sim.study.records import MANIFEST_FILE, STATUS_FILE, SUMMARY_FILE, TIMESERIES_FILE, read_status, summarise
 
 RUNS_FILE = "runs.parquet"
 SUMMARY_TABLE = "summary.csv"
+ALARMS_TABLE = "alarms.csv"
 FIGURES_DIR = "figures"
 #: Always columns of both tables, even when not set on the command line.
 ALWAYS = ("road", "seed")
@@ -64,6 +70,9 @@ class Aggregation:
     swept: list[str]
     figures: list[Path]
     counts: dict[str, int]
+    context: StudyContext | None = None
+    summary_md: Path | None = None
+    headlines: list[str] = field(default_factory=list)
 
     def report(self) -> str:
         """A few lines for the console: what was aggregated and where it is."""
@@ -73,6 +82,12 @@ class Aggregation:
                  f"      tables:  {self.sweep_dir / RUNS_FILE}, {self.sweep_dir / SUMMARY_TABLE}"]
         if self.figures:
             lines.append(f"      figures: {self.sweep_dir / FIGURES_DIR}/ ({len(self.figures)} files)")
+        if self.summary_md:
+            from sim.study.findings import first_figure
+
+            first = first_figure(self.figures)
+            lines.append(f"      in words: {self.summary_md}" + (f" (open first: {first})" if first else ""))
+            lines += [f"      - {line}" for line in self.headlines]
         return "\n".join(lines)
 
 
@@ -205,6 +220,14 @@ def build_tables(jobs: list[Job]) -> tuple[pd.DataFrame, pd.DataFrame, list[str]
     return runs, summary, names
 
 
+def alarm_table(jobs: list[Job]) -> pd.DataFrame:
+    """One row per early-warning alarm of a finished job: job, week, sacrificed, favoured."""
+    rows = [{"job": job.name, "week": week, "sacrificed": sacrificed, "favoured": favoured}
+            for job in jobs if job.status == "ok" and job.summary
+            for week, sacrificed, favoured in job.summary.get("alarm_log", [])]
+    return pd.DataFrame(rows, columns=["job", "week", "sacrificed", "favoured"])
+
+
 def swept_parameters(summary: pd.DataFrame, names: list[str]) -> list[str]:
     """Parameters that take more than one value among finished jobs (``seed`` excluded)."""
     done = summary[summary["status"] == "ok"] if "status" in summary else summary
@@ -230,6 +253,7 @@ def aggregate(sweep_dir: Path | str, figures: bool = True, everything: bool = Fa
         >>> result = aggregate("multirun/five_roads")          # doctest: +SKIP
         >>> result.summary.groupby("road")["final_profit"].mean()  # doctest: +SKIP
     """
+    from sim.study.findings import write_summary
     from sim.study.plots import make_figures
 
     sweep_dir = Path(sweep_dir)
@@ -239,14 +263,38 @@ def aggregate(sweep_dir: Path | str, figures: bool = True, everything: bool = Fa
     runs, summary, names = build_tables(jobs)
     runs.to_parquet(sweep_dir / RUNS_FILE, index=False)
     summary.to_csv(sweep_dir / SUMMARY_TABLE, index=False)
+    # Only when the runs recorded their alarms (results of older code did not): else no table,
+    # and summary.md says nothing about early warnings rather than "none fired".
+    alarms = alarm_table(jobs) if all("alarm_log" in (j.summary or {}) for j in jobs if j.status == "ok") else None
+    if alarms is not None:
+        alarms.to_csv(sweep_dir / ALARMS_TABLE, index=False)
     swept = swept_parameters(summary, names)
+    context = StudyContext.of(jobs, swept)
+    ok = summary[summary["status"] == "ok"].reset_index(drop=True)
     paths: list[Path] = []
     if figures:
-        ok = summary[summary["status"] == "ok"].reset_index(drop=True)
-        paths = make_figures(runs, ok, swept, sweep_dir / FIGURES_DIR)
+        paths = make_figures(runs, ok, swept, sweep_dir / FIGURES_DIR, context=context.subtitle())
     counts = summary["status"].value_counts().to_dict()
-    return Aggregation(sweep_dir=sweep_dir, runs=runs, summary=summary, parameters=names, swept=swept,
-                       figures=paths, counts={str(k): int(v) for k, v in counts.items()})
+    result = Aggregation(sweep_dir=sweep_dir, runs=runs, summary=summary, parameters=names, swept=swept,
+                         figures=paths, counts={str(k): int(v) for k, v in counts.items()}, context=context)
+    if not ok.empty:
+        result.summary_md = write_summary(sweep_dir, ok, runs, swept, context, paths, alarms)
+        result.headlines = headlines(result.summary_md)
+    return result
+
+
+def headlines(summary_md: Path, limit: int = 8) -> list[str]:
+    """The 'In short' lines of ``summary.md``, for the terminal."""
+    lines = summary_md.read_text(encoding="utf-8").splitlines()
+    if "## In short" not in lines:
+        return []
+    start = lines.index("## In short") + 2
+    out = []
+    for line in lines[start:]:
+        if not line.startswith("- "):
+            break
+        out.append(line[2:])
+    return out[:limit]
 
 
 def main(argv: list[str] | None = None) -> int:

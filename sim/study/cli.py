@@ -105,6 +105,8 @@ def simulate(checked: dict[str, Any], out_dir: Path, overrides: list[str] | None
         "wall_time_s": wall,
         **summarise(timeseries),
         "alarms": len(model.management.alarms),
+        # Each early-warning alarm as [week, sacrificed value, favoured value] (docs/ODD.md 7.1.6).
+        "alarm_log": [[int(week), sacrificed, favoured] for week, sacrificed, favoured in model.management.alarms],
         "warnings": list(warnings or []),
         "config": {**model.config(), "steps": checked["steps"], "scenario": checked.get("scenario")},
         "config_hash": config_hash(checked),

@@ -7,8 +7,13 @@
 5. ``sweep_<parameter>``: for a numeric sweep, each metric against the swept parameter
    (lines; a heatmap when two parameters are swept together).
 
-Every interval is a t interval over seeds (mean +/- t(0.975, n-1) * sd / sqrt(n)). The
-colours of the roads are fixed here, once, and used by every figure; the status quo is grey.
+Every interval is a t interval over seeds (mean +/- t(0.975, n-1) * sd / sqrt(n)); with one
+run there is no interval and the figure says so. The colours of the roads are fixed here,
+once, and used by every figure; the status quo is grey. Figures 2 to 5 judge a run by one
+statistic, its final week (``sim.study.metrics.OUTCOME``), so the same road has the same number
+in each of them. Every figure carries the study's context line under its title (organisation,
+horizon, seeds, changed settings: ``sim.study.context``) and every panel its metric's good
+direction (``sim.study.metrics``).
 
 Example:
     >>> ROAD_COLOURS["status_quo"]
@@ -21,6 +26,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import textwrap
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -34,6 +40,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from sim.roads import ROADS
+from sim.study.metrics import KEY_METRICS, OUTCOME, key_metric
 from sim.study.stats import t_interval
 
 #: One colour per road, everywhere (Okabe-Ito, colour-blind safe); the status quo is grey.
@@ -47,18 +54,6 @@ ROAD_COLOURS: dict[str, str] = {
     "custom": "#56B4E9",
 }
 ROAD_ORDER = [name for name in ROAD_COLOURS if name in ROADS] + [n for n in ROADS if n not in ROAD_COLOURS]
-
-#: The metrics every figure shows: (title, unit) for the axis labels.
-KEY_METRICS: dict[str, tuple[str, str]] = {
-    "customer_centricity": ("Customer centricity", "index, 0-1"),
-    "profit": ("Profit", "currency units per week"),
-    "efficiency": ("Efficiency", "outputs per 1,000 of cost"),
-    "satisfaction": ("Customer satisfaction", "mean, 0-1"),
-    "value_tension": ("Value tension", "index, 0-1"),
-    "share_compliance": ("Compliance", "share of employees"),
-    "share_committed": ("Commitment (cooperating or championing)", "share of employees"),
-    "affective": ("Affective commitment", "mean, 0-1"),
-}
 
 #: Metrics derived for the figures from the model's columns (not stored in runs.parquet).
 DERIVED = {"share_committed": ("share_cooperation", "share_championing")}
@@ -77,8 +72,32 @@ def road_label(name: str) -> str:
 
 def metric_label(metric: str, with_unit: bool = True) -> str:
     """'Profit (currency units per week)' for a key metric; a tidied name otherwise."""
-    title, unit = KEY_METRICS.get(metric, (metric.replace("_", " ").capitalize(), ""))
-    return f"{title} ({unit})" if with_unit and unit else title
+    m = key_metric(metric)
+    return m.label() if with_unit and m.unit else m.title
+
+
+def runs_text(n: int) -> str:
+    """'1 run', '30 runs'."""
+    return f"{n} run{'s' if n != 1 else ''}"
+
+
+def _panel_title(ax, metric: str, title: str | None = None) -> None:
+    """The metric's name on the left of a panel, its good direction on the right."""
+    m = key_metric(metric)
+    # Wrapped to the panel (about 9 characters per inch), leaving room for the mark on the right.
+    ncols = ax.get_subplotspec().get_gridspec().ncols if ax.get_subplotspec() else 1
+    width = max(16, int(ax.figure.get_figwidth() / ncols * 9) - 8)
+    lines = [textwrap.fill(line, width) for line in (title or m.title).split("\n")]
+    ax.set_title("\n".join(lines), loc="left")
+    if m.mark:
+        ax.set_title(m.mark, loc="right", fontsize="small", color="#555555")
+
+
+def _suptitle(fig: Figure, title: str, context: str = "") -> None:
+    """The figure's title and, under it, what the study ran on (both wrapped to the figure's width)."""
+    width = max(40, int(fig.get_figwidth() * 10))
+    text = "\n".join(textwrap.fill(part, width) for part in [title, context] if part)
+    fig.suptitle(text)
 
 
 def param_label(key: str, roads: Sequence[str] = ()) -> str:
@@ -170,10 +189,16 @@ def _new_figure(n_panels: int, ncols: int = 4, size=(4.2, 3.2), sharey: bool = F
     return fig, axes[:n_panels]
 
 
-def _legend(fig: Figure, hue: str, levels: list, palette: dict, title: str | None = None, ncols: int = 6) -> None:
+def _legend(fig: Figure, hue: str, levels: list, palette: dict, title: str | None = None, ncols: int = 6,
+            marker: str | None = None) -> None:
+    """One entry per level, drawn as the figure draws it: a line, or a ``marker`` for dots."""
     from matplotlib.lines import Line2D
 
-    handles = [Line2D([0], [0], color=palette[level], lw=3) for level in levels]
+    if marker:
+        handles = [Line2D([0], [0], color=palette[level], lw=0, marker=marker, ms=8, mec="black")
+                   for level in levels]
+    else:
+        handles = [Line2D([0], [0], color=palette[level], lw=3) for level in levels]
     labels = [level_label(hue, level) for level in levels]
     fig.legend(handles, labels, loc="outside lower center", ncols=min(len(levels), ncols),
                title=title or ("Road" if hue == "road" else None), frameon=False)
@@ -195,14 +220,14 @@ def save_figure(fig: Figure, out_dir: Path, name: str) -> list[Path]:
 
 
 def plot_timeseries(runs: pd.DataFrame, hue: str, out_dir: Path, metrics=tuple(KEY_METRICS),
-                    name: str = "timeseries") -> list[Path]:
-    """Figure 1: each key metric over time, one line per level of ``hue``, 95% band across seeds."""
+                    name: str = "timeseries", context: str = "") -> list[Path]:
+    """Figure 1: each key metric week by week, one line per level of ``hue``, 95% band across seeds."""
     runs = with_derived(runs)
     metrics = available(metrics, runs.columns)
     levels = ordered_levels(runs[hue], hue)
     palette = palette_for(hue, levels)
-    n_seeds = runs.groupby(hue)["seed"].nunique().min() if "seed" in runs else 1
-    bands = len(levels) <= MAX_BANDS  # beyond that the bands hide the lines
+    n_seeds = int(runs.groupby(hue)["seed"].nunique().min()) if "seed" in runs else 1
+    bands = len(levels) <= MAX_BANDS and n_seeds > 1  # beyond that the bands hide the lines
     fig, axes = _new_figure(len(metrics))
     for ax, metric in zip(axes, metrics, strict=True):
         stats = mean_band(runs, [hue, "step"], metric)
@@ -211,12 +236,16 @@ def plot_timeseries(runs: pd.DataFrame, hue: str, out_dir: Path, metrics=tuple(K
             if bands:
                 ax.fill_between(s["step"], s["lo"], s["hi"], color=palette[level], alpha=0.2, lw=0)
             ax.plot(s["step"], s["mean"], color=palette[level], lw=1.6)
-        title, unit = KEY_METRICS.get(metric, (metric, ""))
-        ax.set_title(title)
+        _panel_title(ax, metric)
         ax.set_xlabel("Week")
-        ax.set_ylabel(unit or metric)
-    what = "mean and 95% band across seeds" if bands else f"mean across seeds ({len(levels)} lines, bands left out)"
-    fig.suptitle(f"Key metrics over time: {what}, at least {n_seeds} seeds per line")
+        ax.set_ylabel(key_metric(metric).unit or metric)
+    if n_seeds == 1:
+        what = "one run per line (no band: a band needs two seeds or more)"
+    elif bands:
+        what = f"mean and 95% band across {n_seeds} seeds per line"
+    else:
+        what = f"mean across {n_seeds} seeds per line ({len(levels)} lines: bands left out)"
+    _suptitle(fig, f"Key metrics week by week: {what}", context)
     _legend(fig, hue, levels, palette)
     return save_figure(fig, out_dir, name)
 
@@ -234,7 +263,7 @@ def _fixed_jitter(seed: int = 0):
 
 
 def plot_final_outcomes(summary: pd.DataFrame, hue: str, out_dir: Path, metrics=tuple(KEY_METRICS),
-                        name: str = "final_outcomes") -> list[Path]:
+                        name: str = "final_outcomes", context: str = "") -> list[Path]:
     """Figure 2: final value of each key metric per road: every seed, the mean and its 95% interval."""
     summary = with_derived(summary, prefix="final_")
     metrics = available(metrics, summary.columns, prefix="final_")
@@ -253,25 +282,27 @@ def plot_final_outcomes(summary: pd.DataFrame, hue: str, out_dir: Path, metrics=
         sns.pointplot(data=data, y="_level", x=col, hue="_level", order=order, hue_order=order, palette=colours,
                       errorbar=t_interval, linestyle="none", markers="D", markersize=6, capsize=0.3,
                       err_kws={"linewidth": 1.8}, markeredgecolor="black", legend=False, ax=ax)
-        title, unit = KEY_METRICS.get(metric, (metric, ""))
-        ax.set_title(title)
-        ax.set_xlabel(unit or metric)
+        _panel_title(ax, metric)
+        ax.set_xlabel(f"{key_metric(metric).unit or metric}, {OUTCOME}")
         ax.set_ylabel("")
-    fig.suptitle(f"Final outcomes (last week): each seed (dots), mean and 95% interval (diamond and bar), "
-                 f"{hue_counts(summary, hue)}")
+    _suptitle(fig, f"Outcomes in the {OUTCOME}: each run (dots), mean and 95% interval (diamond and bar), "
+                   f"{hue_counts(summary, hue)}", context)
     return save_figure(fig, out_dir, name)
 
 
-def hue_counts(summary: pd.DataFrame, hue: str) -> str:
-    """'30 runs each' or '10 to 12 runs each', for titles."""
-    counts = summary.groupby(hue).size()
+def hue_counts(summary: pd.DataFrame, hue: str | list[str]) -> str:
+    """'30 runs each', '1 run each (no interval)' or '10 to 12 runs each', for titles."""
+    counts = summary.groupby(hue, dropna=False).size()
     lo, hi = int(counts.min()), int(counts.max())
-    return f"{lo} runs each" if lo == hi else f"{lo} to {hi} runs each"
+    if hi == 1:
+        return "1 run each (no interval: one needs two seeds or more)"
+    return f"{runs_text(lo)} each" if lo == hi else f"{lo} to {hi} runs each"
 
 
-def plot_tradeoff(summary: pd.DataFrame, hue: str, out_dir: Path, name: str = "tradeoff") -> list[Path]:
-    """Figure 3: customer centricity against profit (means over the run), one colour per road."""
-    x, y = "mean_customer_centricity", "mean_profit"
+def plot_tradeoff(summary: pd.DataFrame, hue: str, out_dir: Path, name: str = "tradeoff",
+                  context: str = "") -> list[Path]:
+    """Figure 3: customer centricity against profit in the final week, one colour per road."""
+    x, y = "final_customer_centricity", "final_profit"
     if x not in summary or y not in summary:
         return []
     levels = ordered_levels(summary[hue], hue)
@@ -286,10 +317,13 @@ def plot_tradeoff(summary: pd.DataFrame, hue: str, out_dir: Path, name: str = "t
         mx, my = s[x].mean(), s[y].mean()
         ax.errorbar(mx, my, xerr=[[mx - xlo], [xhi - mx]], yerr=[[my - ylo], [yhi - my]], fmt="o", ms=8,
                     color=palette[level], mec="black", capsize=3, lw=1.5, zorder=5)
-    ax.set_xlabel(f"Customer centricity, mean over the run ({KEY_METRICS['customer_centricity'][1]})")
-    ax.set_ylabel(f"Profit, mean over the run ({KEY_METRICS['profit'][1]})")
-    ax.set_title("Trade-off: customer centricity against profit\n(small dots: seeds; large: mean with 95% intervals)")
-    _legend(fig, hue, levels, palette, ncols=2)
+    ax.set_xlabel(f"Customer centricity in the {OUTCOME} ({KEY_METRICS['customer_centricity'].unit}), "
+                  "higher is better")
+    ax.set_ylabel(f"Profit in the {OUTCOME} ({KEY_METRICS['profit'].unit}), higher is better")
+    ax.set_title("Small dots: each run; large: mean with 95% intervals (up and right is better on both)",
+                 fontsize="small")
+    _suptitle(fig, "Trade-off: customer centricity against profit", context)
+    _legend(fig, hue, levels, palette, ncols=2, marker="o")
     return save_figure(fig, out_dir, name)
 
 
@@ -297,7 +331,8 @@ def paired_differences(summary: pd.DataFrame, pair_on: list[str], metrics=tuple(
                        baseline: str = "status_quo") -> pd.DataFrame:
     """Per run, each metric's final value minus the ``baseline`` road's on the same ``pair_on`` values.
 
-    Returns one row per (road, pairing key) with ``diff_<metric>`` columns; empty without a baseline.
+    Returns one row per (road, pairing key) with ``diff_<metric>`` columns and the baseline's own
+    values as ``base_<metric>``; empty without a baseline.
 
     Example:
         >>> s = pd.DataFrame({"road": ["status_quo", "mission"], "seed": [0, 0],
@@ -318,11 +353,14 @@ def paired_differences(summary: pd.DataFrame, pair_on: list[str], metrics=tuple(
     out = merged[["road", *pair_on]].copy()
     for col in cols:
         out["diff_" + col.removeprefix("final_")] = merged[col] - merged[col + "_base"]
+    for col in cols:
+        out["base_" + col.removeprefix("final_")] = merged[col + "_base"]
     return out
 
 
 def plot_paired_differences(summary: pd.DataFrame, pair_on: list[str], out_dir: Path,
-                            metrics=tuple(KEY_METRICS), name: str = "paired_differences") -> list[Path]:
+                            metrics=tuple(KEY_METRICS), name: str = "paired_differences",
+                            context: str = "") -> list[Path]:
     """Figure 4: each road minus the status quo on the same seeds (final week), mean and 95% interval."""
     diffs = paired_differences(summary, pair_on, metrics)
     if diffs.empty:
@@ -330,7 +368,7 @@ def plot_paired_differences(summary: pd.DataFrame, pair_on: list[str], out_dir: 
     metrics = [m for m in metrics if "diff_" + m in diffs]
     levels = ordered_levels(diffs["road"], "road")
     palette = palette_for("road", levels)
-    n_pairs = diffs.groupby("road").size().min()
+    n_pairs = int(diffs.groupby("road").size().min())
     fig, axes = _new_figure(len(metrics), size=(3.8, 0.45 * len(levels) + 1.8), sharey=True)
     for ax, metric in zip(axes, metrics, strict=True):
         col = "diff_" + metric
@@ -342,19 +380,20 @@ def plot_paired_differences(summary: pd.DataFrame, pair_on: list[str], out_dir: 
                         ms=5, capsize=5, capthick=1.5, lw=2)
         ax.axvline(0.0, color=ROAD_COLOURS["status_quo"], lw=1, ls="--")
         ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
-        title, unit = KEY_METRICS.get(metric, (metric, ""))
-        ax.set_title(f"{title}:\nroad minus status quo")
-        ax.set_xlabel(unit or metric)
+        m = key_metric(metric)
+        _panel_title(ax, metric, f"{m.title}:\nroad minus status quo")
+        ax.set_xlabel(f"difference, {m.difference_unit or metric}")
     # The panels share the y axis: label and order it once (first road at the top).
     axes[0].set_yticks(range(len(levels)), [road_label(r) for r in levels])
     axes[0].set_ylim(len(levels) - 0.5, -0.5)
-    fig.suptitle(f"Difference from the status quo on the same seeds (final week): mean and 95% interval, "
-                 f"{n_pairs} pairs per road")
+    interval = "mean and 95% interval" if n_pairs > 1 else "one pair (no interval: one needs two seeds or more)"
+    _suptitle(fig, f"Difference from the status quo on the same seeds, in the {OUTCOME}: {interval}, "
+                   f"{n_pairs} pair{'s' if n_pairs != 1 else ''} per road (dashed line: no difference)", context)
     return save_figure(fig, out_dir, name)
 
 
 def plot_parameter_sweep(summary: pd.DataFrame, param: str, hue: str | None, out_dir: Path,
-                         metrics=tuple(KEY_METRICS)) -> list[Path]:
+                         metrics=tuple(KEY_METRICS), context: str = "") -> list[Path]:
     """Figure 5 (one parameter): final value of each metric against ``param``, mean and 95% band."""
     summary = with_derived(summary, prefix="final_")
     metrics = available(metrics, summary.columns, prefix="final_")
@@ -375,13 +414,13 @@ def plot_parameter_sweep(summary: pd.DataFrame, param: str, hue: str | None, out
             stats = mean_band(s, [param], col)
             ax.fill_between(stats[param], stats["lo"], stats["hi"], color=palette[level], alpha=0.2, lw=0)
             ax.plot(stats[param], stats["mean"], "-o", color=palette[level], ms=3.5, lw=1.6)
-        title, unit = KEY_METRICS.get(metric, (metric, ""))
-        ax.set_title(title)
+        _panel_title(ax, metric)
         ax.set_xlabel(param)
-        ax.set_ylabel(unit or metric)
+        ax.set_ylabel(f"{key_metric(metric).unit or metric}, {OUTCOME}")
     roads = list(pd.unique(summary["road"])) if "road" in summary else []
-    fig.suptitle(f"Final week against {param_label(param, roads)}\nmean and 95% band across seeds, "
-                 f"{hue_counts(summary, param)}")
+    counts = hue_counts(summary, [param, hue] if hue else param)
+    what = "mean and 95% band across seeds" if "no interval" not in counts else "one run per point"
+    _suptitle(fig, f"The {OUTCOME} against {param_label(param, roads)}\n{what}, {counts}", context)
     if hue:
         _legend(fig, hue, levels, palette)
     return save_figure(fig, out_dir, f"sweep_{_slug(param)}")
@@ -389,7 +428,7 @@ def plot_parameter_sweep(summary: pd.DataFrame, param: str, hue: str | None, out
 
 def plot_heatmaps(summary: pd.DataFrame, params: tuple[str, str], out_dir: Path,
                   metrics=("customer_centricity", "profit", "share_committed", "share_compliance"),
-                  name: str | None = None, title_suffix: str = "") -> list[Path]:
+                  name: str | None = None, title_suffix: str = "", context: str = "") -> list[Path]:
     """Figure 5 (two parameters): mean final value of each metric over the grid of two parameters."""
     summary = with_derived(summary, prefix="final_")
     metrics = available(metrics, summary.columns, prefix="final_")
@@ -398,11 +437,12 @@ def plot_heatmaps(summary: pd.DataFrame, params: tuple[str, str], out_dir: Path,
     for ax, metric in zip(axes, metrics, strict=True):
         grid = summary.pivot_table(index=p2, columns=p1, values="final_" + metric, aggfunc="mean")
         sns.heatmap(grid.sort_index(ascending=False), ax=ax, cmap="viridis", annot=grid.size <= 64, fmt=".3g",
-                    cbar_kws={"label": KEY_METRICS.get(metric, (metric, ""))[1]})
-        ax.set_title(KEY_METRICS.get(metric, (metric, ""))[0])
+                    cbar_kws={"label": key_metric(metric).unit})
+        _panel_title(ax, metric)
         ax.set_xlabel(p1)
         ax.set_ylabel(p2)
-    fig.suptitle(f"Mean final outcomes over {p1} and {p2}{title_suffix}")
+    _suptitle(fig, f"The {OUTCOME}, mean over seeds ({hue_counts(summary, [p1, p2])}), over {p1} and {p2}"
+                   f"{title_suffix}", context)
     return save_figure(fig, out_dir, name or f"sweep_{_slug(p1)}_x_{_slug(p2)}")
 
 
@@ -412,7 +452,7 @@ def _slug(text: str) -> str:
 
 # ---------------------------------------------------------------------- all figures of a sweep
 def make_figures(runs: pd.DataFrame, summary: pd.DataFrame, swept: list[str], out_dir: Path,
-                 processes: int | None = None) -> list[Path]:
+                 processes: int | None = None, context: str = "") -> list[Path]:
     """Every figure that fits the sweep, into ``out_dir``.
 
     Args:
@@ -420,6 +460,7 @@ def make_figures(runs: pd.DataFrame, summary: pd.DataFrame, swept: list[str], ou
         summary: one row per finished job (``summary.csv`` rows with status ok).
         swept: the parameters that vary between jobs, other than ``seed``.
         out_dir: the figures folder.
+        context: the line under every title: what the study ran on (``StudyContext.subtitle``).
         processes: processes drawing at once (default: one per core, at most one per figure).
             Drawing is single-threaded; the extra processes come from a fork server that has
             imported this module once (not forks of this process, whose library threads a
@@ -431,7 +472,7 @@ def make_figures(runs: pd.DataFrame, summary: pd.DataFrame, swept: list[str], ou
     if runs.empty or summary.empty:
         return []
     set_theme()
-    plan = [draw for _name, draw in figure_plan(runs.copy(), summary.copy(), swept)]
+    plan = [draw for _name, draw in figure_plan(runs.copy(), summary.copy(), swept, context)]
     processes = min(len(plan), os.cpu_count() or 1) if processes is None else max(1, min(processes, len(plan)))
     if processes == 1 or "forkserver" not in multiprocessing.get_all_start_methods():
         return [path for draw in plan for path in draw(out_dir)]
@@ -452,7 +493,8 @@ def set_theme() -> None:
     sns.set_theme(style="whitegrid", context="notebook", font_scale=0.9, rc={"svg.hashsalt": "sim"})
 
 
-def figure_plan(runs: pd.DataFrame, summary: pd.DataFrame, swept: list[str]) -> list[tuple[str, Callable]]:
+def figure_plan(runs: pd.DataFrame, summary: pd.DataFrame, swept: list[str],
+                context: str = "") -> list[tuple[str, Callable]]:
     """The figures that fit a sweep, as (name, draw(out_dir)) pairs, in order.
 
     Example:
@@ -462,22 +504,24 @@ def figure_plan(runs: pd.DataFrame, summary: pd.DataFrame, swept: list[str]) -> 
     """
     hue = condition_column(runs, summary, swept)
     plan: list[tuple[str, Callable]] = [
-        ("timeseries", partial(plot_timeseries, runs, hue)),
-        ("final_outcomes", partial(plot_final_outcomes, summary, hue)),
-        ("tradeoff", partial(plot_tradeoff, summary, hue)),
+        ("timeseries", partial(plot_timeseries, runs, hue, context=context)),
+        ("final_outcomes", partial(plot_final_outcomes, summary, hue, context=context)),
+        ("tradeoff", partial(plot_tradeoff, summary, hue, context=context)),
     ]
     if "road" in swept:
         pair_on = [c for c in ["seed", *swept] if c != "road" and c in summary]
-        plan.append(("paired_differences", partial(plot_paired_differences, summary, pair_on)))
+        plan.append(("paired_differences", partial(plot_paired_differences, summary, pair_on, context=context)))
     numeric = [p for p in swept if p != "road" and summary[p].map(_is_number).all()]
     others = [p for p in swept if p not in numeric]
     if len(numeric) == 2 and not others:
         pair = (numeric[0], numeric[1])
-        plan.append((f"sweep_{_slug(pair[0])}_x_{_slug(pair[1])}", partial(plot_heatmaps, summary, pair)))
+        plan.append((f"sweep_{_slug(pair[0])}_x_{_slug(pair[1])}",
+                     partial(plot_heatmaps, summary, pair, context=context)))
     else:
         by_road = "road" if "road" in swept else None
         for param in numeric:
-            plan.append((f"sweep_{_slug(param)}", partial(plot_parameter_sweep, summary, param, by_road)))
+            plan.append((f"sweep_{_slug(param)}",
+                         partial(plot_parameter_sweep, summary, param, by_road, context=context)))
     return plan
 
 

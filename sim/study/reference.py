@@ -51,8 +51,8 @@ More: README.md (Command line and sweeps), experiments/*.md; Hydra's own options
 def command_line_reference() -> str:
     """The whole ``--help`` text."""
     parts = [USAGE, _choices("Roads (road=NAME)", {n: ROADS[n].title or n for n in ROADS}),
-             _choices("Scenarios (scenario=NAME)", _described("scenario")),
-             _choices("Experiments (+experiment=NAME)", _described("experiment")),
+             _choices("Scenarios (scenario=NAME)", described("scenario")),
+             _choices("Experiments (+experiment=NAME)", described("experiment")),
              _table("Run:", [("seed", 0, *SEED_RANGE, "the run's random seed: the same seed, the same run"),
                             ("steps", 260, *STEPS_RANGE, "weeks to run after the burn-in")])]
     for group, cls in GROUPS.items():
@@ -101,7 +101,7 @@ def _range(default, low, high) -> str:
     return f"[{low}, {high}]"
 
 
-def _described(group: str) -> dict[str, str]:
+def described(group: str) -> dict[str, str]:
     """Each option of a config group with the first sentence of its file's description."""
     out = {}
     for path in sorted((CONFIG_DIR / group).glob("*.yaml")):

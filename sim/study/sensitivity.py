@@ -469,8 +469,8 @@ class Analysis:
 
 
 def default_metrics() -> list[str]:
-    """The key metrics of the sweep figures (``sim.study.plots.KEY_METRICS``)."""
-    from sim.study.plots import KEY_METRICS
+    """The key metrics of the sweep figures (``sim.study.metrics.KEY_METRICS``)."""
+    from sim.study.metrics import KEY_METRICS
 
     return list(KEY_METRICS)
 
