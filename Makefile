@@ -18,7 +18,7 @@ RUNTIME := $(VENV)/.installed-runtime
 TESTING := $(VENV)/.installed-test
 TEST_ARGS ?=
 
-.PHONY: install test test-fast smoke demo bench app lint clean validate roads which-python
+.PHONY: install test test-fast smoke demo brief bench app lint clean validate roads which-python
 
 # A venv of a supported Python (an older .venv, e.g. of Python 3.11, is made again).
 $(READY):
@@ -68,6 +68,13 @@ smoke: $(RUNTIME)
 # The main study: all roads and the status quo, 30 seeds each, at reference scale.
 demo: $(RUNTIME)
 	$(BIN)/python -m sim -m +experiment=five_roads hydra.sweep.dir=results/five_roads
+
+# A board brief for a named organisation: `make brief SCENARIO=retail_bank` (BRIEF_ARGS adds
+# settings or roads, e.g. BRIEF_ARGS="organisation.readiness=0.3 road=mission,competing_values").
+SCENARIO ?= retail_bank
+BRIEF_ARGS ?=
+brief: $(RUNTIME)
+	$(BIN)/python -m sim.study.brief scenario=$(SCENARIO) $(BRIEF_ARGS)
 
 # The live page for change leads and teachers. `make app APP_HOST=0.0.0.0` for a classroom.
 APP_HOST ?= 127.0.0.1

@@ -360,7 +360,7 @@ def paired_differences(summary: pd.DataFrame, pair_on: list[str], metrics=tuple(
 
 def plot_paired_differences(summary: pd.DataFrame, pair_on: list[str], out_dir: Path,
                             metrics=tuple(KEY_METRICS), name: str = "paired_differences",
-                            context: str = "") -> list[Path]:
+                            context: str = "", ncols: int = 4) -> list[Path]:
     """Figure 4: each road minus the status quo on the same seeds (final week), mean and 95% interval."""
     diffs = paired_differences(summary, pair_on, metrics)
     if diffs.empty:
@@ -369,7 +369,7 @@ def plot_paired_differences(summary: pd.DataFrame, pair_on: list[str], out_dir: 
     levels = ordered_levels(diffs["road"], "road")
     palette = palette_for("road", levels)
     n_pairs = int(diffs.groupby("road").size().min())
-    fig, axes = _new_figure(len(metrics), size=(3.8, 0.45 * len(levels) + 1.8), sharey=True)
+    fig, axes = _new_figure(len(metrics), ncols=ncols, size=(3.8, 0.45 * len(levels) + 1.8), sharey=True)
     for ax, metric in zip(axes, metrics, strict=True):
         col = "diff_" + metric
         for i, level in enumerate(levels):
@@ -489,8 +489,10 @@ def make_figures(runs: pd.DataFrame, summary: pd.DataFrame, swept: list[str], ou
 
 
 def set_theme() -> None:
-    """The look of every sweep figure (and fixed SVG ids, so the same sweep writes the same files)."""
-    sns.set_theme(style="whitegrid", context="notebook", font_scale=0.9, rc={"svg.hashsalt": "sim"})
+    """The look of every sweep figure; fixed SVG ids, so the same sweep writes the same files, and
+    SVG text kept as text, so a figure's words can be searched and edited."""
+    sns.set_theme(style="whitegrid", context="notebook", font_scale=0.9,
+                  rc={"svg.hashsalt": "sim", "svg.fonttype": "none"})
 
 
 def figure_plan(runs: pd.DataFrame, summary: pd.DataFrame, swept: list[str],

@@ -1,0 +1,126 @@
+"""Studies that explain themselves: the words of summary.md follow from the numbers by the stated
+rules, and every figure says what it shows (context line, statistic, direction, units, runs)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.study.context import StudyContext
+from sim.study.findings import compare, summary_markdown, when
+from sim.study.metrics import KEY_METRICS, OUTCOME
+from sim.study.plots import make_figures, plot_paired_differences, plot_parameter_sweep, plot_tradeoff, set_theme
+
+SEEDS = 12
+
+
+def paired(effects: dict[str, float], noise: float = 0.002, seed: int = 7) -> pd.DataFrame:
+    """A status quo and one road on SEEDS paired seeds; ``effects`` moves the road's final values."""
+    rng = np.random.default_rng(seed)
+    base = {"customer_centricity": 0.4, "profit": 50_000.0, "efficiency": 8.0, "satisfaction": 0.7,
+            "value_tension": 0.2, "share_compliance": 0.3, "share_cooperation": 0.2, "share_championing": 0.05,
+            "affective": 0.4}
+    rows = []
+    for s in range(SEEDS):
+        level = {k: v * (1 + rng.normal(0, 0.05)) for k, v in base.items()}     # the seed's own level
+        rows.append({"road": "status_quo", "seed": s, "job": f"sq{s}", **{f"final_{k}": v for k, v in level.items()}})
+        road = {k: v + effects.get(k, 0.0) + rng.normal(0, noise) * (1000 if k == "profit" else 1)
+                for k, v in level.items()}
+        rows.append({"road": "mission", "seed": s, "job": f"m{s}", **{f"final_{k}": v for k, v in road.items()}})
+    return pd.DataFrame(rows)
+
+
+def verdicts(summary: pd.DataFrame) -> dict[str, str]:
+    (comparison,) = compare(summary, ["seed"])
+    return {d.metric.name: d.verdict for d in comparison.differences}
+
+
+def test_verdicts_follow_the_rules_and_each_metrics_direction():
+    v = verdicts(paired({"profit": 6_000.0, "customer_centricity": -0.05, "satisfaction": 0.004,
+                         "value_tension": 0.05}))
+    assert v["profit"] == "better"                 # +12%, far beyond 1% of the status quo's level
+    assert v["customer_centricity"] == "worse"     # higher is better, and it fell by 0.05
+    assert v["satisfaction"] == "small"            # clear, but below 0.01 on the 0-1 scale
+    assert v["value_tension"] == "higher"          # a trade-off metric: neither better nor worse
+    assert v["efficiency"] == "no clear difference"
+
+
+def test_words_name_the_amount_the_interval_and_the_direction():
+    (c,) = compare(paired({"profit": 6_000.0, "customer_centricity": -0.05}), ["seed"])
+    words = {d.metric.name: d.words() for d in c.differences}
+    assert words["profit"].startswith("profit: +12% [+") and words["profit"].endswith("higher (better)")
+    assert words["customer_centricity"].startswith("customer centricity: -0.05")
+    assert words["efficiency"].startswith("efficiency: no clear difference (")
+    assert c.trade_off().startswith("it buys profit (+12%) at the price of customer centricity (-0.05")
+    assert c.headline().startswith("Mission (strategic differentiator): profit: +12%")
+
+
+def test_a_difference_of_one_seed_has_no_interval_and_no_verdict_of_clarity():
+    one = paired({"profit": 6_000.0})
+    one = one[one["seed"] == 0]
+    (c,) = compare(one, ["seed"])
+    profit = next(d for d in c.differences if d.metric.name == "profit")
+    assert profit.verdict == "one seed" and "(one seed, no interval)" in profit.amount()
+
+
+def test_when_finds_the_week_a_road_overtakes_the_status_quo():
+    weeks = np.arange(0, 120)
+    rows = []
+    for s in range(SEEDS):
+        rng = np.random.default_rng(s)
+        for road, shift in (("status_quo", 0.0), ("mission", 1.0)):
+            # behind by 3 until week 40, then ahead by 3: the road's own course, with a little noise
+            effect = np.where(weeks < 40, -3.0, 3.0) * shift
+            profit = 100 + effect + rng.normal(0, 0.3, len(weeks))
+            rows += [{"road": road, "seed": s, "step": w, "profit": p} for w, p in zip(weeks, profit, strict=True)]
+    runs = pd.DataFrame(rows)
+    text = when(runs, "mission", {}, ["seed"], metrics=("profit",))["profit"]
+    # A 13-week trailing mean crosses zero about half a quarter after the switch, at week 46 or 47.
+    assert text.startswith("behind in weeks 12-"), text
+    week = int(text.rsplit("ahead from week ", 1)[1].split()[0])
+    assert 44 <= week <= 49 and "overtakes the status quo" in text
+
+
+def test_summary_md_states_the_context_the_rules_and_one_section_per_road():
+    summary = paired({"profit": 6_000.0})
+    ctx = StudyContext(scenario="retail_bank", scenario_title="Retail bank with a large call centre",
+                       weeks=[260], seeds=SEEDS, settings=["organisation.readiness=0.3"], runs=2 * SEEDS)
+    text = summary_markdown(compare(summary, ["seed"]), ctx)
+    assert "Organisation: retail_bank (Retail bank with a large call centre) · 260 weeks (5 years) · 12 seeds" in text
+    assert "settings: organisation.readiness=0.3" in text
+    assert "## Mission (strategic differentiator) against the status quo" in text
+    assert f"in the {OUTCOME} (week 260)" in text and "## How to read this" in text
+    for metric in KEY_METRICS.values():
+        assert f"| {metric.label()} | {metric.direction_words} |" in text
+
+
+def test_figures_carry_the_context_the_statistic_the_direction_and_difference_units(tmp_path):
+    set_theme()
+    summary = paired({"profit": 6_000.0})
+    context = "Organisation: retail_bank · 260 weeks (5 years) · 12 seeds (paired)"
+    plot_paired_differences(summary, ["seed"], tmp_path, context=context)
+    svg = (tmp_path / "paired_differences.svg").read_text()
+    assert context in svg and "in the final week" in svg
+    assert "difference, currency units per week" in svg and "mean, 0-1" not in svg   # difference units
+    assert "\u2191 better" in svg and "\u2195 trade-off" in svg
+    plot_tradeoff(summary, "road", tmp_path, context=context)
+    svg = (tmp_path / "tradeoff.svg").read_text()
+    assert "Profit in the final week" in svg and "mean over the run" not in svg and context in svg
+
+
+def test_a_sweep_with_one_run_per_point_claims_no_band(tmp_path):
+    set_theme()
+    summary = paired({}).assign(**{"road.pressure": lambda d: d["seed"] / 20})
+    one = summary[summary["road"] == "mission"]
+    plot_parameter_sweep(one, "road.pressure", None, tmp_path)
+    svg = (tmp_path / "sweep_road_pressure.svg").read_text()
+    assert "1 run each (no interval" in svg and "95% band" not in svg and "1 runs" not in svg
+
+
+@pytest.mark.parametrize("figure", ["timeseries", "final_outcomes", "tradeoff", "paired_differences"])
+def test_every_figure_of_a_sweep_names_its_organisation(tmp_path, figure):
+    summary = paired({"profit": 6_000.0})
+    runs = pd.concat([summary.assign(step=w) for w in range(3)]).rename(columns=lambda c: c.removeprefix("final_"))
+    make_figures(runs, summary, ["road"], tmp_path, processes=1, context="Organisation: industrial_b2b")
+    assert "Organisation: industrial_b2b" in (tmp_path / f"{figure}.svg").read_text()
