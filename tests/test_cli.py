@@ -79,8 +79,8 @@ def test_console_shows_a_table_of_final_metrics(single_run):
     (["organisation.n_employees=5"],
      "error: parameter 'organisation.n_employees' = 5 is out of range; allowed range [10, 200000]"),
     (["seed=abc"], "error: parameter 'seed' = 'abc' must be a number; allowed range [0, "),
-    (["road=nope"], "error: unknown road 'nope'; Roads: best_customer, competing_values"),
-    (["scenario=nope"], "error: unknown scenario 'nope'; Scenarios: industrial_b2b, retail_bank"),
+    (["road=nope"], "error: unknown road 'nope'; the roads are best_customer, competing_values"),
+    (["scenario=nope"], "error: unknown scenario 'nope'; the scenarios are industrial_b2b, retail_bank"),
 ])
 def test_bad_input_fails_fast_with_the_message(tmp_path, args, message):
     proc = sim(*args, f"hydra.run.dir={tmp_path / 'run'}")

@@ -16,7 +16,7 @@ Example:
     ...     print(problem)
     unknown parameter 'organisation.n_employes'; did you mean 'organisation.n_employees'?
     parameter 'steps' = 'abc' must be a number; allowed range [0, 10000000]
-    unknown road 'mision'; did you mean 'mission'? Roads: best_customer, competing_values, ...
+    unknown road 'mision'; did you mean 'mission'? the roads are best_customer, competing_values, ...
 """
 
 from __future__ import annotations
@@ -209,11 +209,20 @@ def _roads_chosen(parsed) -> list[str] | None:
 def _check_values(key: str, values: list[Any], default: Any, low: Any, high: Any) -> list[str]:
     problems = []
     for value in values:
+        if value is None:       # as the user wrote it (OmegaConf reads 'null' as None)
+            problems.append(f"parameter '{key}' = null must be given a value{_allowed(default, low, high)}")
+            continue
         try:
             check_value(key, value, default, low, high)
         except ValueError as err:
             problems.append(str(err))
     return problems
+
+
+def _allowed(default: Any, low: Any, high: Any) -> str:
+    if isinstance(default, bool):
+        return ": true or false"
+    return f"; allowed range [{low}, {high}]" if low is not None and high is not None else ""
 
 
 def _check_choices(key: str, values: list[Any]) -> list[str]:
@@ -224,8 +233,7 @@ def _check_choices(key: str, values: list[Any]) -> list[str]:
             continue
         if str(value) not in options:
             hint = _did_you_mean(str(value), options)
-            what = {"road": "Roads", "scenario": "Scenarios", "experiment": "Experiments"}[key]
-            problems.append(f"unknown {key} '{value}';{hint} {what}: {', '.join(options)}")
+            problems.append(f"unknown {key} '{value}';{hint} the {key}s are {', '.join(options)}")
     return problems
 
 
