@@ -251,23 +251,9 @@ def _settings_in_words(context: StudyContext) -> str:
 
 def _scenario_text(context: StudyContext) -> str:
     """The scenario's description after its title line (its config file's header)."""
-    from sim.study.config import CONFIG_DIR
+    from sim.study.config import CONFIG_DIR, description
 
-    path = CONFIG_DIR / "scenario" / f"{context.scenario}.yaml"
-    paragraphs, current = [], []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.startswith("#"):
-            break
-        text = line.lstrip("#").strip()
-        if text.startswith(("@package", "Use:")):
-            continue
-        if text:
-            current.append(text)
-        elif current:
-            paragraphs.append(" ".join(current))
-            current = []
-    paragraphs += [" ".join(current)] if current else []
-    return " ".join(paragraphs[1:])     # the first paragraph is the title
+    return " ".join(description(CONFIG_DIR / "scenario" / f"{context.scenario}.yaml")[1:])
 
 
 def _short(text: str) -> str:

@@ -123,6 +123,32 @@ _register_resolvers()
 
 
 # ---------------------------------------------------------------------- validation
+def description(path: Path) -> list[str]:
+    """The paragraphs of a config file's leading comment block: its description in plain words.
+
+    The first paragraph is the file's title line (a scenario's one-line description); the
+    ``@package`` directive and ``Use:`` lines (commands) are left out.
+
+    Example:
+        >>> description(CONFIG_DIR / "scenario" / "retail_bank.yaml")[0]
+        'Retail bank with a large call centre.'
+    """
+    paragraphs: list[str] = []
+    current: list[str] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            break
+        text = line.lstrip("#").strip()
+        if text.startswith(("@package", "Use:")):
+            continue
+        if text:
+            current.append(text)
+        elif current:
+            paragraphs.append(" ".join(current))
+            current = []
+    return paragraphs + ([" ".join(current)] if current else [])
+
+
 def as_plain(cfg: Any) -> dict[str, Any]:
     """A composed config (DictConfig, dataclass or dict) as a plain nested dict, without ``hydra``."""
     if isinstance(cfg, DictConfig):

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from sim.params import GROUPS, describe
 from sim.roads import ROADS
-from sim.study.config import CONFIG_DIR, SEED_RANGE, STEPS_RANGE
+from sim.study.config import CONFIG_DIR, SEED_RANGE, STEPS_RANGE, description
 
 USAGE = """\
 python -m sim: customer-centric change under competing values (an agent-based model, Mesa).
@@ -110,18 +110,6 @@ def described(group: str) -> dict[str, str]:
 
 
 def _first_sentence(path: Path) -> str:
-    paragraph = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.startswith("#"):
-            break
-        text = line.lstrip("#").strip()
-        if text.startswith("@package"):
-            continue
-        if not text:
-            if paragraph:
-                break
-            continue
-        paragraph.append(text)
-    text = " ".join(paragraph)
+    text = (description(path) or [""])[0]
     text = text.split(": ", 1)[1] if text.startswith(f"{path.stem}:") else text
     return text.split(". ")[0].rstrip(".")
