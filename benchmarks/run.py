@@ -24,6 +24,10 @@ What it measures (docs/PERFORMANCE.md explains the method):
 9. Against the numpy version: the reference run and a step at 50,000 customers of the model
    before the compiled kernels (``git worktree`` of ``NUMPY_VERSION``) and of this one,
    alternated in fresh processes, one after the other.
+10. The live page: weeks per second at its default settings (its opening road and the
+   status-quo twin, the default organisation), played by the page's own play loop at its
+   default speed and flat out, with everything the page draws for a shown week (the four
+   charts as PNG, the week's table, the early warnings in words), headless.
 
 No timing is asserted anywhere: this script reports, the tests stay free of timings.
 """
@@ -111,13 +115,14 @@ class Plan:
     cli_seeds: int = REFERENCE_SEEDS       # seeds per road in the command-line sweep (0: skip)
     numpy_repetitions: int = 4             # alternated samples of each version (numpy / compiled)
     numpy_steps: int = 20                  # timed steps at TARGET_SIZE in each sample
+    page_weeks: int = 260                  # weeks the live page plays per timed run (its default horizon)
 
 
 FULL = Plan("full", sizes=(1_000, 10_000, 50_000, 160_000), repetitions=7, warmup_steps=5, block_seconds=1.0,
             startup_repetitions=3, memory_size=160_000, memory_steps=10)
 QUICK = Plan("quick", sizes=(1_000, 10_000, 50_000), repetitions=3, warmup_steps=2, block_seconds=0.25,
              startup_repetitions=1, memory_size=50_000, memory_steps=3, phase_steps=12, sweep_seeds=1, cli_seeds=0,
-             numpy_repetitions=2, numpy_steps=8)
+             numpy_repetitions=2, numpy_steps=8, page_weeks=104)
 
 
 def five_roads() -> tuple[str, ...]:
@@ -820,6 +825,74 @@ def _git(*args: str) -> str | None:
 
 
 # ---------------------------------------------------------------------------- report
+# ---------------------------------------------------------------------------- the live page
+#: The pace the page promises a class at its default settings (issue 19).
+PAGE_TARGET_WEEKS_PER_SECOND = 25
+
+
+def measure_page(plan: Plan) -> dict[str, Any]:
+    """The live page's weeks per second at its default settings, headless (no browser, no server).
+
+    The page's model (its opening road and the status-quo twin) is played by the page's own
+    loop (``sim.page.play.play``) from week 0, first at the page's default speed, then flat
+    out; each redraw does what the page does for a shown week: every chart to PNG, the
+    week's table, the key and the early warnings in words. What is left out is Solara
+    sending the pictures to the browser.
+    """
+    from sim.page import explain
+    from sim.page.app import ChartCache, ExplorerModel, controls_for, key_html, week_table
+    from sim.page.play import DEFAULT_SPEED, SPEEDS, play
+
+    def redraw_timed(model, cache, tally):
+        def redraw():
+            t = time.perf_counter()
+            cache.pictures(model)
+            week_table(model)
+            key_html(model)
+            for alarm in model.alarms()[-6:]:
+                explain.alarm_text(alarm)
+            tally.append(time.perf_counter() - t)
+        return redraw
+
+    cache = ChartCache()
+    runs = {}
+    for speed in (DEFAULT_SPEED, SPEEDS[-1]):
+        model = ExplorerModel(**controls_for())
+        cache.pictures(model)  # the page shows week 0 before play; charts are shared as on the page
+        redraws: list[float] = []
+        started = time.perf_counter()
+        weeks = play(model, redraw_timed(model, cache, redraws), speed.weeks_per_second, plan.page_weeks)
+        seconds = time.perf_counter() - started
+        runs[speed.name] = {"weeks": weeks, "seconds": seconds, "weeks_per_second": weeks / seconds,
+                            "redraws": len(redraws), "redraw_ms": 1e3 * statistics.median(redraws),
+                            "asked_weeks_per_second": speed.weeks_per_second}
+    model = ExplorerModel(**controls_for())
+    started = time.perf_counter()
+    for _ in range(plan.page_weeks):
+        model.step()
+    step_ms = 1e3 * (time.perf_counter() - started) / plan.page_weeks
+    controls = controls_for()
+    return {"road": controls["road"], "twin": controls["twin_road"], "n_employees": controls["n_employees"],
+            "n_customers": controls["n_customers"], "default_speed": DEFAULT_SPEED.name, "runs": runs,
+            "step_ms": step_ms, "target_weeks_per_second": PAGE_TARGET_WEEKS_PER_SECOND}
+
+
+def _render_page(results: dict[str, Any]) -> str:
+    p = results["page"]
+    rows = []
+    for name, r in p["runs"].items():
+        rows.append([f"{name}{' (default)' if name == p['default_speed'] else ''}", f"{r['weeks']}",
+                     f"**{r['weeks_per_second']:.1f}**", f"{r['redraws'] / r['seconds']:.1f}",
+                     f"{r['weeks'] / max(r['redraws'], 1):.1f}", f"{r['redraw_ms']:.1f}"])
+    default = p["runs"][p["default_speed"]]["weeks_per_second"]
+    return (f"**The live page** (headless: {p['road']} with its {p['twin']} twin, {p['n_employees']:,} employees, "
+            f"{p['n_customers']:,} customers; a week of both models {p['step_ms']:.1f} ms; at least "
+            f"{p['target_weeks_per_second']} weeks per second at the default speed: "
+            f"{_mark(default >= p['target_weeks_per_second'])})\n\n"
+            + _table(["speed", "weeks", "weeks per second", "redraws per second", "weeks per redraw",
+                      "ms per redraw (median)"], rows))
+
+
 def _table(header: list[str], rows: list[list[str]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
@@ -849,6 +922,8 @@ def render(results: dict[str, Any]) -> str:
         parts.append(_render_phases(results))
     if results.get("compile") or results.get("numpy"):
         parts.append(_render_compiled(results))
+    if results.get("page"):
+        parts.append(_render_page(results))
     if results.get("limits"):
         parts.append(_render_limits(results["limits"]))
     return "\n\n".join(parts) + "\n"
@@ -1024,7 +1099,7 @@ def write_docs(markdown: str, doc: Path = DOC) -> None:
 
 
 # ---------------------------------------------------------------------------- main
-SECTIONS = ("compile", "throughput", "startup", "phases", "memory", "sweep", "cli", "numpy")
+SECTIONS = ("compile", "throughput", "startup", "phases", "memory", "sweep", "cli", "numpy", "page")
 
 
 def run(plan: Plan, sections: tuple[str, ...], log: Callable[[str], None]) -> dict[str, Any]:
@@ -1061,6 +1136,9 @@ def run(plan: Plan, sections: tuple[str, ...], log: Callable[[str], None]) -> di
     if "numpy" in sections:
         log(f"against the numpy version ({NUMPY_VERSION}), alternated in fresh processes")
         results["numpy"] = measure_against_numpy(plan)
+    if "page" in sections:
+        log(f"the live page: {plan.page_weeks} weeks at its default speed, then flat out (headless)")
+        results["page"] = measure_page(plan)
     results["machine"]["load_average_end"] = os.getloadavg()[0]
     results["limits"] = limits(results)
     results["targets"] = evaluate_targets(results)

@@ -9,6 +9,8 @@ acting to the detriment of the other"). Equations: docs/ODD.md section 7.1.6.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from sim.levers import VALUES
@@ -17,6 +19,29 @@ from sim.levers import VALUES
 SIGNALS = {"customer": "satisfaction", "efficiency": "efficiency", "profit": "profit"}
 _TREND_KPIS = (*SIGNALS.values(), "revenue")
 _REVENUE = len(SIGNALS)
+
+
+@dataclass(frozen=True)
+class Alarm:
+    """One alarm and what the monitor saw: the favoured value rose while the sacrificed one fell.
+
+    Attributes:
+        week: the week the alarm fired (the last week of the window).
+        sacrificed, favoured: the two values, as in :data:`sim.levers.VALUES`.
+        earlier, later: first and last week of the two halves of the window that were compared.
+        before, after: mean of each value's KPI (``SIGNALS``: satisfaction, efficiency,
+            profit) over the earlier and the later weeks, in the KPI's own units.
+        change: each value's trend on the common footing the thresholds judge.
+    """
+
+    week: int
+    sacrificed: str
+    favoured: str
+    earlier: tuple[int, int]
+    later: tuple[int, int]
+    before: dict[str, float]
+    after: dict[str, float]
+    change: dict[str, float]
 
 
 class EarlyWarningMonitor:
@@ -28,6 +53,8 @@ class EarlyWarningMonitor:
     threshold and the sacrificed one fell by more than its threshold. Changes are measured on
     a common footing: satisfaction in points of its 0-1 scale, efficiency relative to its own
     level, profit relative to revenue. A pair that fired stays quiet for ``cooldown`` weeks.
+    Every alarm is also kept in ``seen`` as an :class:`Alarm`, with the weeks compared and
+    the values seen, so that it can be told in words and marked on a chart.
 
     Example:
         >>> m = EarlyWarningMonitor(window=4, threshold=0.01)
@@ -35,6 +62,9 @@ class EarlyWarningMonitor:
         ...         for s, p in [(0.8, 10), (0.8, 10), (0.7, 20), (0.7, 20)]]
         >>> m.check(hist, week=4)
         [('customer', 'profit')]
+        >>> alarm = m.seen[-1]
+        >>> alarm.earlier, alarm.later, alarm.before["profit"], alarm.after["profit"]
+        ((1, 2), (3, 4), 10.0, 20.0)
     """
 
     DEFAULT_THRESHOLDS = {"customer": 0.003, "efficiency": 0.015, "profit": 0.01}
@@ -48,6 +78,7 @@ class EarlyWarningMonitor:
         self.threshold = threshold
         self.cooldown = cooldown
         self.quiet_until: dict[tuple[str, str], int] = {}
+        self.seen: list[Alarm] = []
 
     def trends(self, history) -> dict[str, float] | None:
         """Change of each value between the two halves of the window, on a common footing."""
@@ -84,4 +115,16 @@ class EarlyWarningMonitor:
                 if trend[favoured] > self.threshold[favoured] and trend[sacrificed] < -self.threshold[sacrificed]:
                     alarms.append((sacrificed, favoured))
                     self.quiet_until[(sacrificed, favoured)] = week + self.cooldown
+        if alarms:
+            self.seen.extend(self._what_was_seen(history, week, alarms, trend))
         return alarms
+
+    def _what_was_seen(self, history, week: int, alarms, trend) -> list[Alarm]:
+        """The alarms of this week with the weeks compared and each value's mean before and after."""
+        recent = history[-self.window:]
+        half = self.window // 2
+        first = week - self.window + 1  # the window's entries are weeks first .. week
+        before = {kpi: float(np.mean([h[kpi] for h in recent[:half]])) for kpi in SIGNALS.values()}
+        after = {kpi: float(np.mean([h[kpi] for h in recent[half:]])) for kpi in SIGNALS.values()}
+        earlier, later = (first, first + half - 1), (first + half, week)
+        return [Alarm(week, s, f, earlier, later, before, after, dict(trend)) for s, f in alarms]

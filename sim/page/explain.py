@@ -13,14 +13,23 @@ Example:
 
 from __future__ import annotations
 
+from sim.early_warning import SIGNALS, Alarm
 from sim.roads import ROADS
 
 HOW_TO_READ = (
     "**Solid lines** are your organisation on the chosen road. **Dashed lines** are the same "
-    "organisation, the same customers and the same random events, with no change programme "
-    "(the status quo). The gap between the two is the effect of the road, not chance. "
-    "One step is one week; the dotted vertical line marks the week the road starts."
+    "organisation, the same customers and the same random events, on the road you compare it with "
+    "(the status quo unless you choose another). The gap between the two is the difference between "
+    "the roads, not chance. One step is one week; a dotted vertical line marks the week the road "
+    "starts; a red band marks the weeks in which an early warning saw one value rise while another fell."
 )
+
+#: Each value the early warnings watch: what it is called and where it is drawn.
+VALUE_WORDS = {
+    "customer": ("customer satisfaction", "the Satisfaction panel"),
+    "efficiency": ("efficiency", "the Efficiency panel"),
+    "profit": ("profit", "the Profit panel"),
+}
 
 WHERE_TO_LOOK = {
     "status_quo": (
@@ -54,7 +63,10 @@ WHERE_TO_LOOK = {
 }
 
 CONTROL_HELP = {
-    "road": "The change programme management runs (seed 002's five roads, or none).",
+    "road": "The change programme management runs (five roads, or none: the status quo).",
+    "twin_road": "The dashed lines: the same organisation, seed and events on this road.",
+    "speed": "How fast play runs; the charts are redrawn as often as that pace allows.",
+    "horizon": "Play stops at this week; continue from there with the button that appears.",
     "pressure": "How hard management pushes people to change, 0 (none) to 1 (maximum).",
     "tension_setpoint": "Competing values only: the felt tension the road aims to keep (the productive zone).",
     "start_week": "The week the road starts; before it the organisation runs as usual.",
@@ -68,7 +80,6 @@ CONTROL_HELP = {
     "n_employees": "Employees at the start.",
     "n_customers": "Customers at the start.",
     "seed": "Same seed and settings give the same run, week for week.",
-    "compare": "Run the same organisation without a change programme beside it (the dashed lines).",
 }
 
 
@@ -82,6 +93,40 @@ def road_text(road: str) -> str:
     )
 
 
-def alarm_text(week: int, sacrificed: str, favoured: str) -> str:
-    """One early-warning alarm in words, e.g. 'Week 34: customer sacrificed for profit'."""
-    return f"Week {week}: **{sacrificed}** is being sacrificed for **{favoured}**"
+def _level(value: str, amount: float) -> str:
+    """A value's KPI in its own units, as the charts show it."""
+    if value == "profit":
+        return f"{amount / 1000:,.1f}k a week"
+    if value == "efficiency":
+        return f"{amount:.2f}"
+    return f"{amount:.3f}"
+
+
+def alarm_text(alarm: Alarm) -> str:
+    """One early warning in words: which value rose, which fell, over which weeks, where it is marked.
+
+    Example:
+        >>> a = Alarm(week=25, sacrificed="customer", favoured="profit", earlier=(0, 12), later=(13, 25),
+        ...           before={"satisfaction": 0.702, "efficiency": 7.5, "profit": 93100.0},
+        ...           after={"satisfaction": 0.695, "efficiency": 7.5, "profit": 101400.0}, change={})
+        >>> print(alarm_text(a))  # doctest: +NORMALIZE_WHITESPACE
+        **Week 25:** profit rose from 93.1k a week to 101.4k a week while customer satisfaction fell
+        from 0.702 to 0.695 (the average of weeks 13-25 against weeks 0-12), a sign that customer
+        satisfaction may be paying for profit. Marked in red on the Profit panel and the Satisfaction panel.
+    """
+    rose, rose_where = VALUE_WORDS[alarm.favoured]
+    fell, fell_where = VALUE_WORDS[alarm.sacrificed]
+    up, down = SIGNALS[alarm.favoured], SIGNALS[alarm.sacrificed]
+    return (f"**Week {alarm.week}:** {rose} rose from {_level(alarm.favoured, alarm.before[up])} to "
+            f"{_level(alarm.favoured, alarm.after[up])} while {fell} fell from "
+            f"{_level(alarm.sacrificed, alarm.before[down])} to {_level(alarm.sacrificed, alarm.after[down])} "
+            f"(the average of weeks {alarm.later[0]}-{alarm.later[1]} against weeks "
+            f"{alarm.earlier[0]}-{alarm.earlier[1]}), a sign that {fell} may be paying for {rose}. "
+            f"Marked in red on {rose_where} and {fell_where}.")
+
+
+EARLY_WARNINGS = (
+    "An early warning compares the last two quarters (13 weeks each): it fires when one value "
+    "rose while another fell, a sign that one is being bought at the other's expense. It "
+    "reads a trend, not a level: the road can still be ahead of the dashed line."
+)
