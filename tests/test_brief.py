@@ -15,6 +15,9 @@ import pytest
 
 from sim.study.findings import compare
 
+# Each test here runs the command line on a small paired study (16 runs): slow, and run in CI.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -69,7 +72,6 @@ def test_bad_inputs_to_the_brief_are_refused_before_anything_runs(tmp_path):
     assert not (tmp_path / "x").exists()
 
 
-@pytest.mark.slow
 def test_the_brief_renders_in_chromium_with_every_section_and_prints_on_two_pages(made):
     if not Path(CHROMIUM).exists():
         pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install -y chromium, or set CHROMIUM)")

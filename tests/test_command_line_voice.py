@@ -9,6 +9,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from sim.params import GROUPS, describe
 from sim.roads import ROADS
 from tests.test_sweep import REPO, output, sim
@@ -31,6 +33,7 @@ def test_a_sweep_is_quiet_by_default_and_lists_its_jobs_when_verbose(tmp_path):
     assert loud.count(" : road=") == 4 and "Joblib.Parallel(" in loud
 
 
+@pytest.mark.slow       # an 80-job sweep, interrupted and resumed
 def test_ctrl_c_keeps_the_finished_jobs_says_so_in_one_line_and_a_rerun_resumes(tmp_path):
     sweep = tmp_path / "sweep"
     args = ["-m", "road=status_quo,mission", "seed=range(0,40)", "organisation.n_employees=100",
@@ -53,6 +56,7 @@ def test_ctrl_c_keeps_the_finished_jobs_says_so_in_one_line_and_a_rerun_resumes(
     assert f"{80 - kept} to run, {kept} already done (resumed)" in output(rerun)
 
 
+@pytest.mark.slow       # a run and a sweep through the command line
 def test_a_road_that_cannot_act_within_the_run_is_a_warning_and_recorded(tmp_path):
     run = tmp_path / "run"
     proc = sim("road=mission", "road.start_week=500", *TINY, f"hydra.run.dir={run}")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pytest
 
 from sim.study.context import StudyContext
 from sim.study.findings import compare, summary_markdown, when
@@ -118,9 +117,9 @@ def test_a_sweep_with_one_run_per_point_claims_no_band(tmp_path):
     assert "1 run each (no interval" in svg and "95% band" not in svg and "1 runs" not in svg
 
 
-@pytest.mark.parametrize("figure", ["timeseries", "final_outcomes", "tradeoff", "paired_differences"])
-def test_every_figure_of_a_sweep_names_its_organisation(tmp_path, figure):
+def test_every_figure_of_a_sweep_names_its_organisation(tmp_path):
     summary = paired({"profit": 6_000.0})
     runs = pd.concat([summary.assign(step=w) for w in range(3)]).rename(columns=lambda c: c.removeprefix("final_"))
     make_figures(runs, summary, ["road"], tmp_path, processes=1, context="Organisation: industrial_b2b")
-    assert "Organisation: industrial_b2b" in (tmp_path / f"{figure}.svg").read_text()
+    for figure in ("timeseries", "final_outcomes", "tradeoff", "paired_differences"):
+        assert "Organisation: industrial_b2b" in (tmp_path / f"{figure}.svg").read_text(), figure
