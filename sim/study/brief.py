@@ -144,7 +144,9 @@ def write_brief(sweep_dir: Path, out: Path | None = None) -> Path:
     swept = swept_parameters(summary, names)
     context = StudyContext.of(jobs, swept)
     pair_on = [c for c in ["seed", *swept] if c != "road" and c in ok]
-    comparisons = compare(ok, pair_on, runs=runs, alarms=alarm_table(jobs))
+    # Results of older code did not record their alarms: then the brief says so rather than "none fired".
+    recorded = all("alarm_log" in (job.summary or {}) for job in jobs if job.status == "ok")
+    comparisons = compare(ok, pair_on, runs=runs, alarms=alarm_table(jobs) if recorded else None)
     set_theme()
     figure_dir = sweep_dir / "brief-figures"
     figures = plot_paired_differences(ok, pair_on, figure_dir, metrics=ANSWER_METRICS, name="answer")
@@ -167,7 +169,9 @@ def brief_html(comparisons: list[Comparison], context: StudyContext, figure: Pat
     trades = "".join(f"<li><b>{e(c.name)}</b>: {e(c.trade_off())}." + (
         " " + e("; ".join(f"{KEY_METRICS[m].title} {t}" for m, t in c.when.items())) + "."
         if c.when else "") + "</li>" for c in comparisons)
-    watch = "".join(f"<li><b>{e(c.name)}</b>: " + (e("; ".join(c.warnings)) if c.warnings else "no alarm fired")
+    watch = "".join(f"<li><b>{e(c.name)}</b>: " + (e("; ".join(c.warnings)) if c.warnings else
+                                                   "no alarm fired" if c.warnings is not None else
+                                                   "not recorded by the code that made these runs")
                     + "</li>" for c in comparisons)
     assumptions = "".join(f'<li>{e(text)} <a href="{e(str(odd))}">ODD {e(section)}</a></li>'
                           for text, section in ASSUMPTIONS)
