@@ -123,3 +123,17 @@ def test_every_figure_of_a_sweep_names_its_organisation(tmp_path):
     make_figures(runs, summary, ["road"], tmp_path, processes=1, context="Organisation: industrial_b2b")
     for figure in ("timeseries", "final_outcomes", "tradeoff", "paired_differences"):
         assert "Organisation: industrial_b2b" in (tmp_path / f"{figure}.svg").read_text(), figure
+
+
+def test_a_design_with_many_conditions_is_not_put_into_words(tmp_path):
+    from sim.study.findings import MAX_CONDITIONS, write_summary
+
+    base = paired({"profit": 6_000.0})
+    status_quo = base[base["road"] == "status_quo"].assign(**{"road.pressure": None})
+    levels = [base[base["road"] == "mission"].assign(**{"road.pressure": p / 100}) for p in range(MAX_CONDITIONS + 1)]
+    design = pd.concat([status_quo, *levels], ignore_index=True)
+    text = write_summary(tmp_path, design, pd.DataFrame(), ["road", "road.pressure"], StudyContext(), []).read_text()
+    assert f"compares {MAX_CONDITIONS + 1} conditions" in text and "## In short" not in text
+    few = pd.concat([status_quo, *levels[:3]], ignore_index=True)
+    text = write_summary(tmp_path, few, pd.DataFrame(), ["road", "road.pressure"], StudyContext(), []).read_text()
+    assert text.count("- Mission (strategic differentiator) (road.pressure=") == 3

@@ -52,6 +52,8 @@ SUMMARY_FILE = "summary.md"
 QUARTER = 13
 #: The metrics rule 4 follows over time: the two values the study is about.
 WHEN_METRICS = ("profit", "customer_centricity")
+#: The most conditions (road and parameter levels) a summary in words compares with the status quo.
+MAX_CONDITIONS = 24
 #: Which figure a reader should open first, in order of preference.
 FIRST_FIGURES = ("paired_differences", "final_outcomes", "timeseries")
 
@@ -356,13 +358,13 @@ def first_figure(figures: list[Path]) -> Path | None:
 
 
 def summary_markdown(comparisons: list[Comparison], context: StudyContext, figure: Path | None = None,
-                     sweep_dir: Path | None = None) -> str:
-    """The text of ``summary.md``."""
+                     sweep_dir: Path | None = None, note: str = "") -> str:
+    """The text of ``summary.md`` (``note``: why there is no comparison in words, if there is none)."""
     where = f" (week {context.weeks[-1]})" if len(context.weeks) == 1 else ""
     lines = ["# What this sweep found", "", context.subtitle(), ""]
     shown = figure.relative_to(sweep_dir) if figure is not None and sweep_dir is not None else figure
     if not comparisons:
-        lines += ["This sweep has no status quo runs to pair with, so it makes no comparison in words; "
+        lines += [note or "This sweep has no status quo runs to pair with, so it makes no comparison in words; "
                   "the figures and `summary.csv` hold the levels.", ""]
         if shown:
             lines += [f"Open first: `{shown}`.", ""]
@@ -411,10 +413,17 @@ def summary_markdown(comparisons: list[Comparison], context: StudyContext, figur
 def write_summary(sweep_dir: Path, summary: pd.DataFrame, runs: pd.DataFrame, swept: list[str],
                   context: StudyContext, figures: list[Path], alarms: pd.DataFrame | None = None) -> Path:
     """Write ``SWEEP_DIR/summary.md`` and return its path."""
-    comparisons = []
+    comparisons, note = [], ""
     if "road" in swept and "road" in summary:
         pair_on = [c for c in ["seed", *swept] if c != "road" and c in summary]
-        comparisons = compare(summary, pair_on, runs=runs, alarms=alarms)
+        conditions = summary.loc[summary["road"] != "status_quo", ["road", *pair_on[1:]]].astype(str).drop_duplicates()
+        if len(conditions) > MAX_CONDITIONS:
+            # A design (sensitivity, where roads win) is read by its own analysis, not road by road.
+            note = (f"This sweep compares {len(conditions)} conditions with the status quo, more than the "
+                    f"{MAX_CONDITIONS} a summary in words can hold; its analysis (`python -m sim.study.sensitivity` "
+                    "or `python -m sim.study.roads_report`), `summary.csv` and the figures hold the results.")
+        else:
+            comparisons = compare(summary, pair_on, runs=runs, alarms=alarms)
     path = sweep_dir / SUMMARY_FILE
-    path.write_text(summary_markdown(comparisons, context, first_figure(figures), sweep_dir), encoding="utf-8")
+    path.write_text(summary_markdown(comparisons, context, first_figure(figures), sweep_dir, note), encoding="utf-8")
     return path
