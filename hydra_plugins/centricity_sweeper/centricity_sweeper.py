@@ -142,6 +142,8 @@ class CentricitySweeper(BasicSweeper):
             size = self.max_batch_size or len(to_run)
             progress = Progress(total=len(plan.jobs), already_done=done, running=[j.dir for j in to_run],
                                 invalid=invalid)
+            # Said before the progress line starts: on a terminal that line is rewritten in place.
+            log.info(f"Running {len(to_run)} jobs {self._where(len(to_run))} into {sweep_dir}")
             try:
                 with progress if self.progress else _nothing():
                     try:
@@ -189,6 +191,13 @@ class CentricitySweeper(BasicSweeper):
 
     def after_sweep(self, plan: Any, outcome: dict[str, Any]) -> None:
         """Called after the jobs ran and the sweep was aggregated."""
+
+    def _where(self, jobs: int) -> str:
+        """'on 2 workers' (joblib), or the launcher that runs them."""
+        if _is_joblib(self.launcher):
+            workers = joblib_workers(dict(self.launcher.joblib), jobs)
+            return f"on {workers} worker{'s' if workers > 1 else ''}"
+        return f"with {type(self.launcher).__name__}"
 
     def _launch(self, batch: list, start: int) -> Any:
         if _is_joblib(self.launcher):
@@ -269,14 +278,20 @@ def _is_joblib(launcher: Any) -> bool:
     return f"{cls.__module__}.{cls.__qualname__}" == f"{JoblibLauncher.__module__}.{JoblibLauncher.__qualname__}"
 
 
+def joblib_workers(joblib_cfg: dict, jobs: int) -> int:
+    """How many worker processes joblib starts for ``jobs`` jobs (-1: every core, -2: all but one, ...)."""
+    n_jobs = joblib_cfg.get("n_jobs") or -1
+    return min(jobs, max(1, n_jobs if n_jobs > 0 else (os.cpu_count() or 1) + 1 + n_jobs))
+
+
 def launch_composed(launcher: JoblibLauncher, jobs: list[tuple[list[str], Any]], initial_job_idx: int,
                     verbose: bool = False) -> list:
     """The joblib launcher's ``launch``, for jobs whose configs are already composed.
 
     Same worker pool and settings as ``hydra_joblib_launcher._core.launch``; the workers run
-    the given configs instead of composing each job again. Quiet unless ``verbose``: one line
-    says how many jobs run on how many workers; ``verbose`` adds the launcher's settings and
-    every job, as Hydra's launcher prints them.
+    the given configs instead of composing each job again. Quiet unless ``verbose`` (the
+    sweeper has said how many jobs run on how many workers): ``verbose`` adds the launcher's
+    settings and every job, as Hydra's launcher prints them.
     """
     from hydra_plugins.hydra_joblib_launcher._core import process_joblib_cfg
 
@@ -286,11 +301,6 @@ def launch_composed(launcher: JoblibLauncher, jobs: list[tuple[list[str], Any]],
     joblib_cfg["backend"] = "loky"  # as the stock launcher: threads do not work with Hydra
     process_joblib_cfg(joblib_cfg)
     settings = ",".join(f"{k}={v}" for k, v in joblib_cfg.items())
-    n_jobs = joblib_cfg.get("n_jobs") or -1
-    # joblib's reading of n_jobs: -1 is every core, -2 all but one, and so on.
-    workers = min(len(jobs), max(1, n_jobs if n_jobs > 0 else (os.cpu_count() or 1) + 1 + n_jobs))
-    log.info(f"Running {len(jobs)} jobs on {workers} worker{'s' if workers > 1 else ''} "
-             f"into {launcher.config.hydra.sweep.dir}")
     if verbose:
         log.info(f"Joblib.Parallel({settings}) is launching {len(jobs)} jobs")
         for idx, (overrides, _) in enumerate(jobs):
