@@ -77,8 +77,9 @@ class Difference:
         return self.metric.relative and self.base > 0
 
     def size(self) -> float:
-        """The mean in multiples of the metric's smallest difference worth a word."""
-        scale = self.metric.smallest * (abs(self.base) if self.relative else 1.0)
+        """The mean in multiples of the metric's smallest difference worth a word (for money and
+        efficiency a share of the status quo's level, also when that level is negative)."""
+        scale = self.metric.smallest * (abs(self.base) if self.metric.relative and self.base else 1.0)
         return abs(self.mean) / scale if scale > 0 else 0.0
 
     @property
@@ -102,11 +103,11 @@ class Difference:
         return "higher" if up else "lower"
 
     def amount(self) -> str:
-        """'+12% [+9%, +15%]', '+0.032 [+0.020, +0.045]' or '+3.1 pp [+2.0, +4.2]'."""
+        """'+12% [+9%, +15%]', '+0.032 [+0.020, +0.045]' or '+3.1 percentage points [+2.0, +4.2]'."""
         if self.relative:
             f = 100.0 / self.base
-            text = f"{self.mean * f:+.0f}%"
-            interval = f" [{self.lo * f:+.0f}%, {self.hi * f:+.0f}%]"
+            text = _percent(self.mean * f)
+            interval = f" [{_percent(self.lo * f)}, {_percent(self.hi * f)}]"
         elif self.metric.difference_unit == "share of employees":
             text = f"{100 * self.mean:+.1f} percentage points"
             interval = f" [{100 * self.lo:+.1f}, {100 * self.hi:+.1f}]"
@@ -138,6 +139,11 @@ class Difference:
         if self.verdict == "no clear difference":
             return f"{self.name}: no clear difference ({self.amount()})"
         return f"{self.name}: {self.amount()}, {self.verdict_words()}"
+
+
+def _percent(x: float) -> str:
+    """'+12%', and '+0%' rather than '-0%'."""
+    return f"{int(round(x)) + 0:+d}%"
 
 
 def _signed(x: float) -> str:
