@@ -220,6 +220,45 @@ def build_tables(jobs: list[Job]) -> tuple[pd.DataFrame, pd.DataFrame, list[str]
     return runs, summary, names
 
 
+@dataclass
+class SweepResults:
+    """What a sweep folder's jobs hold, read once: the tables, the swept parameters, the context.
+
+    ``alarms`` is None when the runs did not record their alarms (results of older code), so
+    that a reader can say so rather than that none fired.
+    """
+
+    jobs: list[Job]
+    runs: pd.DataFrame
+    summary: pd.DataFrame
+    parameters: list[str]
+    swept: list[str]
+    context: StudyContext
+    alarms: pd.DataFrame | None
+
+    @property
+    def finished(self) -> pd.DataFrame:
+        """The summary rows of the finished runs."""
+        return self.summary[self.summary["status"] == "ok"].reset_index(drop=True)
+
+
+def read_sweep(sweep_dir: Path | str, everything: bool = False) -> SweepResults:
+    """Read every job of a sweep folder (see :func:`find_jobs`) into tables.
+
+    Raises:
+        FileNotFoundError: if the folder holds no job at all.
+    """
+    sweep_dir = Path(sweep_dir)
+    jobs = find_jobs(sweep_dir, everything=everything)
+    if not jobs:
+        raise FileNotFoundError(f"no job folders (with {STATUS_FILE}) or {MANIFEST_FILE} in {sweep_dir}")
+    runs, summary, names = build_tables(jobs)
+    recorded = all("alarm_log" in (j.summary or {}) for j in jobs if j.status == "ok")
+    swept = swept_parameters(summary, names)
+    return SweepResults(jobs=jobs, runs=runs, summary=summary, parameters=names, swept=swept,
+                        context=StudyContext.of(jobs, swept), alarms=alarm_table(jobs) if recorded else None)
+
+
 def alarm_table(jobs: list[Job]) -> pd.DataFrame:
     """One row per early-warning alarm of a finished job: job, week, sacrificed, favoured."""
     rows = [{"job": job.name, "week": week, "sacrificed": sacrificed, "favoured": favoured}
@@ -257,28 +296,21 @@ def aggregate(sweep_dir: Path | str, figures: bool = True, everything: bool = Fa
     from sim.study.plots import make_figures
 
     sweep_dir = Path(sweep_dir)
-    jobs = find_jobs(sweep_dir, everything=everything)
-    if not jobs:
-        raise FileNotFoundError(f"no job folders (with {STATUS_FILE}) or {MANIFEST_FILE} in {sweep_dir}")
-    runs, summary, names = build_tables(jobs)
-    runs.to_parquet(sweep_dir / RUNS_FILE, index=False)
-    summary.to_csv(sweep_dir / SUMMARY_TABLE, index=False)
-    # Only when the runs recorded their alarms (results of older code did not): else no table,
-    # and summary.md says nothing about early warnings rather than "none fired".
-    alarms = alarm_table(jobs) if all("alarm_log" in (j.summary or {}) for j in jobs if j.status == "ok") else None
-    if alarms is not None:
-        alarms.to_csv(sweep_dir / ALARMS_TABLE, index=False)
-    swept = swept_parameters(summary, names)
-    context = StudyContext.of(jobs, swept)
-    ok = summary[summary["status"] == "ok"].reset_index(drop=True)
+    read = read_sweep(sweep_dir, everything=everything)
+    read.runs.to_parquet(sweep_dir / RUNS_FILE, index=False)
+    read.summary.to_csv(sweep_dir / SUMMARY_TABLE, index=False)
+    if read.alarms is not None:
+        read.alarms.to_csv(sweep_dir / ALARMS_TABLE, index=False)
+    ok = read.finished
     paths: list[Path] = []
     if figures:
-        paths = make_figures(runs, ok, swept, sweep_dir / FIGURES_DIR, context=context.subtitle())
-    counts = summary["status"].value_counts().to_dict()
-    result = Aggregation(sweep_dir=sweep_dir, runs=runs, summary=summary, parameters=names, swept=swept,
-                         figures=paths, counts={str(k): int(v) for k, v in counts.items()}, context=context)
+        paths = make_figures(read.runs, ok, read.swept, sweep_dir / FIGURES_DIR, context=read.context.subtitle())
+    counts = read.summary["status"].value_counts().to_dict()
+    result = Aggregation(sweep_dir=sweep_dir, runs=read.runs, summary=read.summary, parameters=read.parameters,
+                         swept=read.swept, figures=paths, counts={str(k): int(v) for k, v in counts.items()},
+                         context=read.context)
     if not ok.empty:
-        result.summary_md = write_summary(sweep_dir, ok, runs, swept, context, paths, alarms)
+        result.summary_md = write_summary(sweep_dir, ok, read.runs, read.swept, read.context, paths, read.alarms)
         result.headlines = headlines(result.summary_md)
     return result
 

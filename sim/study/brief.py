@@ -131,22 +131,17 @@ def brief_arguments(argv: list[str]) -> BriefArguments:
 def write_brief(sweep_dir: Path, out: Path | None = None) -> Path:
     """Write the brief of a finished (or partly finished) paired study into ``out`` (default
     ``SWEEP_DIR/brief.html``), from its aggregated results."""
-    from sim.study.aggregate import alarm_table, find_jobs, swept_parameters
-    from sim.study.aggregate import build_tables as tables
-    from sim.study.plots import plot_paired_differences, set_theme
+    from sim.study.aggregate import read_sweep
+    from sim.study.plots import pairing, plot_paired_differences, set_theme
 
     sweep_dir = Path(sweep_dir)
-    jobs = find_jobs(sweep_dir)
-    runs, summary, names = tables(jobs)
-    ok = summary[summary["status"] == "ok"].reset_index(drop=True)
+    read = read_sweep(sweep_dir)
+    ok = read.finished
     if ok.empty or "status_quo" not in set(ok.get("road", [])):
         raise ValueError(f"{sweep_dir} holds no finished status-quo runs to compare with")
-    swept = swept_parameters(summary, names)
-    context = StudyContext.of(jobs, swept)
-    pair_on = [c for c in ["seed", *swept] if c != "road" and c in ok]
-    # Results of older code did not record their alarms: then the brief says so rather than "none fired".
-    recorded = all("alarm_log" in (job.summary or {}) for job in jobs if job.status == "ok")
-    comparisons = compare(ok, pair_on, runs=runs, alarms=alarm_table(jobs) if recorded else None)
+    pair_on = pairing(ok, read.swept)
+    comparisons = compare(ok, pair_on, runs=read.runs, alarms=read.alarms)
+    context = read.context
     set_theme()
     figure_dir = sweep_dir / "brief-figures"
     figures = plot_paired_differences(ok, pair_on, figure_dir, metrics=ANSWER_METRICS, name="answer")

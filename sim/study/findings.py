@@ -69,7 +69,11 @@ class Difference:
     hi: float
     n: int
     base: float          # the status quo's mean
-    level: float         # the road's mean
+
+    @property
+    def level(self) -> float:
+        """The road's mean."""
+        return self.base + self.mean
 
     @property
     def relative(self) -> bool:
@@ -242,7 +246,7 @@ def compare(summary: pd.DataFrame, pair_on: list[str], metrics=tuple(KEY_METRICS
             d = rows[f"diff_{m}"].to_numpy(float)
             lo, hi = t_interval(d)
             base = float(rows[f"base_{m}"].mean())
-            differences.append(Difference(key_metric(m), float(np.mean(d)), lo, hi, len(d), base, base + float(d.mean())))
+            differences.append(Difference(key_metric(m), float(np.mean(d)), lo, hi, len(d), base))
         comparison = Comparison(key[0], levels, differences, seeds=int(rows["seed"].nunique()))
         if runs is not None and not runs.empty:
             comparison.when = when(runs, key[0], levels, pair_on, baseline)
@@ -285,40 +289,24 @@ def when(runs: pd.DataFrame, road: str, levels: dict, pair_on: list[str], baseli
     return out
 
 
+def _stretches(flags: np.ndarray) -> list[tuple[int, int]]:
+    """(first, last) index of each run of True in ``flags``."""
+    edges = np.diff(np.concatenate([[0], flags.astype(np.int8), [0]]))
+    return list(zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1) - 1, strict=True))
+
+
 def _when_words(weeks: np.ndarray, above: np.ndarray, below: np.ndarray) -> str:
-    def run_to_end(flags):
-        if not flags[-1]:
-            return None
-        i = len(flags) - 1
-        while i > 0 and flags[i - 1]:
-            i -= 1
-        return i
-
-    def longest_stretch(flags, end):
-        best, start = (0, None), None
-        for i in range(end):
-            if flags[i] and start is None:
-                start = i
-            if (not flags[i] or i == end - 1) and start is not None:
-                stop = i if flags[i] else i - 1
-                if stop - start + 1 > best[0]:
-                    best = (stop - start + 1, (start, stop))
-                start = None
-        return best
-
-    ahead, behind = run_to_end(above), run_to_end(below)
-    if ahead is not None:
-        length, span = longest_stretch(below, ahead)
-        if length >= QUARTER:
-            return (f"behind in weeks {weeks[span[0]]}-{weeks[span[1]]}, then overtakes the status quo "
-                    f"and is ahead from week {weeks[ahead]} to the end")
-        return f"ahead from week {weeks[ahead]} to the end"
-    if behind is not None:
-        length, span = longest_stretch(above, behind)
-        if length >= QUARTER:
-            return (f"ahead in weeks {weeks[span[0]]}-{weeks[span[1]]}, then falls behind the status quo "
-                    f"from week {weeks[behind]} to the end")
-        return f"behind from week {weeks[behind]} to the end"
+    """Rule 4 in words, from the weeks the interval is wholly above and wholly below zero."""
+    for final, before, now, then, turn in ((above, below, "ahead", "behind", "overtakes the status quo and is ahead"),
+                                           (below, above, "behind", "ahead", "falls behind the status quo")):
+        if not final[-1]:
+            continue
+        since = _stretches(final)[-1][0]
+        earlier = [(a, b) for a, b in _stretches(before[:since]) if b - a + 1 >= QUARTER]
+        if earlier:
+            a, b = max(earlier, key=lambda ab: ab[1] - ab[0])
+            return f"{then} in weeks {weeks[a]}-{weeks[b]}, then {turn} from week {weeks[since]} to the end"
+        return f"{now} from week {weeks[since]} to the end"
     if above.any() or below.any():
         return "ahead or behind for a while, but not clearly either way at the end"
     return "never clearly ahead or behind"
@@ -421,7 +409,9 @@ def write_summary(sweep_dir: Path, summary: pd.DataFrame, runs: pd.DataFrame, sw
     """Write ``SWEEP_DIR/summary.md`` and return its path."""
     comparisons, note = [], ""
     if "road" in swept and "road" in summary:
-        pair_on = [c for c in ["seed", *swept] if c != "road" and c in summary]
+        from sim.study.plots import pairing
+
+        pair_on = pairing(summary, swept)
         conditions = summary.loc[summary["road"] != "status_quo", ["road", *pair_on[1:]]].astype(str).drop_duplicates()
         if len(conditions) > MAX_CONDITIONS:
             # A design (sensitivity, where roads win) is read by its own analysis, not road by road.

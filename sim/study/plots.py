@@ -327,6 +327,17 @@ def plot_tradeoff(summary: pd.DataFrame, hue: str, out_dir: Path, name: str = "t
     return save_figure(fig, out_dir, name)
 
 
+def pairing(summary: pd.DataFrame, swept: Sequence[str]) -> list[str]:
+    """The columns a road's run is paired on with the status quo's: the seed and every swept
+    parameter other than the road.
+
+    Example:
+        >>> pairing(pd.DataFrame(columns=["road", "seed", "road.pressure"]), ["road", "road.pressure"])
+        ['seed', 'road.pressure']
+    """
+    return [c for c in ["seed", *swept] if c != "road" and c in summary]
+
+
 def paired_differences(summary: pd.DataFrame, pair_on: list[str], metrics=tuple(KEY_METRICS),
                        baseline: str = "status_quo") -> pd.DataFrame:
     """Per run, each metric's final value minus the ``baseline`` road's on the same ``pair_on`` values.
@@ -511,8 +522,8 @@ def figure_plan(runs: pd.DataFrame, summary: pd.DataFrame, swept: list[str],
         ("tradeoff", partial(plot_tradeoff, summary, hue, context=context)),
     ]
     if "road" in swept:
-        pair_on = [c for c in ["seed", *swept] if c != "road" and c in summary]
-        plan.append(("paired_differences", partial(plot_paired_differences, summary, pair_on, context=context)))
+        plan.append(("paired_differences",
+                     partial(plot_paired_differences, summary, pairing(summary, swept), context=context)))
     numeric = [p for p in swept if p != "road" and summary[p].map(_is_number).all()]
     others = [p for p in swept if p not in numeric]
     if len(numeric) == 2 and not others:

@@ -97,6 +97,7 @@ class PlannedJob:
     state: str = "to_run"          # to_run | done | invalid
     error: str | None = None
     config: Any = field(default=None, repr=False)   # the composed config, for the launch
+    warnings: list[str] = field(default_factory=list)   # what its road cannot do within the run
 
     @property
     def name(self) -> str:
@@ -148,7 +149,7 @@ def plan_jobs(sweep_dir: Path, job_overrides: list[list[str]], compose, resume: 
     Returns:
         The plan: each job ``to_run``, ``done`` (results exist) or ``invalid`` (with the message).
     """
-    from sim.study.config import config_hash, validate
+    from sim.study.config import config_hash, road_warnings, validate
 
     jobs = []
     for num, overrides in enumerate(job_overrides):
@@ -156,7 +157,9 @@ def plan_jobs(sweep_dir: Path, job_overrides: list[list[str]], compose, resume: 
         try:
             job.config, job_dir = compose(list(overrides))
             job.dir = str(job_dir)
-            job.config_hash = config_hash(validate(job.config))
+            checked = validate(job.config)
+            job.config_hash = config_hash(checked)
+            job.warnings = road_warnings(checked)
         except Exception as err:  # any composition or validation error makes this one job invalid
             job.state, job.error = "invalid", _one_line(err)
         else:
@@ -207,11 +210,9 @@ def _one_line(err: BaseException) -> str:
 
 def warn_once(plan: SweepPlan) -> None:
     """What roads of the sweep cannot do within their runs: each message once, with how many jobs."""
-    from sim.study.config import road_warnings, validate
-
     counts: dict[str, int] = {}
     for job in plan.with_state("to_run"):
-        for warning in road_warnings(validate(job.config)):
+        for warning in job.warnings:
             counts[warning] = counts.get(warning, 0) + 1
     for warning, n in counts.items():
         print(f"[sim] warning: {warning} ({n} job{'s' if n > 1 else ''})", file=sys.stderr, flush=True)
