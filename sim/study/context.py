@@ -15,7 +15,7 @@ Example:
     ...     "scenario": None, "road": {"name": "mission", "pressure": 0.5},
     ...     "organisation": {"n_customers": 2000}, "customers": {}, "levers": {}}})
     >>> print(StudyContext.of([job], swept=["road"]).subtitle())
-    Organisation: default · 104 weeks · 1 seed · settings: organisation.n_customers=2000
+    Organisation: default · 104 weeks (2 years) · 1 seed · settings: organisation.n_customers=2000, road.pressure=0.5
 """
 
 from __future__ import annotations
