@@ -14,8 +14,8 @@ from sim.customers import FREQUENCY_MEMORY, VALUE_MEMORY
 from sim.jit import njit
 from sim.levers import COST_LINE_OF
 
-COST_LINES = ("staff", "training", "analytics", "promotion", "operations", "programme",
-              "rework", "complaint_handling", "hiring", "severance")
+COST_LINES = ("staff", "overtime", "training", "analytics", "promotion", "operations", "programme",
+              "concessions", "rework", "complaint_handling", "hiring", "severance")
 TOP_TIER_SHARE = 0.2
 MIDDLE_TIER_SHARE = 0.3
 
@@ -50,18 +50,20 @@ class Ledger:
         org = model.organisation
         policy = model.management.policy
         week = model.moments
-        self.revenue = float(week.spend.sum())
+        self.revenue = float(week.spend.sum()) + week.cross_sales
         self.lever_costs = model.management.book_costs()
         booked = {"analytics": 0.0, "promotion": 0.0, "programme": 0.0}
         for lever, cost in self.lever_costs.items():
             booked[COST_LINE_OF.get(lever, "programme")] += cost
         self.costs = {
             "staff": model.workforce.headcount() * org.wage,
+            "overtime": week.overtime_cost,
             "training": policy.training_budget,
             "analytics": policy.analytics_budget + booked["analytics"],
             "promotion": policy.promotion_budget + booked["promotion"],
             "operations": policy.operations_budget,
             "programme": booked["programme"],
+            "concessions": week.concessions,
             "rework": float(week.defects.sum()) * org.rework_cost,
             "complaint_handling": week.complaints * org.complaint_cost,
             "hiring": self.hires * org.hiring_cost,

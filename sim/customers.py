@@ -48,6 +48,9 @@ DETECTED_SATISFACTION_LOSS = 0.1
 REACTANCE = 0.5              # those who saw through it buy less, by half the nudge's uplift (Brehm 1966)
 UNFAIR_TRUST_LOSS = 0.2      # a customer who notices being treated worse for their tier (Homburg et al. 2008)
 UNFAIR_SATISFACTION_LOSS = 0.1
+PUSH_TRUST_LOSS = 0.1        # a customer who notices a sales push in a contact (a third of a seen-through nudge's)
+GOODWILL_TRUST = 0.05        # a customer whose hard question was decided for them (Tax, Brown & Chandrashekaran 1998)
+FOR_CUSTOMER = 0             # what a hard question was decided for (sim.service.FOR_CUSTOMER)
 TIER_OFFER_SHARE = np.array([1.0, 0.5, 0.0])   # targeted offers: top, middle, low tier
 
 CUSTOMER_STATE = {
@@ -78,6 +81,7 @@ CUSTOMER_STATE = {
     "churn_exposure": (np.float64, 0.0),       # decaying signal of defected neighbours
     "churn_hazard": (np.float64, 0.0),
     "had_defect": (np.bool_, False),
+    "open_question": (np.bool_, False),        # last week's standard answer left the question open
     "complaints": (np.int32, 0),
     "last_complaint_week": (np.int32, NEVER),
     "spend_total": (np.float64, 0.0),
@@ -106,8 +110,14 @@ class WeekOfCustomers:
     pushed: np.ndarray           # sent to self-service against their preference
     resolved_by_self_service: np.ndarray
     contact_staff: np.ndarray    # employee row serving each person contact (-1 otherwise)
+    decision: np.ndarray = None  # per contact: what its hard question was decided for (sim.service.FOR_*), -1 none
+    resolved_first_time: np.ndarray = None  # per contact: a hard question resolved at the first contact
+    push_noticed: np.ndarray = None  # per contact: the customer noticed a sales push
     tradeoffs: int = 0           # hard contacts answered by a person: a trade-off to decide
     tradeoffs_won: int = 0       # ... decided in the customer's favour
+    cross_sales: float = 0.0     # revenue of the cross- and up-sales made in contacts (money)
+    concessions: float = 0.0     # goodwill given away in contacts (money)
+    overtime_cost: float = 0.0   # the front line's time above capacity, paid as overtime (money)
     downgraded: np.ndarray = None  # per contact: treated worse because of the customer's tier
     aggrieved: np.ndarray = None  # customers newly aggrieved this week (saw a nudge, noticed unfairness); they talk
     leavers: np.ndarray = None    # customers who left this week
@@ -160,7 +170,8 @@ class CustomerBase:
         c, p = self.params, self.people
         # Lognormal baskets with mean c.basket; numpy's vectorised exp, as for buying.
         basket = c.basket * np.exp(c.basket_heterogeneity * z[:, 5] - 0.5 * c.basket_heterogeneity ** 2)
-        _new_customers(rows, u, z, basket, float(c.activist_share), float(c.self_service_preference),
+        _new_customers(rows, u, z, basket, float(c.customisation_need), float(c.activist_share),
+                       float(c.self_service_preference),
                        float(c.persuasion_knowledge), float(c.buyer_heterogeneity), week, p.segment, p.activist,
                        p.need_person, p.expectation_rest, p.expectation, p.channel_preference, p.persuasion_knowledge,
                        p.buying_rate, p.buying_fluctuation, p.basket, p.perceived_technical, p.perceived_functional,
@@ -205,6 +216,7 @@ class CustomerBase:
         self.nudge(model, policy)
         self.make_offers(policy)
         self.notice_unequal_treatment(model, week)
+        self.remember_the_decision(week)
         self.perceive(model, week)
         self.satisfy(week)
         dissatisfied = self.voice_or_exit(model, week)
@@ -253,6 +265,18 @@ class CustomerBase:
         p.trust[notice] = np.maximum(0.0, p.trust[notice] - UNFAIR_TRUST_LOSS)
         p.satisfaction[notice] = np.maximum(0.0, p.satisfaction[notice] - UNFAIR_SATISFACTION_LOSS)
         week.aggrieved = np.concatenate([week.aggrieved, notice])
+
+    def remember_the_decision(self, week) -> None:
+        """What a hard question was decided for stays with the customer: a problem solved generously
+        builds trust (Tax, Brown & Chandrashekaran 1998); a sales push noticed costs trust (persuasion
+        knowledge, Friestad & Wright 1994), and did not sell (reactance, ``sim.service``)."""
+        if week.decision is None:
+            return
+        p = self.people
+        helped = week.contacted[week.decision == FOR_CUSTOMER]
+        p.trust[helped] = np.minimum(1.0, p.trust[helped] + GOODWILL_TRUST)
+        pushed = week.contacted[week.push_noticed]
+        p.trust[pushed] = np.maximum(0.0, p.trust[pushed] - PUSH_TRUST_LOSS)
 
     def perceive(self, model, week) -> None:
         """Both layers of perceived quality move toward this week's experiences; expectations adapt."""
@@ -326,7 +350,7 @@ class CustomerBase:
         """Defection hazard from satisfaction and trust, raised by defecting neighbours (contagion)."""
         c, p = self.params, self.people
         n, here = p.n, p.active[: p.n]
-        mood_factor = np.exp(_churn_moods(p.satisfaction[:n], p.trust[:n]))    # numpy's vectorised exp
+        mood_factor = np.exp(_churn_moods(p.satisfaction[:n], p.trust[:n], c.churn_sensitivity))   # numpy's vectorised exp
         leavers = _churn(model.streams.uniform("churn", model.week, n), self._silent_leavers, mood_factor, p.tenure,
                          p.frequency, p.churn_exposure, p.churn_hazard, p.active, c.churn_rate, c.churn_contagion,
                          max(2 * c.purchase_rate, 1e-9))
@@ -496,7 +520,7 @@ def _satisfy(purchasers, contacted, need_person, technical, functional, performa
 
 
 @njit
-def _new_customers(rows, u, z, basket, activist_share, self_service_preference, persuasion_knowledge,
+def _new_customers(rows, u, z, basket, customisation_need, activist_share, self_service_preference, persuasion_knowledge,
                    buyer_heterogeneity, week, segment, activist, need_person, expectation_rest, expectation,
                    channel_preference, knowledge, buying_rate, fluctuation, basket_of, technical, functional,
                    performance, satisfaction, trust, tier, acquired_week, tenure):
@@ -509,7 +533,7 @@ def _new_customers(rows, u, z, basket, activist_share, self_service_preference, 
             seg += 1
         segment[j] = seg
         activist[j] = u[r, 1] < activist_share
-        need_person[j] = min(max(SEGMENT_NEED_PERSON[seg] + 0.1 * z[r, 0], 0.0), 1.0)
+        need_person[j] = min(max(customisation_need * SEGMENT_NEED_PERSON[seg] + 0.1 * z[r, 0], 0.0), 1.0)
         expectation_rest[j] = min(max(SEGMENT_EXPECTATION[seg] + 0.1 * z[r, 1] + 0.05 * activist[j], 0.0), 1.0)
         expectation[j] = expectation_rest[j]
         channel_preference[j] = min(max(self_service_preference * _SELF_SERVICE_AFFINITY[seg] + 0.1 * z[r, 2], 0.0),
@@ -565,11 +589,12 @@ def _voice_or_exit(dissatisfied, voice_key, exit_key, voice, silent_exit, activi
 
 
 @njit
-def _churn_moods(satisfaction, trust):
-    """The exponent of each row's defection hazard: how far satisfaction and trust are below the reference."""
+def _churn_moods(satisfaction, trust, sensitivity):
+    """The exponent of each row's defection hazard: how far satisfaction and trust are below the reference
+    (``sensitivity`` per unit of satisfaction; trust weighs half as much)."""
     out = np.empty(len(satisfaction))
     for i in range(len(out)):
-        out[i] = 3.0 * (REFERENCE_SATISFACTION - satisfaction[i]) + 1.5 * (REFERENCE_SATISFACTION - trust[i])
+        out[i] = sensitivity * ((REFERENCE_SATISFACTION - satisfaction[i]) + 0.5 * (REFERENCE_SATISFACTION - trust[i]))
     return out
 
 

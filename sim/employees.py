@@ -267,20 +267,29 @@ class Workforce:
         _behave(p.n, p.active, p.values, p.affective, p.normative, p.continuance, p.identification, p.efficacy,
                 p.readiness, p.dispositional_resistance, p.workload, p.felt_tension, p.engagement, p.orientation,
                 p.service_standard, p.effort, p.support_state, heard, mission, participation, policy.monitoring,
-                policy.kpi_weights[0], 1.0 - max(0.0, push))
+                1.0 - max(0.0, push))
 
-    def customer_lean(self, rows, policy) -> np.ndarray:
-        """Probability that each employee in ``rows`` decides a trade-off for the customer.
+    def decision_leans(self, rows, policy) -> np.ndarray:
+        """Probabilities that each employee in ``rows`` decides a hard question for the customer, for
+        efficiency or for profit (one row each, summing to 1).
 
-        Employees act on their held values, pulled toward the rewarded ones as far as they
-        comply under surveillance; the customer wins where the customer weight they act on
-        beats both efficiency and profit (a logistic of the margin).
+        Employees act on their held values, pulled toward the rewarded ones as far as they comply
+        under surveillance; the value they act on most wins most often (a multinomial logit of
+        the acted weights, scale ``TRADEOFF_SHARPNESS``).
+
+        Example:
+            >>> from sim import CentricityModel
+            >>> m = CentricityModel(n_employees=40, n_customers=300)
+            >>> wf = m.workforce
+            >>> leans = wf.decision_leans(wf.front_line_rows(), m.management.policy)
+            >>> leans.shape[1], bool(np.allclose(leans.sum(axis=1), 1.0))
+            (3, True)
         """
         p = self.people
         pull = _clip01(p.continuance[rows] * (0.5 + 0.5 * policy.monitoring))[:, None]
         acted = (1 - pull) * p.values[rows] + pull * policy.kpi_weights
-        margin = acted[:, 0] - np.maximum(acted[:, 1], acted[:, 2])
-        return 1.0 / (1.0 + np.exp(-margin / TRADEOFF_SHARPNESS))
+        x = np.exp((acted - acted.max(axis=1, keepdims=True)) / TRADEOFF_SHARPNESS)
+        return x / x.sum(axis=1, keepdims=True)
 
     def enlist_champions(self, model, policy) -> None:
         """Enlist the ``champions`` share of employees, best fit with the heard values first (seed 004 step 1).
@@ -492,7 +501,7 @@ def _respond(n, active, values, values_rest, affective, affective_rest, continua
 @njit
 def _behave(n, active, values, affective, normative, continuance, identification, efficacy, readiness, resistance,
             workload, felt_tension, engagement, orientation, service_standard, effort, support_state, heard, mission,
-            participation, monitoring, rewarded_customer, norm):
+            participation, monitoring, norm):
     for i in range(n):
         if not active[i]:
             continue
@@ -514,10 +523,10 @@ def _behave(n, active, values, affective, normative, continuance, identification
         over = min(max((felt_tension[i] - OVERLOAD) / (1.0 - OVERLOAD), 0.0), 1.0)
         engagement[i] = min(max(0.2 + 0.35 * affective[i] + 0.25 * identification[i] + 0.2 * efficacy[i]
                                 - 0.3 * overload - 0.2 * over, 0.0), 1.0)
-        pull = min(max(continuance[i] * (0.5 + 0.5 * monitoring), 0.0), 1.0)
-        customer_weight = (1 - pull) * values[i, 0] + pull * rewarded_customer
+        # Customer orientation is a disposition (Brown et al. 2002): it follows the values a person
+        # holds, not this week's rewards; compliance shows in what they decide (decision_leans).
         state = support_state[i]
-        orientation[i] = min(max(1.6 * customer_weight * (0.6 + 0.4 * engagement[i]) + 0.15 * (state == CHAMPIONING)
+        orientation[i] = min(max(1.6 * values[i, 0] * (0.6 + 0.4 * engagement[i]) + 0.15 * (state == CHAMPIONING)
                                  - 0.15 * (state == ACTIVE_RESISTANCE), 0.0), 1.0)
         standard_target = min(max(norm - 0.5 * overload, 0.0), 1.0)
         service_standard[i] = service_standard[i] + STANDARD_SPEED * (standard_target - service_standard[i])

@@ -48,11 +48,14 @@ def _row_sums(x):
 
 
 def centricity_components(model, week, needs_met: float) -> tuple[float, float, float]:
-    """(customer-oriented behaviour, trade-offs won by the customer, needs met), each in [0, 1].
+    """(customer-oriented behaviour, hard questions resolved first time, needs met), each in [0, 1].
 
-    Trade-offs won is the share of this week's trade-offs (hard questions a person answered)
-    that employees decided in the customer's favour; in a week without one, the front line's
-    mean chance of deciding so. Needs met (the customers' aggregate) is passed in.
+    Each part reads what employees do or what customers experience, never a lever (docs/ODD.md
+    7.6.1): the customer orientation and effort of the staff who served this week's contacts (a
+    disposition, from the values they hold); the share of this week's hard questions resolved
+    at the first contact as the customer judges it (nothing left open or lost in a hand-off,
+    an answer that meets their expectation); and the customers' needs met (passed in). A week
+    without contacts reads the whole front line's behaviour, and no question resolved.
     """
     wf = model.workforce
     e = wf.people
@@ -64,13 +67,8 @@ def centricity_components(model, week, needs_met: float) -> tuple[float, float, 
         behaviour = _avg(e.orientation[staff] * (0.5 + 0.5 * e.effort[staff]))
     else:
         behaviour = 0.0
-    if week.tradeoffs:
-        won = week.tradeoffs_won / week.tradeoffs
-    elif len(staff):
-        won = _avg(wf.customer_lean(staff, model.management.policy))
-    else:
-        won = 0.0
-    return behaviour, won, needs_met
+    resolved = float(np.count_nonzero(week.resolved_first_time)) / week.tradeoffs if week.tradeoffs else 0.0
+    return behaviour, resolved, needs_met
 
 
 def measure(model, alarms: int) -> dict[str, float]:
@@ -111,7 +109,7 @@ def measure(model, alarms: int) -> dict[str, float]:
     out["early_warnings"] = float(alarms)
 
     # Diagnostics.
-    out["centricity_behaviour"], out["centricity_tradeoffs"], out["centricity_needs_met"] = behaviour, won, needs
+    out["centricity_behaviour"], out["centricity_resolution"], out["centricity_needs_met"] = behaviour, won, needs
     left = np.bincount(c.tier[week.leavers], minlength=len(TIERS)) if week.leavers is not None else np.zeros(len(TIERS))
     for t, name in enumerate(TIERS):
         out[f"satisfaction_{name}"] = float(tier_sat[t] / tier_n[t]) if tier_n[t] else float("nan")
@@ -156,6 +154,11 @@ def measure(model, alarms: int) -> dict[str, float]:
     out["heard_customer_value"] = float(model.org_state.heard_values[0])
     out["champions"] = float(wf.champions())
     out["tradeoffs"] = float(week.tradeoffs)
+    for name, d in (("customer", 0), ("efficiency", 1), ("profit", 2)):   # sim.service.FOR_*
+        out[f"decided_for_{name}"] = float(np.count_nonzero(week.decision == d))
+    out["questions_left_open"] = float(np.count_nonzero(c.open_question[: c.n]))
+    out["pushes_noticed"] = float(np.count_nonzero(week.push_noticed))
+    out["cross_sales"] = week.cross_sales
     value = c.value[cust]
     if n_cust >= 5:   # numpy's introselect: several times faster here than a compiled partition
         k = max(1, n_cust // 5)

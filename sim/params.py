@@ -70,6 +70,8 @@ class Customers:
     activist_share: float = param(0.15, 0.0, 1.0, "share of activist customers (seed 001)")
     contact_rate: float = param(0.15, 0.0, 1.0, "weekly probability of a service contact")
     easy_share: float = param(0.6, 0.0, 1.0, "share of service questions a knowledge base can answer")
+    customisation_need: float = param(1.0, 0.0, 2.5, "how much customers' jobs need a personal, customised answer: "
+                                      "multiplies each segment's weight on the personable layer (capped at 1)")
     self_service: bool = param(True, doc="a self-service knowledge base is offered")
     self_service_quality: float = param(0.6, 0.0, 1.0, "probability the knowledge base resolves an easy question")
     self_service_preference: float = param(0.5, 0.0, 1.0, "mean preference for self-service over a person")
@@ -79,6 +81,8 @@ class Customers:
     buyer_fluctuation: float = param(0.35, 0.0, 3.0, "log-sd of the transient buying rate (regression to the mean)")
     basket_heterogeneity: float = param(0.4, 0.0, 3.0, "log-sd of spend per purchase between customers")
     churn_rate: float = param(0.12, 0.0, 1.0, "baseline churn per year of a satisfied customer")
+    churn_sensitivity: float = param(3.0, 0.0, 10.0, "how sharply the churn hazard answers satisfaction below the reference "
+                                     "(log-hazard per unit of satisfaction)")
     silent_exit: float = param(0.06, 0.0, 1.0, "probability a dissatisfied, non-complaining customer leaves that week")
     voice: float = param(0.3, 0.0, 1.0, "probability a dissatisfied customer complains (TARP: a minority)")
     churn_contagion: float = param(1.0, 0.0, 20.0, "hazard multiplier per recently defected neighbour (Nitzan & Libai 2011)")
