@@ -79,11 +79,14 @@ class Policy:
                               "MONITORING_COST per initial employee per unit above business as usual; crowds out commitment")
     kpi_customer: float = lever(BASELINE_KPI[0], 0.0, 1.0, "people",
                                 "reward weight on customer measures (normalised with the other two)",
-                                "none in money; the gap to held values raises felt tension")
+                                "through the decisions it sways: concessions, and time that a busy front line pays as "
+                                "overtime; the gap to held values raises felt tension")
     kpi_efficiency: float = lever(BASELINE_KPI[1], 0.0, 1.0, "people", "reward weight on efficiency measures",
-                                  "none in money; pushes the service norm down (eroding goals)")
+                                  "through the decisions it sways: worse experiences and questions left open, asked "
+                                  "again; pushes the service norm down (eroding goals)")
     kpi_profit: float = lever(BASELINE_KPI[2], 0.0, 1.0, "people", "reward weight on profit measures",
-                              "none in money; the gap to held values raises felt tension")
+                              "through the decisions it sways: the trust of customers who notice the push, and "
+                              "the goodwill not given; the gap to held values raises felt tension")
     espoused_customer: float = lever(BASELINE_ESPOUSED[0], 0.0, 1.0, "people",
                                      "espoused weight on the customer (normalised); heard only through mission messaging",
                                      "none by itself; it takes effect only as far as messaging makes it heard")

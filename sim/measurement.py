@@ -85,8 +85,8 @@ def measure(model, alarms: int) -> dict[str, float]:
     (count, sat_sum, promoters, detractors, trust_sum, expectation_sum, needs_sum, tier_n, tier_sat,
      tier_trust) = _customer_aggregates(c.active[:n], c.satisfaction, c.trust, c.expectation, c.performance, c.tier)
 
-    behaviour, won, needs = centricity_components(model, week, needs_sum / n_cust if n_cust else 0.0)
-    out["customer_centricity"] = (behaviour + won + needs) / 3.0
+    behaviour, resolution, needs = centricity_components(model, week, needs_sum / n_cust if n_cust else 0.0)
+    out["customer_centricity"] = (behaviour + resolution + needs) / 3.0
     operating = max(ledger.total_costs - ledger.costs["promotion"], 1e-9)
     output = len(week.purchasers) + int(week.resolved_by_self_service.sum()) + int(week.person.sum())
     out["efficiency"] = 1000.0 * output / operating
@@ -109,7 +109,7 @@ def measure(model, alarms: int) -> dict[str, float]:
     out["early_warnings"] = float(alarms)
 
     # Diagnostics.
-    out["centricity_behaviour"], out["centricity_resolution"], out["centricity_needs_met"] = behaviour, won, needs
+    out["centricity_behaviour"], out["centricity_resolution"], out["centricity_needs_met"] = behaviour, resolution, needs
     left = np.bincount(c.tier[week.leavers], minlength=len(TIERS)) if week.leavers is not None else np.zeros(len(TIERS))
     for t, name in enumerate(TIERS):
         out[f"satisfaction_{name}"] = float(tier_sat[t] / tier_n[t]) if tier_n[t] else float("nan")

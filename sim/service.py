@@ -227,7 +227,7 @@ def _serve(contacted, u, z, tier, preference, segment, push, self_service, easy_
             # Resolved at the first contact, as the customer judges it: nothing left open or lost
             # in a hand-off, and an answer that meets their expectation.
             left_open = d == FOR_EFFICIENCY and u[k, 7] < LEFT_OPEN
-            first_time[k] = (not left_open) and (not handoff_failed) and experience[k] >= expectation[j]
+            first_time[k] = d >= 0 and (not left_open) and (not handoff_failed) and experience[k] >= expectation[j]
         elif person[k]:
             experience[k] = 0.1   # nobody there to answer
     return experience, person, escalated, pushed, resolved, staff_of, decision, first_time, noticed, sale, downgraded
