@@ -33,7 +33,8 @@ class CompetingValues(ChangeProgramme):
                "rewards across customer, efficiency and profit, let people shape the change, and "
                "rebalance when an early warning shows one value paying for another.")
     watch_for = ("A slower start and higher early cost; commitment that grows and lasts; warnings that "
-                 "fire and are acted on; and whether the programme's price pays off, and when.")
+                 "fire and are acted on; and whether the programme's price pays off, and when. Balanced rewards "
+                 "split the front line's hard decisions: some goodwill, some standard answers, some selling.")
     common = {
         **ChangeProgramme.common,
         "pressure": road_param(0.3, 0.0, 1.0, "starting pressure (then paced by the tension controller)"),

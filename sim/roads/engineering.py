@@ -25,7 +25,9 @@ class Engineering(ChangeProgramme):
     summary = ("DMAIC projects everywhere: defects and cycle times fall, metrics are watched "
                "closely, and the capacity that frees up is taken out as headcount.")
     watch_for = ("Early profit from lower cost and rework; then compliance instead of commitment, "
-                 "survivors who disengage after cuts, and a process that fits the firm better than the customer.")
+                 "survivors who disengage after cuts, and a process that fits the firm better than the customer. "
+                 "Efficiency rewards bring standard answers: shorter contacts, and questions left open that "
+                 "come back.")
     common = {
         **ChangeProgramme.common,
         "pressure": road_param(0.5, 0.0, 1.0, "pressure on employees to change"),

@@ -26,7 +26,8 @@ class Mission(ChangeProgramme):
     summary = ("A customer mission on the wall and in the brand: people whose values fit "
                "identify more and commit; the brand promises more to customers.")
     watch_for = ("Commitment among those who already believed, compliance from the rest, and "
-                 "customers who punish a promise the organisation does not keep.")
+                 "customers who punish a promise the organisation does not keep. Customer-first rewards "
+                 "buy goodwill at the front line, paid in concessions and, when it is busy, overtime.")
     common = {
         **ChangeProgramme.common,
         "pressure": road_param(0.35, 0.0, 1.0, "pressure on employees to change"),
