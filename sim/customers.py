@@ -114,7 +114,6 @@ class WeekOfCustomers:
     resolved_first_time: np.ndarray = None  # per contact: a hard question resolved at the first contact
     push_noticed: np.ndarray = None  # per contact: the customer noticed a sales push
     tradeoffs: int = 0           # hard contacts answered by a person: a trade-off to decide
-    tradeoffs_won: int = 0       # ... decided in the customer's favour
     cross_sales: float = 0.0     # revenue of the cross- and up-sales made in contacts (money)
     concessions: float = 0.0     # goodwill given away in contacts (money)
     overtime_cost: float = 0.0   # the front line's time above capacity, paid as overtime (money)

@@ -42,7 +42,7 @@ LEARNING_RATE = 0.03        # weekly approach of skill to its learning-curve tar
 STANDARD_SPEED = 0.02       # weekly adjustment of the norm: erosion shows with a lag of months
 LAYOFF_SHOCK = 1.5          # survivors' loss of affect per share of colleagues laid off (Repenning & Sterman 1997)
 MATRIX_STRAIN = 0.05        # felt tension of dual reporting at the matrix rung, doubled when unprepared (seed 004)
-TRADEOFF_SHARPNESS = 0.05   # how decisively the value acted on settles a trade-off (logistic scale)
+TRADEOFF_SHARPNESS = 0.05   # how decisively the value acted on settles a hard question (scale of the multinomial logit)
 # Mission messaging and champions (seed 002 road 2; seed 004 step 1).
 MISSION_FIT_THRESHOLD = 0.8  # value fit with the heard values above which the mission takes
 CHAMPION_AFFECT = 0.3       # rise in affective commitment of an employee enlisted as a champion

@@ -26,7 +26,7 @@ MATRIX_FAILURE = 1.0           # extra hand-off failures of an unprepared matrix
 SERVICE_NOISE = 0.1            # sd of service quality around its expectation (process variance)
 CAPACITY_PER_QUALITY = 0.4     # front-line capacity gain per unit of process quality
 STREAMLINE_CAPACITY = 1.1      # Lee's lever 3: capacity from processes redesigned customer-inward
-# The hard question of a contact (docs/ODD.md 7.3.4): the employee decides it for one of the
+# The hard question of a contact (docs/ODD.md 7.3.6): the employee decides it for one of the
 # three competing values, and each buys something and costs something (DOMAIN.md "The tension").
 # Customer: goodwill, an exception or a concession, and the time it takes.
 GOODWILL_GAIN = 0.1            # experience of a question decided for the customer (assumption; a tenth of the scale)
@@ -131,7 +131,7 @@ def moments_of_truth(model) -> WeekOfCustomers:
         experience=experience, person=person, escalated=escalated, pushed=pushed,
         resolved_by_self_service=resolved, contact_staff=staff_of, decision=decision,
         resolved_first_time=first_time, push_noticed=noticed,
-        tradeoffs=int((decision >= 0).sum()), tradeoffs_won=int((decision == FOR_CUSTOMER).sum()),
+        tradeoffs=int((decision >= 0).sum()),
         cross_sales=float(SALE_SHARE * basket[sale].sum()),
         concessions=float(CONCESSION_SHARE * basket[decision == FOR_CUSTOMER].sum()),
         overtime_cost=OVERTIME_PREMIUM * model.organisation.wage / max(capacity, 1e-9) * overtime,
