@@ -14,7 +14,7 @@ from sim.customers import FREQUENCY_MEMORY, VALUE_MEMORY
 from sim.jit import njit
 from sim.levers import COST_LINE_OF
 
-COST_LINES = ("staff", "overtime", "training", "analytics", "promotion", "operations", "programme",
+COST_LINES = ("staff", "overtime", "handling", "training", "analytics", "promotion", "operations", "programme",
               "concessions", "rework", "complaint_handling", "hiring", "severance")
 TOP_TIER_SHARE = 0.2
 MIDDLE_TIER_SHARE = 0.3
@@ -58,6 +58,7 @@ class Ledger:
         self.costs = {
             "staff": model.workforce.headcount() * org.wage,
             "overtime": week.overtime_cost,
+            "handling": week.handling_cost,
             "training": policy.training_budget,
             "analytics": policy.analytics_budget + booked["analytics"],
             "promotion": policy.promotion_budget + booked["promotion"],

@@ -117,6 +117,7 @@ class WeekOfCustomers:
     cross_sales: float = 0.0     # revenue of the cross- and up-sales made in contacts (money)
     concessions: float = 0.0     # goodwill given away in contacts (money)
     overtime_cost: float = 0.0   # the front line's time above capacity, paid as overtime (money)
+    handling_cost: float = 0.0   # the variable cost of the front line's handling time (money)
     downgraded: np.ndarray = None  # per contact: treated worse because of the customer's tier
     aggrieved: np.ndarray = None  # customers newly aggrieved this week (saw a nudge, noticed unfairness); they talk
     leavers: np.ndarray = None    # customers who left this week

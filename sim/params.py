@@ -48,6 +48,8 @@ class Organisation:
     wage: float = param(1000.0, 0.0, 1e6, "cost of one employee per week")
     hiring_cost: float = param(5000.0, 0.0, 1e7, "cost of one hire")
     severance_cost: float = param(15000.0, 0.0, 1e7, "cost of one layoff")
+    handling_cost: float = param(40.0, 0.0, 1e6, "variable cost of one contact's worth of front-line handling time "
+                                 "(telephony, case systems, flexible hours)")
     contacts_per_employee: float = param(6.0, 0.1, 1000.0, "person contacts a front-line employee handles per week at workload 1")
     defect_rate: float = param(0.04, 0.0, 0.5, "defects per purchase at median skill and no process improvement")
     rework_cost: float = param(150.0, 0.0, 1e6, "cost of reworking one defect")

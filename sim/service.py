@@ -125,7 +125,8 @@ def moments_of_truth(model) -> WeekOfCustomers:
     wf.set_back_office_workload(org.process_quality, policy.capacity_share_lost)
     basket = p.basket[contacted]
     # The front line works as one pool for pay: its time above the pool's capacity is overtime.
-    overtime = max(0.0, float(e.workload[staff].sum()) - len(staff)) * capacity
+    handled = float(e.workload[staff].sum()) * capacity      # contacts' worth of handling time this week
+    overtime = max(0.0, handled - len(staff) * capacity)
     return WeekOfCustomers(
         purchasers=purchasers, spend=spend, defects=defects, contacted=contacted,
         experience=experience, person=person, escalated=escalated, pushed=pushed,
@@ -135,6 +136,7 @@ def moments_of_truth(model) -> WeekOfCustomers:
         cross_sales=float(SALE_SHARE * basket[sale].sum()),
         concessions=float(CONCESSION_SHARE * basket[decision == FOR_CUSTOMER].sum()),
         overtime_cost=OVERTIME_PREMIUM * model.organisation.wage / max(capacity, 1e-9) * overtime,
+        handling_cost=model.organisation.handling_cost * handled,
         downgraded=downgraded,
     )
 

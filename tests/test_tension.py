@@ -63,11 +63,13 @@ def test_deciding_for_the_customer_buys_experience_and_trust_and_costs_concessio
     assert (effect("trust", "customer") > 0).all()
     assert (effect("cost_concessions", "customer") > 0).all()
     assert (effect("workload_front_line", "customer") > 0).all()
+    assert (effect("cost_handling", "customer") > 0).all()
     assert (effect("cross_sales", "customer") < 0).all()       # the sales it does not make
 
 
 def test_deciding_for_efficiency_saves_time_and_costs_experience_and_repeat_contacts():
     assert (effect("workload_front_line", "efficiency") < 0).all()
+    assert (effect("cost_handling", "efficiency") < 0).all()    # a lower cost per contact
     assert (effect("cost_concessions", "efficiency") < 0).all()
     assert (effect("service_quality", "efficiency") < 0).all()
     assert (effect("questions_left_open", "efficiency") > 0).all()

@@ -49,6 +49,7 @@ from sim.kernels import warm_up
 from sim.study.plots import ROAD_COLOURS, road_label
 from sim.validation import free_lunch as FL
 from sim.validation import patterns as P
+from sim.validation import theory as T
 from sim.validation.patterns import PATTERNS, Scale, Verdict, interval
 
 REPO = Path(__file__).resolve().parents[2]
@@ -841,8 +842,10 @@ def audit_section(audit: FL.Audit) -> list[str]:
     return ['<a id="free-lunch-audit"></a>', "", "## Free-lunch audit", "", audit.markdown(), ""]
 
 
-def write_report(outcomes: list[Outcome], profile: Profile, out: Path, meta: dict, audit: FL.Audit | None = None) -> Path:
-    """Draw the figures and write ``out/VALIDATION.md`` (with the free-lunch audit's section, if given); returns its path."""
+def write_report(outcomes: list[Outcome], profile: Profile, out: Path, meta: dict, audit: FL.Audit | None = None,
+                 checks: list[T.Check] | None = None) -> Path:
+    """Draw the figures and write ``out/VALIDATION.md`` (with the free-lunch audit's section and the theory
+    directions' checks, if given); returns its path."""
     figures = out / "figures"
     figures.mkdir(parents=True, exist_ok=True)
     drawn = [draw(o, figures) for o in outcomes]
@@ -852,6 +855,8 @@ def write_report(outcomes: list[Outcome], profile: Profile, out: Path, meta: dic
         lines += section(o, profile, path, error)
     if audit is not None:
         lines += audit_section(audit)
+    if checks:
+        lines += ['<a id="theory-directions"></a>', "", T.markdown(checks, level=2), ""]
     report = out / "VALIDATION.md"
     report.write_text("\n".join(lines))
     return report
@@ -867,7 +872,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> Path:
-    """Run every pattern and the free-lunch audit, write the report and the figures; return the report's path.
+    """Run every pattern, the free-lunch audit and the theory directions' checks, write the report and the
+    figures; return the report's path.
 
     Example (about half a minute):
         >>> main(["--scale", "quick", "--out", "/tmp/validation", "--jobs", "2"])  # doctest: +SKIP
@@ -881,11 +887,14 @@ def main(argv: list[str] | None = None) -> Path:
             "command": " ".join(["python -m sim.validation", *(sys.argv[1:] if argv is None else argv)])}
     outcomes = run_all(profile, meta["jobs"])
     audit = FL.run_audit(profile.audit, jobs=meta["jobs"])
-    report = write_report(outcomes, profile, args.out, meta, audit)
+    checks = T.run_checks(profile.scale, jobs=meta["jobs"])
+    report = write_report(outcomes, profile, args.out, meta, audit, checks)
     held = sum(o.verdict.passed for o in outcomes)
     print(f"{held} of {len(outcomes)} patterns hold; report: {report}")
     for o in outcomes:
         print(" ", o.verdict.summary())
+    for c in checks:
+        print(f"  theory {c.number}: {c.name}: {c.verdict}")
     flagged = audit.summary[audit.summary.flagged].lever.tolist()
     print(f"  free-lunch audit: {len(flagged)} of {len(audit.summary)} flagged"
           + (f" ({', '.join(flagged)})" if flagged else ""))
