@@ -50,6 +50,7 @@ from matplotlib.figure import Figure
 
 import sim
 from sim.kernels import warm_up
+from sim.levers import BASELINE_KPI
 from sim.model import CentricityModel
 from sim.params import Organisation, describe
 from sim.study.design import make_design
@@ -62,6 +63,7 @@ from sim.validation.report import fmt, git_state, markdown_table, mean_ci
 WEIGHTS: dict[str, str] = {"kpi_customer": "customer", "kpi_efficiency": "efficiency", "kpi_profit": "profit"}
 WEIGHT_COLOURS = {"kpi_customer": "#009E73", "kpi_efficiency": "#0072B2", "kpi_profit": "#E69F00"}
 STATUS_QUO = "status_quo"
+STATUS_QUO_MIX = " / ".join(f"{x:g}" for x in BASELINE_KPI)   # business as usual's rewards: customer / efficiency / profit
 
 #: The outcomes of a run and their words.
 OUTCOMES: dict[str, str] = {"profit": "cumulative profit", "centricity": "mean customer centricity",
@@ -469,7 +471,7 @@ def curve_table(frame: pd.DataFrame, organisation: str) -> pd.DataFrame:
     rows = []
     org = frame[frame.organisation == organisation]
     sq = org[org.weight == STATUS_QUO]
-    rows.append({"reward weight": "status quo (0.2 / 0.4 / 0.4)", "w": "", "profit (M)": fmt(sq.profit.mean() / 1e6),
+    rows.append({"reward weight": f"status quo ({STATUS_QUO_MIX})", "w": "", "profit (M)": fmt(sq.profit.mean() / 1e6),
                  "Δ profit (M)": "", "centricity": fmt(sq.centricity.mean()), "Δ centricity": "",
                  "satisfaction": fmt(sq.satisfaction.mean()), "Δ satisfaction": ""})
     for weight in (w for w in WEIGHTS if w in set(org.weight)):
@@ -548,7 +550,7 @@ def figure_curves(frame: pd.DataFrame) -> Figure:
         ax.set_xlabel("reward weight w (the other two share 1 - w)")
     handles = [axes[0][0].plot([], [], color=c, marker="o", label=f"{WEIGHTS[k]} weight")[0]
                for k, c in WEIGHT_COLOURS.items()]
-    handles.append(axes[0][0].plot([], [], color=ROAD_COLOURS[STATUS_QUO], ls="--", label="status quo (0.2 / 0.4 / 0.4)")[0])
+    handles.append(axes[0][0].plot([], [], color=ROAD_COLOURS[STATUS_QUO], ls="--", label=f"status quo ({STATUS_QUO_MIX})")[0])
     fig.legend(handles=handles, loc="outside lower center", ncols=4, frameon=False)
     fig.suptitle("Outcomes against each reward weight: paired difference, mean across seeds and 95% band",
                  fontweight="bold")
@@ -585,8 +587,9 @@ def header(profile: Profile, meta: dict) -> list[str]:
         "",
         "Issue 23, item 2: profit, centricity and satisfaction against each reward weight (levers `kpi_customer`, "
         "`kpi_efficiency`, `kpi_profit`). A `custom` road holds one weight at `w` from week 1 and gives the other "
-        "two `(1 - w) / 2` each; the status quo rewards 0.2 / 0.4 / 0.4. Every run of a seed shares its burn-in and "
-        "its random events (common random numbers), so the differences against the status quo are paired. "
+        f"two `(1 - w) / 2` each; the status quo rewards {STATUS_QUO_MIX} (customer / efficiency / profit). Every "
+        "run of a seed shares its burn-in and its random events (common random numbers), so the differences "
+        "against the status quo are paired. "
         "Intervals are 95% t intervals of the mean across seeds. The best weight for an outcome is the grid value "
         "with the highest mean across seeds (the lower one on a tie), shown as `w (share; range)`: the share of "
         "2,000 bootstrap resamples of the seeds that put the best at the same `w`, and the 95% range of the "

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from sim.levers import BASELINE_KPI
 from sim.validation import value_curves as vc
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -58,9 +59,10 @@ def test_curve_table_has_one_row_per_organisation_arm_and_seed(tiny):
 
 def test_the_arms_of_a_seed_are_paired(tiny):
     """Arms differ only in their rewards: a weight at the status quo's share gives the status quo's outcomes."""
+    customer, efficiency, profit = BASELINE_KPI
+    assert efficiency == profit, "the status quo's mix is on the customer weight's curve"
     params = {**vc.organisation_params("default", 0.1), "burn_in_weeks": 2}
-    sq, same = vc.run_arms(params, 0, [(vc.STATUS_QUO, np.nan), ("kpi_customer", 0.2)], TINY.weeks)
-    # 0.2 / 0.4 / 0.4 is the status quo's reward mix: the same run.
+    sq, same = vc.run_arms(params, 0, [(vc.STATUS_QUO, np.nan), ("kpi_customer", customer)], TINY.weeks)
     assert [sq[k] for k in vc.OUTCOMES] == [same[k] for k in vc.OUTCOMES]
 
 
