@@ -30,6 +30,13 @@ OUTCOMES = {
     "mean_customer_centricity": lambda d: float(d.customer_centricity.iloc[1:].mean()),
     "final_satisfaction": lambda d: float(d.satisfaction.iloc[-1]),
 }
+#: The parts of customer centricity (docs/ODD.md 7.6.1), each as its share of the index (a third of
+#: its mean over weeks 1..H), so the three add up to ``mean_customer_centricity``.
+CENTRICITY_PARTS = {
+    "behaviour": lambda d: float(d.centricity_behaviour.iloc[1:].mean()) / 3.0,
+    "resolution": lambda d: float(d.centricity_resolution.iloc[1:].mean()) / 3.0,
+    "needs_met": lambda d: float(d.centricity_needs_met.iloc[1:].mean()) / 3.0,
+}
 
 
 def lever_groups(moved: Iterable[str]) -> list[tuple[str, tuple[str, ...]]]:
@@ -45,7 +52,8 @@ def lever_groups(moved: Iterable[str]) -> list[tuple[str, tuple[str, ...]]]:
 
 
 def outcomes(results: pd.DataFrame) -> dict[str, float]:
-    return {name: read(results) for name, read in OUTCOMES.items()}
+    """The attributed outcomes and the parts of centricity of a run's results."""
+    return {name: read(results) for name, read in {**OUTCOMES, **CENTRICITY_PARTS}.items()}
 
 
 def attribute(road: str, seeds: Sequence[int], weeks: int = 260, road_params: dict | None = None,

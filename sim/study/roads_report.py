@@ -22,8 +22,8 @@ import pandas as pd
 
 from sim.kernels import warm_up
 from sim.roads import NAMED_ROADS
+from sim.study.attribution import CENTRICITY_PARTS, attribute, outcomes
 from sim.study.attribution import OUTCOMES as ATTRIBUTED
-from sim.study.attribution import attribute, outcomes
 from sim.study.stats import t_interval as interval
 
 #: The default organisation of the attribution (the reference scale of the five_roads study).
@@ -205,7 +205,20 @@ def write_roads_report(result, path: Path | str, seeds: int = 8, jobs: int | Non
             lines.append(f"| {label} | " + " | ".join(cells) + " |")
         lines.append("")
     lines += [f"Units: cumulative profit in millions ({_UNITS['cumulative_profit']}); centricity and satisfaction "
-              "in points of their 0-1 scales.", "", "## 4. What sensing is worth (closed loop)", "",
+              "in points of their 0-1 scales.", "", "### Which parts carry each road's centricity change", "",
+              "Customer centricity is the mean of three parts, each read from what employees do or customers "
+              "experience (docs/ODD.md 7.6.1): the customer orientation and effort of the staff who served "
+              "(**behaviour**), the share of hard questions resolved at the first contact as the customer judges it "
+              "(**resolution**), and customers' needs met (**needs met**). Each road's lead in mean centricity over "
+              "weeks 1-260, split into the leads of the three parts (each a third of its own lead, so they add up):", "",
+              "| road | mean_customer_centricity | " + " | ".join(CENTRICITY_PARTS) + " |",
+              "|---|---:|" + "---:|" * len(CENTRICITY_PARTS)]
+    for road in [r for r in NAMED_ROADS if r != "status_quo"]:
+        part = parts[(parts.road == road) & (parts.lever == "(interaction)")]
+        cells = [_cell(part[part.outcome == k].lead.to_numpy(), "mean_customer_centricity")
+                 for k in ("mean_customer_centricity", *CENTRICITY_PARTS)]
+        lines.append(f"| {road_label(road)} | " + " | ".join(cells) + " |")
+    lines += ["", "## 4. What sensing is worth (closed loop)", "",
               "A road that reads what management senses, against the same road with that information lever off "
               "(its rules then act without the reading), on the same seeds:", "",
               "| road | lever | " + " | ".join(ATTRIBUTED) + " |", "|---|---|" + "---:|" * len(ATTRIBUTED)]
