@@ -544,8 +544,23 @@ def markdown(audit: Audit) -> str:
         lines += [f"**{len(flagged)} of {len(summary)} flagged** (a free lunch at more than {FLAG_SHARE:.0%} of the "
                   "design points): " + ", ".join(f"`{n}` ({_share(x)})" for n, x in
                                                    zip(flagged.lever, flagged.free_lunch_share, strict=True)) + ".", ""]
+        lines += ["Each flagged lever's price, as declared in `sim/levers.py` (docs/ODD.md 7.1.2). A priced lever that "
+                  "is flagged paid for itself on all three outcomes at most points of this design: not a value bought "
+                  "at no price, but a mechanism whose benefits its price does not match, to be explained or given an "
+                  "honest cost by a mechanism (docs/ODD.md 10.2 lists each with the cost it lacks).", ""]
+        lines += [f"- `{name}`: {_price(name)}" for name in flagged.lever]
+        lines += [""]
     lines += [markdown_table(summary_table(summary)), ""]
     return "\n".join(lines)
+
+
+def _price(name: str) -> str:
+    """What a lever, lever set or named policy costs, in the words of its declaration."""
+    members = LEVER_SETS.get(name, (name,))
+    costs = [LEVERS[m]["cost"] for m in members if m in LEVERS]
+    if not costs:
+        return "no money beyond the working time and the decisions it sways"
+    return "; ".join(dict.fromkeys(costs))
 
 
 # ------------------------------------------------------------------------------- command
