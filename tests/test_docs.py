@@ -13,7 +13,7 @@ CORE = ["sim.model", "sim.params", "sim.streams", "sim.population", "sim.arrays"
 # The study's modules whose examples need no sweep folder (the others mark theirs +SKIP).
 STUDY = ["sim.study.metrics", "sim.study.context", "sim.study.findings", "sim.study.brief", "sim.study.reference",
          "sim.study.inputs", "sim.study.plots", "sim.study.config", "sim.study.stats", "sim.study.records",
-         "sim.study.aggregate", "sim.study.sweep"]
+         "sim.study.aggregate", "sim.study.sweep", "sim.validation.tables"]
 
 
 @pytest.mark.parametrize("name", CORE + STUDY)

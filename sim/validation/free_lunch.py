@@ -67,6 +67,7 @@ import pandas as pd
 from sim.levers import LEVER_SETS, LEVERS, SWITCHES
 from sim.model import CentricityModel
 from sim.study.ranges import ParameterRange, check_range, parse_range
+from sim.validation.tables import markdown_table
 
 #: The three outcomes of a run (read from its results by :func:`outcomes`).
 OUTCOMES = ("profit", "centricity", "satisfaction")
@@ -508,7 +509,6 @@ def summary_table(summary: pd.DataFrame) -> pd.DataFrame:
 
 def markdown(audit: Audit) -> str:
     """The audit as markdown: what ran, the rule, the flagged levers and the summary table."""
-    from sim.validation.report import markdown_table
 
     s, summary = audit.scale, audit.summary
     ranges = ", ".join(f"`{r.key}` {r.low:g}-{r.high:g}" for r in design_ranges())

@@ -51,6 +51,7 @@ from sim.validation import free_lunch as FL
 from sim.validation import patterns as P
 from sim.validation import theory as T
 from sim.validation.patterns import PATTERNS, Scale, Verdict, interval
+from sim.validation.tables import fmt, markdown_table
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -154,17 +155,6 @@ EXTRAS: dict[int, Callable[[Scale], pd.DataFrame]] = {1: _extra_01, 6: _extra_06
 
 
 # ------------------------------------------------------------------------------- numbers
-def fmt(x: float) -> str:
-    """A number at a precision that suits its size; 'n/a' for NaN."""
-    if x is None or not np.isfinite(x):
-        return "n/a"
-    if abs(x) >= 100:
-        return f"{x:,.0f}"
-    if abs(x) >= 10:
-        return f"{x:.1f}"
-    return f"{x:.3f}"
-
-
 def fmt_ci(value: float, ci: tuple[float, float]) -> str:
     """'value [lo, hi]', or the value alone when the interval is a point (e.g. one value)."""
     lo, hi = ci
@@ -688,6 +678,20 @@ CALIBRATION = {
 
 #: Why a pattern fails, in terms of the model's mechanisms and the literature; shown only when it does.
 WHY_IT_FAILS = {
+    3: "Since issue 23 the values compete at the moment of truth. Efficiency-weighted rewards make the engineering "
+       "road's front line decide hard questions for efficiency: standard answers that save handling time and "
+       "overtime every week, paid in worse experiences and questions asked again. Profit still rises first and "
+       "satisfaction and service quality still fall later, but the lead erodes by about a fifth from its peak, "
+       "with an interval that reaches below the 15% the check asks for: the weekly saving holds the lead up while "
+       "service wears (Oliva & Sterman 2001 describe the erosion, not its size). The theory check of the same "
+       "erosion, year 5 against years 2-3, is in the section on theory directions.",
+    9: "Since issue 23 the front line decides each hard question for a value, by the values each person acts on. "
+       "Prioritisation routes the low tier to the staff ranked lowest by skill, orientation and effort, and "
+       "orientation follows the customer weight a person holds, so the low tier's hard questions are decided more "
+       "often for efficiency or profit: less goodwill, more sales pushes noticed, and its trust falls even when "
+       "nobody notices the unequal treatment itself. Homburg, Droll & Totzek (2008) find no harm to the bottom "
+       "tier on average where the prioritisation is not visible; in the model, who serves a tier is visible in "
+       "how its questions are decided.",
     10: "Roads are policies over shared, priced levers (issue 14). At the default organisation competing values "
         "pays for a pulse survey, an early-warning system, half as much training again, participation time and "
         "customer-won trade-offs (each an hour's exception and a better contact), and earns them back through "
@@ -712,23 +716,6 @@ def experiment_text(number: int, profile: Profile) -> str:
 def statement(number: int) -> str:
     """The pattern as the model states it: its function's docstring, on one line."""
     return " ".join(inspect.getdoc(PATTERNS[number - 1]).split())
-
-
-def cell(x) -> str:
-    """A table cell: numbers formatted by size, counts with thousands separators."""
-    if isinstance(x, bool | np.bool_):
-        return "yes" if x else "no"
-    if isinstance(x, int | np.integer):
-        return f"{x:,}"
-    return fmt(float(x)) if isinstance(x, float | np.floating) else str(x)
-
-
-def markdown_table(df: pd.DataFrame) -> str:
-    """A DataFrame as a GitHub markdown table (no tabulate needed)."""
-    cells = [[cell(x) for x in row] for row in df.itertuples(index=False)]
-    lines = ["| " + " | ".join(map(str, df.columns)) + " |", "|" + "---|" * len(df.columns)]
-    lines += ["| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in row) + " |" for row in cells]
-    return "\n".join(lines)
 
 
 def mark(ok: bool) -> str:

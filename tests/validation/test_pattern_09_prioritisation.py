@@ -21,5 +21,12 @@ pytestmark = pytest.mark.validation
 SCALE = Scale(n_customers=2000, n_employees=120, seeds=12, weeks=104, burn_in_weeks=26)
 
 
+@pytest.mark.xfail(strict=True, reason=(
+    "Pattern 9 does not hold since issue 23 (the values compete at the moment of truth): prioritisation still "
+    "pays, but even hidden it lowers the bottom tier's trust. The low tier is served by the staff ranked lowest "
+    "by skill, orientation and effort, whose held values lean least to the customer, so its hard questions are "
+    "decided more often for efficiency or profit: less goodwill, more pushes noticed. At this scale visible "
+    "unfairness no longer raises bottom-tier churn clearly either. Reported as it comes out in docs/VALIDATION.md. "
+    "Strict: should it hold again, this test fails so the report is updated."))
 def test_pattern_09_prioritisation():
     assert_holds(pattern_09_prioritisation(SCALE))

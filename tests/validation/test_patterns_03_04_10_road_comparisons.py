@@ -22,6 +22,13 @@ from tests.validation import assert_holds
 pytestmark = pytest.mark.validation
 
 
+@pytest.mark.xfail(strict=True, reason=(
+    "Pattern 3's last check does not hold since issue 23 (the values compete at the moment of truth): the "
+    "engineering road's profit lead still rises first and erodes with service quality and satisfaction, but its "
+    "fall from the peak is about 20% with an interval reaching below the 15% the check asks for: efficiency-weighted "
+    "rewards now make the front line give standard answers, which save handling time and overtime every week and "
+    "hold up the lead. Reported as it comes out in docs/VALIDATION.md. Strict: should it hold again, this test fails "
+    "so the report is updated."))
 def test_pattern_03_efficiency_pressure():
     """Efficiency pressure raises profit first, erodes service quality and satisfaction with a lag,
     after which profit falls (Oliva & Sterman 2001; Anderson, Fornell & Rust 1997)."""
