@@ -51,6 +51,9 @@ ASSUMPTIONS = (
      "economy are outside the model.", "1.1"),
     ("Every lever has a price and an effect taken from the literature where it gives one, else a "
      "stated assumption; the prices are assumptions (they decide what a road costs).", "7.1"),
+    ("Where a customer's hard question meets the firm's time and money, staff decide it for the customer, for "
+     "efficiency or for profit, by the values they hold or are rewarded for; what each decision gives and costs (a "
+     "concession, handling time, a sale, trust) is a stated assumption.", "7.1.2a"),
     ("People are simulated, not surveyed: employees move along a support continuum (resistance to "
      "championing) and customers decide to buy, complain, talk or leave by rules from the literature.", "7.2"),
     ("Each road is run as written, from week 0, at its default strength; a management that adapts "
