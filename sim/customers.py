@@ -50,7 +50,7 @@ UNFAIR_TRUST_LOSS = 0.2      # a customer who notices being treated worse for th
 UNFAIR_SATISFACTION_LOSS = 0.1
 PUSH_TRUST_LOSS = 0.1        # a customer who notices a sales push in a contact (a third of a seen-through nudge's)
 GOODWILL_TRUST = 0.05        # a customer whose hard question was decided for them (Tax, Brown & Chandrashekaran 1998)
-FOR_CUSTOMER = 0             # what a hard question was decided for (sim.service.FOR_CUSTOMER)
+FOR_CUSTOMER = 0             # a hard question decided for the customer (sim.service.FOR_CUSTOMER; service imports us)
 TIER_OFFER_SHARE = np.array([1.0, 0.5, 0.0])   # targeted offers: top, middle, low tier
 
 CUSTOMER_STATE = {

@@ -13,6 +13,7 @@ from sim.customers import DETRACTOR, PROMOTER
 from sim.employees import ADOPTION_SHIFT, SUPPORT_STATES
 from sim.jit import njit
 from sim.levers import TIERS, VALUES
+from sim.service import FOR_CUSTOMER, FOR_EFFICIENCY, FOR_PROFIT
 
 REQUIRED = (
     "customer_centricity", "efficiency", "profit", "value_tension",
@@ -154,9 +155,9 @@ def measure(model, alarms: int) -> dict[str, float]:
     out["heard_customer_value"] = float(model.org_state.heard_values[0])
     out["champions"] = float(wf.champions())
     out["tradeoffs"] = float(week.tradeoffs)
-    for name, d in (("customer", 0), ("efficiency", 1), ("profit", 2)):   # sim.service.FOR_*
+    for name, d in (("customer", FOR_CUSTOMER), ("efficiency", FOR_EFFICIENCY), ("profit", FOR_PROFIT)):
         out[f"decided_for_{name}"] = float(np.count_nonzero(week.decision == d))
-    out["questions_left_open"] = float(np.count_nonzero(c.open_question[: c.n]))
+    out["questions_left_open"] = float(np.count_nonzero(c.open_question[: c.n] & c.active[: c.n]))
     out["pushes_noticed"] = float(np.count_nonzero(week.push_noticed))
     out["cross_sales"] = week.cross_sales
     value = c.value[cust]

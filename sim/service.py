@@ -140,6 +140,7 @@ def moments_of_truth(model) -> WeekOfCustomers:
         downgraded=downgraded,
     )
 
+
 @njit
 def _defects_and_contacts(purchasers, defect_key, defect_p, u_contact, contact_rate, had_defect, open_question, active):
     """Which purchases are defective (keyed draws), and who contacts the company this week: more
