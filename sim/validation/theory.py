@@ -41,6 +41,7 @@ from joblib import Parallel, delayed
 
 from sim.model import CentricityModel
 from sim.validation.patterns import Scale, interval
+from sim.validation.tables import fmt
 
 HOLDS, FAILS, INCONCLUSIVE = "holds", "does not hold", "inconclusive"
 VERDICTS = (HOLDS, FAILS, INCONCLUSIVE)
@@ -158,17 +159,11 @@ class Check:
 
 
 def _fmt(x: float) -> str:
-    # The precision docs/VALIDATION.md uses (sim.validation.report.fmt), kept here so this module
-    # does not import the report that will import it.
-    if x is None or not np.isfinite(x):
-        return "n/a"
-    if abs(x) >= 100:
-        return f"{x:,.0f}"
-    if abs(x) >= 10:
-        return f"{x:.1f}"
-    if 0 < abs(x) < 0.001:
-        return f"{x:.1e}"   # not '-0.000' beside a verdict that rests on its sign
-    return f"{x:.3f}"
+    """The report's precision (:func:`sim.validation.tables.fmt`), but a value below 0.001 in
+    scientific notation: not '-0.000' beside a verdict that rests on its sign."""
+    if x is not None and np.isfinite(x) and 0 < abs(x) < 0.001:
+        return f"{x:.1e}"
+    return fmt(x)
 
 
 # ------------------------------------------------------------------------------- running
