@@ -79,8 +79,8 @@ class Policy:
                               "MONITORING_COST per initial employee per unit above business as usual; crowds out commitment")
     kpi_customer: float = lever(BASELINE_KPI[0], 0.0, 1.0, "people",
                                 "reward weight on customer measures (normalised with the other two)",
-                                "through the decisions it sways: concessions, and time that a busy front line pays as "
-                                "overtime; the gap to held values raises felt tension")
+                                "through the decisions it sways: concessions, and handling time (paid as overtime when "
+                                "the front line is busy); the gap to held values raises felt tension")
     kpi_efficiency: float = lever(BASELINE_KPI[1], 0.0, 1.0, "people", "reward weight on efficiency measures",
                                   "through the decisions it sways: worse experiences and questions left open, asked "
                                   "again; pushes the service norm down (eroding goals)")
