@@ -850,12 +850,22 @@ def write_report(outcomes: list[Outcome], profile: Profile, out: Path, meta: dic
 
 
 # ------------------------------------------------------------------------------- command
-def parse(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m sim.validation", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scale", choices=sorted(PROFILES), default="full", help="full (the report) or quick (a check)")
-    parser.add_argument("--out", type=Path, default=Path("docs"), help="folder for VALIDATION.md and figures/")
+def parse(argv: list[str] | None, prog: str = "python -m sim.validation", description: str = __doc__,
+          document: str = "VALIDATION.md", profiles=None) -> argparse.Namespace:
+    """The options of a generated validation document's command: --scale, --out, --jobs."""
+    parser = argparse.ArgumentParser(prog=prog, description=description.split("\n\n")[0])
+    parser.add_argument("--scale", choices=sorted(profiles or PROFILES), default="full",
+                        help="full (the report) or quick (a check)")
+    parser.add_argument("--out", type=Path, default=Path("docs"), help=f"folder for {document} and figures/")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes (default: all cores)")
     return parser.parse_args(argv)
+
+
+def run_meta(prog: str, argv: list[str] | None, jobs: int) -> dict:
+    """What a generated document's header records of its run: start, load, workers, date, commit, command."""
+    return {"start": time.perf_counter(), "load_start": os.getloadavg()[0], "jobs": max(1, jobs),
+            "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "git": git_state(),
+            "command": " ".join([prog, *(sys.argv[1:] if argv is None else argv)])}
 
 
 def main(argv: list[str] | None = None) -> Path:
@@ -869,9 +879,7 @@ def main(argv: list[str] | None = None) -> Path:
     args = parse(argv)
     profile = PROFILES[args.scale]
     sns.set_theme(style="whitegrid", context="notebook", font_scale=0.9)
-    meta = {"start": time.perf_counter(), "load_start": os.getloadavg()[0], "jobs": max(1, args.jobs),
-            "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "git": git_state(),
-            "command": " ".join(["python -m sim.validation", *(sys.argv[1:] if argv is None else argv)])}
+    meta = run_meta("python -m sim.validation", argv, args.jobs)
     outcomes = run_all(profile, meta["jobs"])
     audit = FL.run_audit(profile.audit, jobs=meta["jobs"])
     checks = T.run_checks(profile.scale, jobs=meta["jobs"])

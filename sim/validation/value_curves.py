@@ -36,10 +36,8 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import sys
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -57,7 +55,8 @@ from sim.study.design import make_design
 from sim.study.plots import ROAD_COLOURS
 from sim.study.ranges import ParameterRange
 from sim.study.stats import t_interval as interval
-from sim.validation.report import fmt, git_state, markdown_table, mean_ci
+from sim.validation.report import fmt, git_state, markdown_table, mean_ci, run_meta
+from sim.validation.report import parse as report_parse
 
 #: The three reward weights, as levers, with the value each rewards.
 WEIGHTS: dict[str, str] = {"kpi_customer": "customer", "kpi_efficiency": "efficiency", "kpi_profit": "profit"}
@@ -681,11 +680,7 @@ def write_report(frame: pd.DataFrame, design: pd.DataFrame, profile: Profile, ou
 
 # ------------------------------------------------------------------------------- command
 def parse(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m sim.validation.value_curves", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scale", choices=sorted(PROFILES), default="full", help="full (the report) or quick (a check)")
-    parser.add_argument("--out", type=Path, default=Path("docs"), help="folder for VALUE_CURVES.md and figures/")
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes (default: all cores)")
-    return parser.parse_args(argv)
+    return report_parse(argv, "python -m sim.validation.value_curves", __doc__, "VALUE_CURVES.md", PROFILES)
 
 
 def main(argv: list[str] | None = None) -> Path:
@@ -698,9 +693,7 @@ def main(argv: list[str] | None = None) -> Path:
     args = parse(argv)
     profile = PROFILES[args.scale]
     sns.set_theme(style="whitegrid", context="notebook", font_scale=0.9)
-    meta = {"start": time.perf_counter(), "load_start": os.getloadavg()[0], "jobs": max(1, args.jobs),
-            "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "git": git_state(),
-            "command": " ".join(["python -m sim.validation.value_curves", *(sys.argv[1:] if argv is None else argv)])}
+    meta = run_meta("python -m sim.validation.value_curves", argv, args.jobs)
     frame = curves(profile.curves, meta["jobs"])
     meta["wall_curves"] = time.perf_counter() - meta["start"]
     design = design_runs(profile.design, meta["jobs"])
