@@ -110,6 +110,20 @@ def check_settings(method: str, n: int, n_ranges: int, levels: int = 4) -> None:
                           "(partial rank correlations regress each parameter on the others)")
 
 
+def latin_hypercube(ranges: list[ParameterRange], n: int, seed: int = 0) -> np.ndarray:
+    """``n`` points of a Latin hypercube over ``ranges`` (one column each), the same for the same seed;
+    without the rules a sweep's design is checked by (an audit may take fewer points than ranges).
+
+    Example:
+        >>> latin_hypercube([ParameterRange("customers.churn_rate", 0.1, 0.2)], 3, seed=1).shape
+        (3, 1)
+    """
+    from scipy.stats import qmc
+
+    unit = qmc.LatinHypercube(d=len(ranges), rng=np.random.default_rng(seed)).random(n)
+    return qmc.scale(unit, [r.low for r in ranges], [r.high for r in ranges])
+
+
 def make_design(method: str, ranges: list[ParameterRange], n: int, seed: int = 0, levels: int = 4,
                 second_order: bool = False) -> Design:
     """Draw the points of a design; the same arguments always give the same points.
@@ -125,11 +139,7 @@ def make_design(method: str, ranges: list[ParameterRange], n: int, seed: int = 0
     check_settings(method, n, len(ranges), levels)
     problem = {"num_vars": len(ranges), "names": [r.key for r in ranges], "bounds": [[r.low, r.high] for r in ranges]}
     if method == "lhs":
-        from scipy.stats import qmc
-
-        unit = qmc.LatinHypercube(d=len(ranges), rng=np.random.default_rng(seed)).random(n)
-        points = qmc.scale(unit, [r.low for r in ranges], [r.high for r in ranges])
-        return Design(method, list(ranges), n, seed, points)
+        return Design(method, list(ranges), n, seed, latin_hypercube(ranges, n, seed))
     if method == "sobol":
         from SALib.sample import sobol
 

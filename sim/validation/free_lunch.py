@@ -66,6 +66,7 @@ import pandas as pd
 
 from sim.levers import LEVER_SETS, LEVERS, SWITCHES
 from sim.model import CentricityModel
+from sim.study.design import latin_hypercube
 from sim.study.ranges import ParameterRange, check_range, parse_range
 from sim.validation.tables import markdown_table
 
@@ -308,12 +309,8 @@ def design_points(n: int, seed: int = 0) -> pd.DataFrame:
         >>> d.shape, bool(d["customers.churn_sensitivity"].between(1.5, 5.0).all())
         ((4, 13), True)
     """
-    from scipy.stats import qmc
-
     ranges = design_ranges()
-    unit = qmc.LatinHypercube(d=len(ranges), rng=np.random.default_rng(seed)).random(n)
-    points = qmc.scale(unit, [r.low for r in ranges], [r.high for r in ranges])
-    return pd.DataFrame(points, columns=[r.key for r in ranges]).rename_axis("point")
+    return pd.DataFrame(latin_hypercube(ranges, n, seed), columns=[r.key for r in ranges]).rename_axis("point")
 
 
 def model_params(point: pd.Series | dict, scale: AuditScale) -> dict:
