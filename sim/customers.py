@@ -50,7 +50,6 @@ UNFAIR_TRUST_LOSS = 0.2      # a customer who notices being treated worse for th
 UNFAIR_SATISFACTION_LOSS = 0.1
 PUSH_TRUST_LOSS = 0.1        # a customer who notices a sales push in a contact (a third of a seen-through nudge's)
 GOODWILL_TRUST = 0.05        # a customer whose hard question was decided for them (Tax, Brown & Chandrashekaran 1998)
-FOR_CUSTOMER = 0             # a hard question decided for the customer (sim.service.FOR_CUSTOMER; service imports us)
 TIER_OFFER_SHARE = np.array([1.0, 0.5, 0.0])   # targeted offers: top, middle, low tier
 
 CUSTOMER_STATE = {
@@ -94,6 +93,10 @@ _CUMULATIVE_SHARE, _TOTAL_SHARE = np.cumsum(SEGMENT_SHARE), SEGMENT_SHARE.sum()
 _SELF_SERVICE_AFFINITY = SEGMENT_SELF_SERVICE / SEGMENT_SELF_SERVICE.mean()
 N_UNIFORM = 3   # uniform draws per new customer: segment, activist, persuasion knowledge
 N_NORMAL = 6    # normal draws: need, expectation, channel, buying rate, fluctuation, basket
+
+
+#: What a hard question was decided for, in ``WeekOfCustomers.decision`` (-1: no hard question answered).
+FOR_CUSTOMER, FOR_EFFICIENCY, FOR_PROFIT = 0, 1, 2
 
 
 @dataclass

@@ -9,11 +9,10 @@ from __future__ import annotations
 import numpy as np
 
 from sim.accounting import COST_LINES
-from sim.customers import DETRACTOR, PROMOTER
+from sim.customers import DETRACTOR, FOR_CUSTOMER, FOR_EFFICIENCY, FOR_PROFIT, PROMOTER
 from sim.employees import ADOPTION_SHIFT, SUPPORT_STATES
 from sim.jit import njit
 from sim.levers import TIERS, VALUES
-from sim.service import FOR_CUSTOMER, FOR_EFFICIENCY, FOR_PROFIT
 
 REQUIRED = (
     "customer_centricity", "efficiency", "profit", "value_tension",

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import ndtri
 
-from sim.customers import WeekOfCustomers
+from sim.customers import FOR_CUSTOMER, FOR_EFFICIENCY, FOR_PROFIT, WeekOfCustomers
 from sim.jit import njit
 from sim.streams import keyed_uniform
 
@@ -45,8 +45,6 @@ SALE_SHARE = 0.5               # a sale's revenue as a share of the customer's b
 PUSH_NOTICED = 1.0             # chance of noticing the push per unit of persuasion knowledge (Friestad & Wright 1994)
 # Time above capacity is worked as paid overtime (time and a half).
 OVERTIME_PREMIUM = 1.5
-#: What a hard question is decided for, in ``WeekOfCustomers.decision`` (-1: no hard question answered).
-FOR_CUSTOMER, FOR_EFFICIENCY, FOR_PROFIT = 0, 1, 2
 #: The random decisions about each service contact, one column each of its draw.
 CONTACT_DRAWS = ("channel", "difficulty", "self_service", "routing", "handoff", "noise", "tradeoff", "left_open",
                  "noticed", "sale")
