@@ -172,6 +172,7 @@ def _serve(contacted, u, z, tier, preference, segment, push, self_service, easy_
     first_time = np.zeros(m, dtype=np.bool_)
     noticed = np.zeros(m, dtype=np.bool_)
     sale = np.zeros(m, dtype=np.bool_)
+    left_open = np.zeros(m, dtype=np.bool_)
     downgraded = np.zeros(m, dtype=np.bool_)
     decision = np.full(m, -1, dtype=np.int8)
     staff_of = np.full(m, -1, dtype=np.int64)
@@ -201,7 +202,8 @@ def _serve(contacted, u, z, tier, preference, segment, push, self_service, easy_
                     time += GOODWILL_TIME
                 elif d == FOR_EFFICIENCY:
                     time -= SHORT_HANDLING
-                    if u[k, 7] < LEFT_OPEN:
+                    left_open[k] = u[k, 7] < LEFT_OPEN
+                    if left_open[k]:
                         open_question[j] = True
                 else:
                     time += SELLING_TIME
@@ -227,8 +229,7 @@ def _serve(contacted, u, z, tier, preference, segment, push, self_service, easy_
             experience[k] = min(max(x, 0.0), 1.0)
             # Resolved at the first contact, as the customer judges it: nothing left open or lost
             # in a hand-off, and an answer that meets their expectation.
-            left_open = d == FOR_EFFICIENCY and u[k, 7] < LEFT_OPEN
-            first_time[k] = d >= 0 and (not left_open) and (not handoff_failed) and experience[k] >= expectation[j]
+            first_time[k] = d >= 0 and (not left_open[k]) and (not handoff_failed) and experience[k] >= expectation[j]
         elif person[k]:
             experience[k] = 0.1   # nobody there to answer
     return experience, person, escalated, pushed, resolved, staff_of, decision, first_time, noticed, sale, downgraded
