@@ -111,7 +111,10 @@ class CentricityModel(mesa.Model):
 
         self._burn_in(self.organisation.burn_in_weeks)
         self._observe_initial_week()
-        self.datacollector = WeeklyMetrics(model_reporters={name: _Metric(name) for name in self.current})
+        # Every metric, and the seed: a row of Mesa's batch_run carries the seed the run used
+        # (a seed of None, drawn here, included); results() leaves the seed out.
+        self.datacollector = WeeklyMetrics(model_reporters={**{name: _Metric(name) for name in self.current},
+                                                            "seed": _Attribute("seed")})
         self.datacollector.collect(self)
 
     # ------------------------------------------------------------------ config
@@ -283,8 +286,14 @@ class CentricityModel(mesa.Model):
             self.step()
 
     def results(self) -> pd.DataFrame:
-        """One row per step from 0 (the initial state) to the last; one column per metric."""
-        df = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+        """One row per step from 0 (the initial state) to the last; one column per metric.
+
+        The data collector also records the run's seed at every step (its column ``seed``, so
+        that each row of Mesa's ``batch_run`` carries the seed the run used, a drawn one
+        included); it is no metric, and ``results()`` leaves it out: it is ``self.seed``.
+        """
+        df = pd.DataFrame({name: values for name, values in self.datacollector.model_vars.items()
+                           if name != "seed"})
         df.index.name = "step"
         return df
 
@@ -333,25 +342,44 @@ class CentricityModel(mesa.Model):
 
 
 class WeeklyMetrics(mesa.DataCollector):
-    """Mesa's DataCollector for the week's metrics, which are plain floats.
+    """Mesa's DataCollector for the week's metrics, which are plain floats, and the run's seed.
 
     Mesa deep-copies every reporter's value on every collection (a guard for mutable
     values); for about 90 floats a week that copying was 7% of a reference step.
+    Like Mesa's own ``collect``, each collection records its step in ``_collection_steps``
+    (``model.steps``: 0 for the initial state, then 1, 2, ...): Mesa's ``batch_run`` picks its
+    rows from them.
     """
 
     def collect(self, model: CentricityModel) -> None:
-        direct = getattr(self, "_direct", None)
-        if direct is None:
-            direct = self._direct = all(type(r) is _Metric and r.__name__ == name
-                                        for name, r in self.model_reporters.items())
-        if direct:
-            # Every reporter reads this week's metrics: read them directly (a tenth of the calls).
+        self._collection_steps.append(model.steps)
+        plan = getattr(self, "_plan", None)
+        if plan is None:
+            plan = self._plan = self._direct_plan()
+        if plan:
+            # Every reporter reads this week's metrics or a model attribute: read them directly
+            # (a tenth of the calls).
+            metrics, attributes = plan
             current = model.current
-            for name, values in self.model_vars.items():
+            for name, values in metrics:
                 values.append(current[name])
+            for name, values in attributes:
+                values.append(getattr(model, name))
             return
         for name, reporter in self.model_reporters.items():
             self.model_vars[name].append(reporter(model))
+
+    def _direct_plan(self) -> tuple:
+        """([(metric, its column)], [(attribute, its column)]), or () if any reporter is of another kind."""
+        metrics, attributes = [], []
+        for name, reporter in self.model_reporters.items():
+            if type(reporter) is _Metric and reporter.__name__ == name:
+                metrics.append((name, self.model_vars[name]))
+            elif type(reporter) is _Attribute and reporter.__name__ == name:
+                attributes.append((name, self.model_vars[name]))
+            else:
+                return ()
+        return metrics, attributes
 
 
 def _make_road(road: str, start_week: int, road_params: dict | None):
@@ -418,6 +446,13 @@ class _Metric:
 
     def __call__(self, model: CentricityModel) -> float:
         return model.current[self.__name__]
+
+
+class _Attribute(_Metric):
+    """Model reporter of one attribute of the model (``seed``)."""
+
+    def __call__(self, model: CentricityModel) -> Any:
+        return getattr(model, self.__name__)
 
 
 def _signature() -> inspect.Signature:

@@ -1,0 +1,109 @@
+"""The model under Mesa's own ``batch_run``: rows, steps, swept parameters and seeds.
+
+``batch_run`` picks a run's rows from ``model.datacollector._collection_steps`` (every step the
+data collector recorded, week 0 included), then merges the run's keyword arguments and the
+collected values into one dict per row: a parameter named like a metric would be overwritten
+by it, and the seed (passed as ``seed=``, since the model's signature has it) is overwritten by
+the seed the run actually used.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+
+import mesa
+import pandas as pd
+import pytest
+
+from sim import CentricityModel
+
+SMALL = {"n_employees": 40, "n_customers": 300, "burn_in_weeks": 2}
+PARAMETERS = {"road": ["status_quo", "mission"], "customer_value_weight": [0.2, 0.5], **SMALL}
+SEEDS = [1, 2, 3]
+
+
+@pytest.fixture
+def start_method():
+    """batch_run sets multiprocessing's start method to spawn for the whole process: put it back."""
+    before = multiprocessing.get_start_method(allow_none=True)
+    yield
+    multiprocessing.set_start_method(before, force=True)
+
+
+def batch(processes: int = 1, period: int = 3, **kwargs) -> list[dict]:
+    kwargs.setdefault("rng", SEEDS)
+    return mesa.batch_run(CentricityModel, parameters=PARAMETERS, max_steps=6, data_collection_period=period,
+                          number_processes=processes, display_progress=False, **kwargs)
+
+
+def same(rows: list[dict], expected: list[dict]) -> None:
+    """The same rows, whatever order the runs finished in (missing values compare equal)."""
+    def table(rows):
+        return pd.DataFrame(rows).sort_values(["RunId", "Step"]).reset_index(drop=True)
+
+    assert len(rows) == len(expected)
+    pd.testing.assert_frame_equal(table(rows), table(expected), check_exact=True)
+
+
+def by_run(rows: list[dict]) -> dict[int, list[dict]]:
+    out: dict[int, list[dict]] = {}
+    for row in rows:
+        out.setdefault(row["RunId"], []).append(row)
+    return out
+
+
+def test_every_run_gives_its_rows_at_the_collected_steps(start_method):
+    rows = batch()
+    runs = by_run(rows)
+    assert len(runs) == 2 * 2 * len(SEEDS) and len(rows) == 3 * len(runs)
+    for run in runs.values():
+        assert [row["Step"] for row in run] == [0, 3, 6]
+    assert {(r["road"], r["customer_value_weight"]) for r in rows} == {(road, w) for road in ("status_quo", "mission")
+                                                                      for w in (0.2, 0.5)}
+    assert all(r["n_employees"] == 40 for r in rows)
+
+
+@pytest.mark.parametrize("period, steps", [(1, [0, 1, 2, 3, 4, 5, 6]), (2, [0, 2, 4, 6]), (-1, [6])])
+def test_the_collection_period_picks_the_steps(start_method, period, steps):
+    rows = batch(period=period, rng=[4])
+    assert len(rows) == 4 * len(steps)
+    for run in by_run(rows).values():
+        assert [row["Step"] for row in run] == steps
+
+
+def test_the_steps_recorded_are_the_models_steps():
+    model = CentricityModel(seed=1, **SMALL)
+    model.run(4)
+    assert model.datacollector._collection_steps == [0, 1, 2, 3, 4]
+    assert len(model.results()) == 5
+
+
+def test_each_row_carries_the_seed_its_run_used(start_method):
+    rows = batch()
+    for row in rows:
+        assert row["seed"] == SEEDS[row["iteration"]]
+    # Seeds drawn by the model (rng None) are recorded too, not the None batch_run passed.
+    with pytest.warns(DeprecationWarning, match="iterations"):
+        drawn = batch(rng=None, iterations=2)
+    seeds = {run[0]["iteration"]: {r["seed"] for r in run} for run in by_run(drawn).values()}
+    assert all(len(s) == 1 and isinstance(next(iter(s)), int) for s in seeds.values())
+    assert len({next(iter(s)) for s in seeds.values()}) == 2
+
+
+def test_the_seed_is_no_column_of_results():
+    model = CentricityModel(seed=7, **SMALL)
+    model.run(2)
+    assert "seed" not in model.results().columns and model.seed == 7
+    assert model.datacollector.get_model_vars_dataframe()["seed"].tolist() == [7, 7, 7]
+
+
+def test_replicates_differ_and_repeat(start_method):
+    rows = batch()
+    last = {(r["road"], r["customer_value_weight"], r["seed"]): r["profit"] for r in rows if r["Step"] == 6}
+    for road in ("status_quo", "mission"):
+        assert len({last[(road, 0.5, s)] for s in SEEDS}) == len(SEEDS)
+    same(batch(), rows)
+
+
+def test_two_processes_give_the_same_rows_as_one(start_method):
+    same(batch(processes=2), batch(processes=1))
