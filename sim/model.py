@@ -37,6 +37,9 @@ from sim.roads import ROADS
 from sim.service import moments_of_truth
 from sim.streams import RandomStreams
 
+#: The default of ``seed`` and ``rng``: not given (neither given: seed 0; both: an error).
+_NOT_GIVEN = object()
+
 # Which group each flat keyword belongs to (names are unique across groups).
 _GROUP_OF = {name: group for group, cls in GROUPS.items() for name in describe(cls)}
 assert len(_GROUP_OF) == sum(len(describe(c)) for c in GROUPS.values()), "parameter names must be unique"
@@ -70,7 +73,10 @@ class CentricityModel(mesa.Model):
         road: one of ``ROADS`` (default ``"status_quo"``).
         start_week: the week the road starts; before it the organisation runs as the status quo.
         road_params: the road's own parameters, checked against its declared ones.
-        seed: the run's seed (an int >= 0; ``None`` draws one and records it in ``self.seed``).
+        seed: the run's seed (an int >= 0; ``None`` draws one; a numpy ``Generator`` or
+            ``SeedSequence`` gives one, drawn from it). The seed used is ``self.seed``.
+        rng: Mesa 3's name for the same (as ``seed``); give ``seed`` or ``rng``, not both.
+            With neither, the seed is 0.
         **params: any parameter of :class:`~sim.params.Organisation`,
             :class:`~sim.params.Customers` or :class:`~sim.params.Levers` by name, e.g.
             ``n_employees=300``, ``n_customers=5000``, ``activist_share=0.2``, ``streamline=True``.
@@ -78,16 +84,15 @@ class CentricityModel(mesa.Model):
 
     Raises:
         ValueError: for an unknown road or parameter, a wrong type or a value out of range,
-            naming the parameter and the allowed range, before any simulation work.
+            naming the parameter and the allowed range, or both ``seed`` and ``rng`` given,
+            before any simulation work.
     """
 
     def __init__(self, road: str = "status_quo", start_week: int = 0, road_params: dict | None = None,
-                 seed: int | None = 0, **params: Any):
+                 seed: Any = _NOT_GIVEN, *, rng: Any = _NOT_GIVEN, **params: Any):
         groups = self._parse(params)
         the_road = _make_road(road, start_week, road_params)
-        if seed is None:
-            seed = int(np.random.SeedSequence().generate_state(1)[0])
-        seed = check_value("seed", seed, 0, 0, 2**63 - 1)
+        seed = _resolve_seed(seed, rng)
         super().__init__(rng=seed)
         self.seed = seed
         self.organisation: Organisation = groups["organisation"]
@@ -129,7 +134,8 @@ class CentricityModel(mesa.Model):
 
     @classmethod
     def settled(cls, road: str = "status_quo", start_week: int = 0, road_params: dict | None = None,
-                seed: int = 0, shared_dir: str | Path | None = None, **params: Any) -> CentricityModel:
+                seed: Any = _NOT_GIVEN, shared_dir: str | Path | None = None, *, rng: Any = _NOT_GIVEN,
+                **params: Any) -> CentricityModel:
         """The model ``CentricityModel(...)`` builds, reusing an earlier model's burn-in when it can.
 
         No road acts before week 0, so models that differ only in their road start from the
@@ -151,7 +157,7 @@ class CentricityModel(mesa.Model):
             ('engineering', True)
         """
         groups = cls._parse(dict(params))
-        seed = check_value("seed", seed, 0, 0, 2**63 - 1)
+        seed = _resolve_seed(seed, rng)
         key = (seed, *(dataclasses.astuple(groups[g]) for g in GROUPS))
         blob = _SETTLED.get(key)
         if blob is None and shared_dir is not None:
@@ -177,7 +183,8 @@ class CentricityModel(mesa.Model):
 
         Keys: ``organisation``, ``customers``, ``levers`` (dicts of parameters), ``road``
         (a name, or a dict with ``name``, ``start_week`` and the road's parameters),
-        ``seed``. Other top-level keys (``steps``, ``scenario``) are ignored here.
+        ``seed`` (or Mesa's ``rng``; not both). Other top-level keys (``steps``, ``scenario``)
+        are ignored here.
         ``reuse_burn_in=True`` builds it with :meth:`settled` (sharing settled starts with
         other processes through ``shared_dir``, if given).
 
@@ -202,8 +209,9 @@ class CentricityModel(mesa.Model):
         else:
             name, start, road = road, config.get("start_week", 0), dict(config.get("road_params") or {})
         groups = {g: config.get(g) or {} for g in GROUPS}
-        kwargs = dict(road=name, start_week=start, road_params=road, seed=config.get("seed", 0), **groups)
-        if reuse_burn_in and config.get("seed", 0) is not None:
+        seeding = {key: config[key] for key in ("seed", "rng") if key in config}
+        kwargs = dict(road=name, start_week=start, road_params=road, **seeding, **groups)
+        if reuse_burn_in and None not in seeding.values():
             return cls.settled(shared_dir=shared_dir, **kwargs)
         return cls(**kwargs)
 
@@ -438,6 +446,25 @@ def _write_shared_start(directory: str | Path, key: tuple, blob: bytes) -> None:
     os.replace(tmp, path)
 
 
+def _resolve_seed(seed: Any, rng: Any) -> int:
+    """The run's seed from ``seed=`` or Mesa's ``rng=`` (at most one given; neither: 0).
+
+    An int >= 0 is the seed; ``None`` draws one from the operating system's entropy; a numpy
+    ``Generator`` (or ``SeedSequence``) gives one drawn from it, so the same generator state
+    gives the same seed.
+    """
+    if seed is not _NOT_GIVEN and rng is not _NOT_GIVEN:
+        raise ValueError(f"seed={seed!r} and rng={rng!r} both given: give one of them (rng is Mesa's name for the seed)")
+    name, value = ("rng", rng) if rng is not _NOT_GIVEN else ("seed", 0 if seed is _NOT_GIVEN else seed)
+    if value is None:
+        value = np.random.SeedSequence()
+    if isinstance(value, np.random.SeedSequence):
+        value = np.random.default_rng(value)
+    if isinstance(value, np.random.Generator):
+        value = int(value.integers(2**32))
+    return check_value(name, value, 0, 0, 2**63 - 1)
+
+
 class _Metric:
     """Model reporter of one metric of the week (a class, not a closure, so models pickle)."""
 
@@ -462,7 +489,8 @@ def _signature() -> inspect.Signature:
           P("road", P.POSITIONAL_OR_KEYWORD, default="status_quo"),
           P("start_week", P.POSITIONAL_OR_KEYWORD, default=0),
           P("road_params", P.POSITIONAL_OR_KEYWORD, default=None),
-          P("seed", P.POSITIONAL_OR_KEYWORD, default=0)]
+          P("seed", P.POSITIONAL_OR_KEYWORD, default=0),
+          P("rng", P.KEYWORD_ONLY, default=None)]
     for cls in GROUPS.values():
         for f in dataclasses.fields(cls):
             ps.append(P(f.name, P.KEYWORD_ONLY, default=f.default))

@@ -9,9 +9,12 @@ the seed the run actually used.
 
 from __future__ import annotations
 
+import inspect
 import multiprocessing
+import re
 
 import mesa
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -107,3 +110,37 @@ def test_replicates_differ_and_repeat(start_method):
 
 def test_two_processes_give_the_same_rows_as_one(start_method):
     same(batch(processes=2), batch(processes=1))
+
+
+# ---------------------------------------------------------------------- Mesa 3's rng keyword
+
+def test_rng_is_the_seed():
+    by_rng, by_seed = CentricityModel(rng=5, **SMALL), CentricityModel(seed=5, **SMALL)
+    for model in (by_rng, by_seed):
+        model.run(3)
+    assert by_rng.seed == by_seed.seed == 5
+    pd.testing.assert_frame_equal(by_rng.results(), by_seed.results())
+    assert "rng" in inspect.signature(CentricityModel).parameters
+    assert CentricityModel.settled(rng=5, **SMALL).seed == 5
+    assert CentricityModel.from_config({"rng": 5, "organisation": SMALL}).seed == 5
+
+
+def test_rng_may_be_none_or_a_numpy_generator():
+    drawn = CentricityModel(rng=None, **SMALL)
+    assert isinstance(drawn.seed, int) and drawn.seed >= 0
+    a = CentricityModel(rng=np.random.default_rng(11), **SMALL)
+    b = CentricityModel(rng=np.random.default_rng(11), **SMALL)
+    assert a.seed == b.seed and a.seed != CentricityModel(rng=np.random.default_rng(12), **SMALL).seed
+    assert CentricityModel(seed=np.random.default_rng(11), **SMALL).seed == a.seed
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"seed": 1, "rng": 2}, "seed=1 and rng=2 both given: give one of them"),
+    ({"seed": None, "rng": 2}, "seed=None and rng=2 both given"),
+    ({"rng": -1}, "parameter 'rng' = -1 is out of range"),
+    ({"rng": 1.5}, "parameter 'rng' = 1.5 must be a whole number"),
+    ({"rng": "abc"}, "parameter 'rng' = 'abc' must be a number"),
+])
+def test_a_wrong_rng_is_refused(kwargs, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        CentricityModel(**kwargs, **SMALL)
