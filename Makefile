@@ -70,7 +70,7 @@ demo: $(RUNTIME)
 	$(BIN)/python -m sim -m +experiment=five_roads hydra.sweep.dir=results/five_roads
 
 # A board brief for a named organisation: `make brief SCENARIO=retail_bank` (BRIEF_ARGS adds
-# settings or roads, e.g. BRIEF_ARGS="organisation.readiness=0.3 road=mission,competing_values").
+# settings or roads, e.g. BRIEF_ARGS="organisation.initial_readiness=0.3 road=mission,competing_values").
 SCENARIO ?= retail_bank
 BRIEF_ARGS ?=
 brief: $(RUNTIME)

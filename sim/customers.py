@@ -161,7 +161,7 @@ class CustomerBase:
         p.monetary[rows] = p.basket[rows]
         p.value[rows] = rate * p.basket[rows]
         p.recency[rows] = np.minimum(rng.geometric(np.clip(rate, 0.01, 1.0)) - 1, 104)
-        p.tenure[rows] = np.minimum(rng.exponential(52.0 / max(cust.churn_rate, 0.05), n), 520).astype(np.int32)
+        p.tenure[rows] = np.minimum(rng.exponential(52.0 / max(cust.base_churn_rate, 0.05), n), 520).astype(np.int32)
         self.by_segment = PoolBySegment(rows, p.segment, len(SEGMENTS))
         self.network.connect(rows, p.segment, rows, rng.random((n, cust.strong_ties + cust.weak_ties)), self.by_segment)
         self.ever_acquired = n
@@ -355,7 +355,7 @@ class CustomerBase:
         n, here = p.n, p.active[: p.n]
         mood_factor = np.exp(_churn_moods(p.satisfaction[:n], p.trust[:n], c.churn_sensitivity))   # numpy's vectorised exp
         leavers = _churn(model.streams.uniform("churn", model.week, n), self._silent_leavers, mood_factor, p.tenure,
-                         p.frequency, p.churn_exposure, p.churn_hazard, p.active, c.churn_rate, c.churn_contagion,
+                         p.frequency, p.churn_exposure, p.churn_hazard, p.active, c.base_churn_rate, c.churn_contagion,
                          max(2 * c.purchase_rate, 1e-9))
         p.remove(leavers)
         p.churned_week[leavers] = model.week

@@ -118,7 +118,7 @@ class Workforce:
         self.seat_row = np.full(n, -1, dtype=np.int64)
         self._rows = self._front_line = None   # caches of rows() and front_line_rows()
         self.seat_open = np.ones(n, dtype=bool)
-        cross = org.cross_function_ties * (1.0 + 0.5 * org.integration_level)
+        cross = org.cross_function_ties * (1.0 + 0.5 * org.initial_integration_level)
         self.network = EmployeeNetwork(self.seat_function, org.network_degree, org.network_rewiring, cross, rng)
         self.people = Population(EMPLOYEE_STATE, capacity=int(n * 1.5) + 8)
         self.baseline_filled = np.bincount(self.seat_function, minlength=len(FUNCTIONS)).astype(float)
@@ -151,8 +151,8 @@ class Workforce:
         around the organisation's; newcomers start at the status quo's balance between their own
         values and socialisation to the rewards."""
         org, p = self.org, self.people
-        _new_employees(seats, rows, z, self.seat_function, org.customer_value_weight / 0.3, float(org.readiness),
-                       float(org.identification), float(org.base_pressure),
+        _new_employees(seats, rows, z, self.seat_function, org.customer_value_weight / 0.3, float(org.initial_readiness),
+                       float(org.initial_identification), float(org.base_pressure),
                        self._compliance_target(org.base_pressure, org.base_monitoring),
                        float(org.dispositional_resistance), week, p.seat, p.function, p.values, p.values_rest,
                        p.affective, p.affective_rest, p.normative, p.normative_rest, p.continuance,

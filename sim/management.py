@@ -94,7 +94,7 @@ class Management(mesa.Agent):
         """The organisation's levers without any change programme, in force."""
         org, coping = self.model.organisation, self.model.levers
         policy = Policy(pressure=org.base_pressure, monitoring=org.base_monitoring,
-                        integration_target=org.integration_level,
+                        integration_target=org.initial_integration_level,
                         **{name: float(getattr(coping, name)) for name in _COPING})
         policy.put_in_force(self.usual)
         return policy

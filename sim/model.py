@@ -32,7 +32,7 @@ from sim.employees import Workforce
 from sim.management import Management
 from sim.measurement import measure
 from sim.organisation import OrganisationState
-from sim.params import GROUPS, Customers, Levers, Organisation, build_group, check_value, describe
+from sim.params import GROUPS, Customers, Levers, Organisation, build_group, check_value, describe, renamed
 from sim.roads import ROADS
 from sim.service import moments_of_truth
 from sim.streams import RandomStreams
@@ -101,7 +101,8 @@ class CentricityModel(mesa.Model):
         self.road = the_road
         self.streams = RandomStreams(seed)
 
-        self.org_state = OrganisationState.at_start(self.organisation.integration_level, self.organisation.n_employees)
+        self.org_state = OrganisationState.at_start(self.organisation.initial_integration_level,
+                                                    self.organisation.n_employees)
         self.workforce = Workforce(self.organisation, self.rng)
         self.customers = CustomerBase(self.customer_params, self.organisation.n_customers, self.rng)
         self.ledger = Ledger()
@@ -128,7 +129,7 @@ class CentricityModel(mesa.Model):
         nested = {g: dict(params.pop(g) or {}) for g in list(GROUPS) if g in params}
         for name, value in params.items():
             if name not in _GROUP_OF:
-                raise ValueError(f"unknown parameter '{name}'; see sim.params for the known parameters")
+                raise ValueError(renamed(name) or f"unknown parameter '{name}'; see sim.params for the known parameters")
             nested.setdefault(_GROUP_OF[name], {})[name] = value
         return {g: build_group(cls, nested.get(g, {}), g) for g, cls in GROUPS.items()}
 

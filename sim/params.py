@@ -32,11 +32,12 @@ class Organisation:
     share_sales: float = param(0.15, 0.0, 0.5, "share of seats in sales")
     share_marketing: float = param(0.1, 0.0, 0.5, "share of seats in marketing")
     share_operations: float = param(0.2, 0.0, 0.5, "share of seats in operations (the rest is product / back office)")
-    readiness: float = param(0.5, 0.0, 1.0, "mean readiness for change at the start (Weiner 2009)")
+    initial_readiness: float = param(0.5, 0.0, 1.0, "mean readiness for change at the start (Weiner 2009)")
     dispositional_resistance: float = param(0.35, 0.0, 1.0, "mean dispositional resistance to change (Oreg 2003)")
-    identification: float = param(0.5, 0.0, 1.0, "mean identification with the company at the start")
+    initial_identification: float = param(0.5, 0.0, 1.0, "mean identification with the company at the start")
     customer_value_weight: float = param(0.3, 0.05, 0.9, "mean weight employees put on the customer value")
-    integration_level: int = param(0, 0, 4, "rung of the integration ladder at the start (0 networks .. 4 segment managers)")
+    initial_integration_level: int = param(0, 0, 4,
+                                           "rung of the integration ladder at the start (0 networks .. 4 segment managers)")
     handoff_gain_per_rung: float = param(0.2, 0.0, 0.25,
                                          "share of level-0 hand-off failures each rung of the ladder removes (assumption)")
     network_degree: int = param(6, 2, 30, "ties per employee within the own function (small world)")
@@ -51,7 +52,7 @@ class Organisation:
     handling_cost: float = param(40.0, 0.0, 1e6, "variable cost of one contact's worth of front-line handling time "
                                  "(telephony, case systems, flexible hours)")
     contacts_per_employee: float = param(6.0, 0.1, 1000.0, "person contacts a front-line employee handles per week at workload 1")
-    defect_rate: float = param(0.04, 0.0, 0.5, "defects per purchase at median skill and no process improvement")
+    base_defect_rate: float = param(0.04, 0.0, 0.5, "defects per purchase at median skill and no process improvement")
     rework_cost: float = param(150.0, 0.0, 1e6, "cost of reworking one defect")
     complaint_cost: float = param(80.0, 0.0, 1e6, "cost of handling one complaint")
     base_pressure: float = param(0.15, 0.0, 1.0, "business-as-usual pressure on employees")
@@ -82,7 +83,7 @@ class Customers:
     buyer_heterogeneity: float = param(0.85, 0.0, 3.0, "log-sd of the lasting buying rate between customers")
     buyer_fluctuation: float = param(0.35, 0.0, 3.0, "log-sd of the transient buying rate (regression to the mean)")
     basket_heterogeneity: float = param(0.4, 0.0, 3.0, "log-sd of spend per purchase between customers")
-    churn_rate: float = param(0.12, 0.0, 1.0, "baseline churn per year of a satisfied customer")
+    base_churn_rate: float = param(0.12, 0.0, 1.0, "baseline churn per year of a satisfied customer")
     churn_sensitivity: float = param(3.0, 0.0, 10.0, "how sharply the churn hazard answers satisfaction below the reference "
                                      "(log-hazard per unit of satisfaction)")
     silent_exit: float = param(0.06, 0.0, 1.0, "probability a dissatisfied, non-complaining customer leaves that week")
@@ -123,6 +124,32 @@ class Levers:
 
 
 GROUPS = {"organisation": Organisation, "customers": Customers, "levers": Levers}
+
+#: Parameters renamed so that no parameter is named like a metric (Mesa's batch_run puts a
+#: run's parameters and metrics in one row, where a metric would overwrite its namesake):
+#: group -> {old name: new name}. An old name is refused with its new one.
+RENAMED = {
+    "organisation": {"readiness": "initial_readiness", "identification": "initial_identification",
+                     "integration_level": "initial_integration_level", "defect_rate": "base_defect_rate"},
+    "customers": {"churn_rate": "base_churn_rate"},
+}
+
+
+def renamed(name: str, group: str | None = None) -> str | None:
+    """The one-line error for a parameter's old name (``group.name``, or flat without a group), else None.
+
+    Example:
+        >>> renamed("readiness", "organisation")
+        "parameter 'organisation.readiness' was renamed 'organisation.initial_readiness' (the metric 'readiness' keeps the name)"
+        >>> renamed("readiness")
+        "parameter 'readiness' was renamed 'initial_readiness' (the metric 'readiness' keeps the name)"
+    """
+    for g, names in RENAMED.items():
+        if name in names and group in (g, None):
+            prefix = "" if group is None else f"{group}."
+            return (f"parameter '{prefix}{name}' was renamed '{prefix}{names[name]}' "
+                    f"(the metric '{name}' keeps the name)")
+    return None
 
 
 def describe(cls) -> dict[str, dict[str, Any]]:
@@ -181,6 +208,8 @@ def validate_group(cls, values: dict[str, Any], prefix: str) -> dict[str, Any]:
     checked = {}
     for name, value in values.items():
         if name not in spec:
+            if message := renamed(name, prefix):
+                raise ValueError(message)
             allowed = ", ".join(sorted(spec))
             raise ValueError(f"unknown parameter '{prefix}.{name}'; known parameters: {allowed}")
         s = spec[name]

@@ -74,12 +74,12 @@ def org_defect_rate(model) -> float:
     rows = wf.rows()
     makers = rows[(p.function[rows] == 3) | (p.function[rows] == 4)]
     if len(makers) == 0:
-        return model.organisation.defect_rate * 2.0
+        return model.organisation.base_defect_rate * 2.0
     people = np.add.reduce((1.5 - p.skill[makers]) * (1.2 - 0.4 * p.engagement[makers])) / len(makers)
     reference = (1.5 - 0.5) * (1.2 - 0.4 * 0.5)
     ops = model.management.policy.operations_budget / max(model.management.usual.operations, 1.0)
     operations = 1.0 - 0.1 * np.tanh(ops - 1.0)
-    return model.organisation.defect_rate * people / reference * (1.0 - model.org_state.process_quality) * operations
+    return model.organisation.base_defect_rate * people / reference * (1.0 - model.org_state.process_quality) * operations
 
 
 def moments_of_truth(model) -> WeekOfCustomers:

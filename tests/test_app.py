@@ -165,9 +165,9 @@ def test_changing_a_control_rebuilds_the_model_with_that_value(built):
         assert built[-1].road.start_week == 12 and built[-1].road.pressure == 0.7
 
         release(slider(rc, "Readiness for change"), 0.3)
-        assert built[-1].organisation.readiness == 0.3
+        assert built[-1].organisation.initial_readiness == 0.3
         release(slider(rc, "Integration level"), 2)
-        assert built[-1].organisation.integration_level == 2
+        assert built[-1].organisation.initial_integration_level == 2
         release(slider(rc, "Share of activist customers"), 0.4)
         assert built[-1].customer_params.activist_share == 0.4
         release(slider(rc, "Self-service quality"), 0.9)
@@ -281,12 +281,12 @@ def test_play_stops_at_the_horizon_and_continues(built):
 
 
 def test_explorer_model_maps_flat_keywords():
-    m = ExplorerModel(road="competing_values", pressure=0.4, tension_setpoint=0.55, start_week=3, readiness=0.6,
-                      integration_level=1, activist_share=0.25, self_service_quality=0.7, n_employees=60,
-                      n_customers=600, seed=5, burn_in_weeks=2, twin_road="engineering")
+    m = ExplorerModel(road="competing_values", pressure=0.4, tension_setpoint=0.55, start_week=3,
+                      initial_readiness=0.6, initial_integration_level=1, activist_share=0.25, self_service_quality=0.7,
+                      n_employees=60, n_customers=600, seed=5, burn_in_weeks=2, twin_road="engineering")
     assert (m.road.name, m.road.pressure, m.road.tension_setpoint, m.road.start_week) == (
         "competing_values", 0.4, 0.55, 3)
-    assert (m.organisation.readiness, m.organisation.integration_level, m.organisation.n_employees,
+    assert (m.organisation.initial_readiness, m.organisation.initial_integration_level, m.organisation.n_employees,
             m.organisation.n_customers, m.organisation.burn_in_weeks) == (0.6, 1, 60, 600, 2)
     assert (m.customer_params.activist_share, m.customer_params.self_service_quality, m.seed) == (0.25, 0.7, 5)
     assert m.twin.road.name == "engineering" and m.twin.config()["organisation"] == m.config()["organisation"]
@@ -334,8 +334,8 @@ def test_bad_values_are_refused_before_any_work():
         ExplorerModel(twin_road="shortcut")
     with pytest.raises(ValueError, match="unknown scenario"):
         ExplorerModel(scenario_name="nowhere")
-    with pytest.raises(ValueError, match="readiness"):
-        ExplorerModel(readiness=2.0)
+    with pytest.raises(ValueError, match="initial_readiness"):
+        ExplorerModel(initial_readiness=2.0)
 
 
 def test_alarms_carry_what_the_monitor_saw():
@@ -443,7 +443,7 @@ def test_scenarios_are_read_and_broken_files_left_out(tmp_path):
 def test_scenario_sets_the_sliders(built, tmp_path, monkeypatch):
     (tmp_path / "small_shop.yaml").write_text(
         "# @package _global_\n#\n# A small shop.\n#\n# More detail.\nscenario: small_shop\n"
-        "organisation:\n  n_employees: 80\n  readiness: 0.7\n  wage: 900.0\n"
+        "organisation:\n  n_employees: 80\n  initial_readiness: 0.7\n  wage: 900.0\n"
         "customers:\n  activist_share: 0.3\n")
     monkeypatch.setattr(explorer, "SCENARIO_DIR", tmp_path)
     with rendered() as rc:
@@ -456,7 +456,7 @@ def test_scenario_sets_the_sliders(built, tmp_path, monkeypatch):
         assert slider(rc, "Readiness for change").label.endswith("0.70")
         assert "cost of one employee per week: 900.0" in html(rc)  # the parameters in words
         release(slider(rc, "Readiness for change"), 0.2)  # a slider overrides the scenario
-        assert built[-1].organisation.readiness == 0.2 and built[-1].organisation.wage == 900.0
+        assert built[-1].organisation.initial_readiness == 0.2 and built[-1].organisation.wage == 900.0
 
 
 def test_the_project_scenarios_load_and_fit_the_sliders():

@@ -13,10 +13,10 @@ from sim import CentricityModel
         ({"activist_share": 1.5},
          "customers.activist_share' = 1.5 is out of range; allowed range [0.0, 1.0]"),
         ({"activist_share": "many"}, "customers.activist_share' = 'many' must be a number"),
-        ({"integration_level": 2.5}, "organisation.integration_level' = 2.5 must be a whole number"),
-        ({"integration_level": 7}, "allowed range [0, 4]"),
+        ({"initial_integration_level": 2.5}, "organisation.initial_integration_level' = 2.5 must be a whole number"),
+        ({"initial_integration_level": 7}, "allowed range [0, 4]"),
         ({"streamline": "yes"}, "levers.streamline' = 'yes' must be true or false"),
-        ({"readiness": float("nan")}, "organisation.readiness' = nan"),
+        ({"initial_readiness": float("nan")}, "organisation.initial_readiness' = nan"),
         ({"banana": 1}, "unknown parameter 'banana'"),
         ({"road": "six_sigma"}, "unknown road 'six_sigma'; allowed roads: status_quo, engineering"),
         ({"road": "mission", "road_params": {"intensity": 1}}, "unknown parameter 'road.intensity' for road 'mission'"),
@@ -41,4 +41,5 @@ def test_bad_steps_are_rejected():
 
 
 def test_valid_edge_values_are_accepted():
-    CentricityModel(n_employees=10, n_customers=50, activist_share=0.0, integration_level=4, burn_in_weeks=0)
+    CentricityModel(n_employees=10, n_customers=50, activist_share=0.0, initial_integration_level=4,
+                    burn_in_weeks=0)

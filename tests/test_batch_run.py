@@ -3,8 +3,8 @@
 ``batch_run`` picks a run's rows from ``model.datacollector._collection_steps`` (every step the
 data collector recorded, week 0 included), then merges the run's keyword arguments and the
 collected values into one dict per row: a parameter named like a metric would be overwritten
-by it, and the seed (passed as ``seed=``, since the model's signature has it) is overwritten by
-the seed the run actually used.
+by it (so none is: ``sim.params.RENAMED``), and the seed (passed as ``seed=``, since the
+model's signature has it) is overwritten by the seed the run actually used.
 """
 
 from __future__ import annotations
@@ -19,9 +19,10 @@ import pandas as pd
 import pytest
 
 from sim import CentricityModel
+from sim.params import GROUPS, RENAMED, describe
 
 SMALL = {"n_employees": 40, "n_customers": 300, "burn_in_weeks": 2}
-PARAMETERS = {"road": ["status_quo", "mission"], "customer_value_weight": [0.2, 0.5], **SMALL}
+PARAMETERS = {"road": ["status_quo", "mission"], "initial_readiness": [0.3, 0.7], **SMALL}
 SEEDS = [1, 2, 3]
 
 
@@ -61,9 +62,12 @@ def test_every_run_gives_its_rows_at_the_collected_steps(start_method):
     assert len(runs) == 2 * 2 * len(SEEDS) and len(rows) == 3 * len(runs)
     for run in runs.values():
         assert [row["Step"] for row in run] == [0, 3, 6]
-    assert {(r["road"], r["customer_value_weight"]) for r in rows} == {(road, w) for road in ("status_quo", "mission")
-                                                                      for w in (0.2, 0.5)}
-    assert all(r["n_employees"] == 40 for r in rows)
+    # The swept parameter is intact (the metric "readiness" sits beside it, its own value).
+    assert {(r["road"], r["initial_readiness"]) for r in rows} == {(road, x) for road in ("status_quo", "mission")
+                                                                  for x in (0.3, 0.7)}
+    assert all(r["n_employees"] == 40 and r["readiness"] not in (0.3, 0.7) for r in rows)
+    for run in runs.values():
+        assert len({r["initial_readiness"] for r in run}) == 1
 
 
 @pytest.mark.parametrize("period, steps", [(1, [0, 1, 2, 3, 4, 5, 6]), (2, [0, 2, 4, 6]), (-1, [6])])
@@ -102,9 +106,10 @@ def test_the_seed_is_no_column_of_results():
 
 def test_replicates_differ_and_repeat(start_method):
     rows = batch()
-    last = {(r["road"], r["customer_value_weight"], r["seed"]): r["profit"] for r in rows if r["Step"] == 6}
+    last = {(r["road"], r["initial_readiness"], r["seed"]): r["profit"] for r in rows if r["Step"] == 6}
     for road in ("status_quo", "mission"):
-        assert len({last[(road, 0.5, s)] for s in SEEDS}) == len(SEEDS)
+        for readiness in (0.3, 0.7):
+            assert len({last[(road, readiness, s)] for s in SEEDS}) == len(SEEDS)
     same(batch(), rows)
 
 
@@ -144,3 +149,36 @@ def test_rng_may_be_none_or_a_numpy_generator():
 def test_a_wrong_rng_is_refused(kwargs, message):
     with pytest.raises(ValueError, match=re.escape(message)):
         CentricityModel(**kwargs, **SMALL)
+
+
+# ---------------------------------------------------------------------- parameters and metrics apart
+
+def test_no_parameter_is_named_like_a_metric():
+    """batch_run merges a run's keywords and its metrics into one row: no name may be both.
+
+    (A road's own parameters, ``pressure`` and ``monitoring``, share names with metrics, but they
+    come inside ``road_params``, a dict, not as keywords of their own.)
+    """
+    model = CentricityModel(seed=1, **SMALL)
+    model.run(1)
+    keywords = set(inspect.signature(CentricityModel).parameters)
+    parameters = {name for cls in GROUPS.values() for name in describe(cls)}
+    assert parameters <= keywords
+    metrics = set(model.current) | set(model.results().columns)
+    assert not keywords & metrics
+    assert not {"RunId", "iteration", "Step"} & metrics
+    assert keywords & set(model.datacollector.model_vars) == {"seed"}   # the same value: the seed the run used
+    for group, names in RENAMED.items():
+        assert set(names) <= metrics and not set(names) & set(describe(GROUPS[group]))
+        assert set(names.values()) <= set(describe(GROUPS[group]))
+
+
+@pytest.mark.parametrize("old, new", [(old, new) for names in RENAMED.values() for old, new in names.items()])
+def test_an_old_parameter_name_says_the_new_one(old, new):
+    group = next(g for g, names in RENAMED.items() if old in names)
+    with pytest.raises(ValueError, match=f"^parameter '{old}' was renamed '{new}' \\(the metric '{old}' keeps the name\\)$"):
+        CentricityModel(**{old: 0.1}, **SMALL)
+    with pytest.raises(ValueError, match=f"^parameter '{group}.{old}' was renamed '{group}.{new}'"):
+        CentricityModel(**{group: {old: 0.1}}, **SMALL)
+    with pytest.raises(ValueError, match=f"^parameter '{group}.{old}' was renamed '{group}.{new}'"):
+        CentricityModel.from_config({group: {old: 0.1}})

@@ -68,7 +68,7 @@ def test_bad_inputs_to_the_brief_are_refused_before_anything_runs(tmp_path):
     assert proc.returncode == 2
     assert "parameter 'seeds' = '1' must be a whole number in [2, 1000]" in proc.stderr
     assert "road 'misson' is not a road the brief can compare" in proc.stderr
-    assert "did you mean 'organisation.readiness'?" in proc.stderr
+    assert "did you mean 'organisation.initial_readiness'?" in proc.stderr
     assert not (tmp_path / "x").exists()
 
 

@@ -27,8 +27,8 @@ def refused(proc) -> str:
 @pytest.mark.parametrize("args, message", [
     (["seed=abc"], "error: parameter 'seed' = 'abc' must be a number; allowed range [0, "),
     (["steps=1.5"], "error: parameter 'steps' = 1.5 must be a whole number; allowed range [0, 10000000]"),
-    (["organisation.readiness=abc"],
-     "error: parameter 'organisation.readiness' = 'abc' must be a number; allowed range [0.0, 1.0]"),
+    (["organisation.initial_readiness=abc"],
+     "error: parameter 'organisation.initial_readiness' = 'abc' must be a number; allowed range [0.0, 1.0]"),
     (["customers.self_service=maybe"], "error: parameter 'customers.self_service' = 'maybe' must be true or false"),
     (["seed=null"], "error: parameter 'seed' = null must be given a value; allowed range [0, "),
     (["organisation.n_employes=500"],
@@ -40,6 +40,8 @@ def refused(proc) -> str:
     (["+experiment=five_road"], "error: unknown experiment 'five_road'; did you mean 'five_roads'?"),
     (["road.pressure=0.5"], "error: road 'status_quo' has no parameter 'pressure'; its parameters: start_week"),
     (["seed=0,1"], "error: 'seed=0,1' gives several values: add -m to run a sweep over them"),
+    (["organisation.readiness=0.3"], "error: parameter 'organisation.readiness' was renamed 'organisation.initial_readiness' "
+                                     "(the metric 'readiness' keeps the name)\n"),
 ])
 def test_a_single_run_refuses_bad_input_in_one_format(tmp_path, args, message):
     text = refused(sim(*args, *TINY, f"hydra.run.dir={tmp_path / 'run'}"))
@@ -49,9 +51,10 @@ def test_a_single_run_refuses_bad_input_in_one_format(tmp_path, args, message):
 
 @pytest.mark.parametrize("args, message", [
     (["seed=0,1,abc"], "error: parameter 'seed' = 'abc' must be a number"),
-    (["organisation.readiness=0.3,0.5,1.5"],
-     "error: parameter 'organisation.readiness' = 1.5 is out of range; allowed range [0.0, 1.0]"),
+    (["organisation.initial_readiness=0.3,0.5,1.5"],
+     "error: parameter 'organisation.initial_readiness' = 1.5 is out of range; allowed range [0.0, 1.0]"),
     (["road=status_quo", "road.pressure=0.5,0.6"], "error: road 'status_quo' has no parameter 'pressure'"),
+    (["customers.churn_rate=0.1,0.2"], "error: parameter 'customers.churn_rate' was renamed 'customers.base_churn_rate'"),
 ])
 def test_a_sweep_refuses_bad_values_before_any_job(tmp_path, args, message):
     sweep = tmp_path / "sweep"

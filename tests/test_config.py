@@ -89,7 +89,7 @@ def test_scenarios_compose_and_are_documented(hydra_compose, scenario):
     validate(cfg)
     default = hydra_compose()
     changed = [k for k in default.organisation if cfg.organisation[k] != default.organisation[k]]
-    assert {"n_customers", "readiness", "share_front_line"} <= set(changed) and len(changed) >= 8
+    assert {"n_customers", "initial_readiness", "share_front_line"} <= set(changed) and len(changed) >= 8
     assert cfg.customers.activist_share != default.customers.activist_share
     text = (CONFIG_DIR / "scenario" / f"{scenario}.yaml").read_text()
     for topic in ("Sizes", "Customer mix", "Readiness", "Activist share", "Integration level"):

@@ -84,10 +84,10 @@ def test_when_finds_the_week_a_road_overtakes_the_status_quo():
 def test_summary_md_states_the_context_the_rules_and_one_section_per_road():
     summary = paired({"profit": 6_000.0})
     ctx = StudyContext(scenario="retail_bank", scenario_title="Retail bank with a large call centre",
-                       weeks=[260], seeds=SEEDS, settings=["organisation.readiness=0.3"], runs=2 * SEEDS)
+                       weeks=[260], seeds=SEEDS, settings=["organisation.initial_readiness=0.3"], runs=2 * SEEDS)
     text = summary_markdown(compare(summary, ["seed"]), ctx)
     assert "Organisation: retail_bank (Retail bank with a large call centre) · 260 weeks (5 years) · 12 seeds" in text
-    assert "settings: organisation.readiness=0.3" in text
+    assert "settings: organisation.initial_readiness=0.3" in text
     assert "## Mission (strategic differentiator) against the status quo" in text
     assert f"in the {OUTCOME} (week 260)" in text and "## How to read this" in text
     for metric in KEY_METRICS.values():

@@ -34,10 +34,11 @@ WEEKS = 104
 SIZE = {"n_employees": 120, "n_customers": 2000}
 #: The second organisation: the retail bank's character at the snapshot's size.
 RETAIL_BANK = {"share_front_line": 0.5, "share_sales": 0.1, "share_marketing": 0.05, "share_operations": 0.2,
-               "readiness": 0.4, "dispositional_resistance": 0.45, "identification": 0.45, "customer_value_weight": 0.25,
-               "integration_level": 2, "turnover_rate": 0.3, "wage": 800.0, "contacts_per_employee": 12.0,
-               "base_monitoring": 0.5, "activist_share": 0.1, "contact_rate": 0.25, "self_service_quality": 0.55,
-               "self_service_preference": 0.4, "purchase_rate": 0.3, "basket": 200.0, "churn_rate": 0.06, "voice": 0.35}
+               "initial_readiness": 0.4, "dispositional_resistance": 0.45, "initial_identification": 0.45,
+               "customer_value_weight": 0.25, "initial_integration_level": 2, "turnover_rate": 0.3, "wage": 800.0,
+               "contacts_per_employee": 12.0, "base_monitoring": 0.5, "activist_share": 0.1, "contact_rate": 0.25,
+               "self_service_quality": 0.55, "self_service_preference": 0.4, "purchase_rate": 0.3, "basket": 200.0,
+               "base_churn_rate": 0.06, "voice": 0.35}
 ORGANISATIONS = {"default": {}, "retail_bank": RETAIL_BANK}
 TOLERANCE = 1e-12
 

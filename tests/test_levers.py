@@ -166,7 +166,7 @@ def test_coping_levers_set_by_a_scenario_are_its_business_as_usual():
 
 def test_integration_ladder_reduces_handoff_failures():
     """Higher rungs at the start: fewer failed hand-offs across functions, so better service."""
-    start_high = results(integration_level=4)
+    start_high = results(initial_integration_level=4)
     start_low = results()
     gain = np.array([a.service_quality.iloc[LATE].mean() - b.service_quality.iloc[LATE].mean()
                      for a, b in zip(start_high, start_low, strict=True)])

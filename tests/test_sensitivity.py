@@ -26,7 +26,7 @@ from tests.helpers import sweep_master_config
 from tests.test_sweep import REPO, job_dirs, once, output, private_copy, sim
 
 TINY = ["organisation.n_employees=40", "organisation.n_customers=300", "steps=20", "organisation.burn_in_weeks=4"]
-RANGES = {"organisation.readiness": (0.2, 0.8), "customers.voice": (0.1, 0.6)}
+RANGES = {"organisation.initial_readiness": (0.2, 0.8), "customers.voice": (0.1, 0.6)}
 
 
 def design_args(sweep_dir: Path) -> list[str]:
@@ -81,7 +81,7 @@ def test_sobol_second_order_and_morris_levels():
 
 
 def test_design_overrides_are_exact():
-    design = make_design("lhs", ranges("organisation.readiness", "customers.voice", "customers.easy_share"), n=6)
+    design = make_design("lhs", ranges("organisation.initial_readiness", "customers.voice", "customers.easy_share"), n=6)
     for point in range(6):
         values = [float(text.split("=")[1]) for text in design.overrides(point)]
         assert values == list(design.points[point])
@@ -120,11 +120,13 @@ def test_ranges_are_told_from_the_grid():
 
 
 @pytest.mark.parametrize("rng, roads, message", [
-    (ParameterRange("organisation.readiness", 0.5, 1.2), ["mission"],
-     "organisation.readiness: interval\\(0.5,1.2\\) goes beyond the range the model allows, \\[0.0, 1.0\\]"),
+    (ParameterRange("organisation.initial_readiness", 0.5, 1.2), ["mission"],
+     "organisation.initial_readiness: interval\\(0.5,1.2\\) goes beyond the range the model allows, \\[0.0, 1.0\\]"),
     (ParameterRange("organisation.network_degree", 2, 8), ["mission"], "whole-number parameter: list its values in the grid"),
     (ParameterRange("customers.self_service", 0, 1), ["mission"], "true/false parameter"),
     (ParameterRange("organisation.nope", 0, 1), ["mission"], "unknown parameter 'organisation.nope'"),
+    (ParameterRange("organisation.readiness", 0.2, 0.8), ["mission"],
+     "parameter 'organisation.readiness' was renamed 'organisation.initial_readiness'"),
     (ParameterRange("seed", 0, 10), ["mission"], "seed is a whole-number parameter"),
     (ParameterRange("road.pressure", 0.2, 0.8), ["mission", "status_quo"],
      "road.pressure is not a parameter of road 'status_quo'"),
@@ -230,7 +232,7 @@ def test_design_table_is_keyed_by_job_and_matches_each_jobs_config(design_sweep)
     expected = make_design("morris", [ParameterRange(k, *b) for k, b in RANGES.items()], n=2, seed=3).points
     for row in table.itertuples(index=False):
         config = yaml.safe_load((sweep_dir / row.job / ".hydra" / "config.yaml").read_text())
-        assert config["organisation"]["readiness"] == expected[row.point, 0] == pytest.approx(row[4], rel=1e-15)
+        assert config["organisation"]["initial_readiness"] == expected[row.point, 0] == pytest.approx(row[4], rel=1e-15)
         assert config["customers"]["voice"] == expected[row.point, 1] == pytest.approx(row[5], rel=1e-15)
         assert (config["road"]["name"], config["seed"]) == (row.road, row.seed)
         assert json.loads((sweep_dir / row.job / "status.json").read_text())["config_hash"] == row.config_hash
@@ -314,8 +316,8 @@ def test_rerun_resumes_the_missing_jobs_and_analyses(design_sweep, tmp_path):
 
 # ---------------------------------------------------------------------- refused before any job runs
 @pytest.mark.parametrize("extra, message", [
-    (["organisation.readiness=interval(0.5,1.5)"],
-     "error: parameter 'organisation.readiness' = 1.5 is out of range; allowed range [0.0, 1.0]"),
+    (["organisation.initial_readiness=interval(0.5,1.5)"],
+     "error: parameter 'organisation.initial_readiness' = 1.5 is out of range; allowed range [0.0, 1.0]"),
     (["hydra.sweeper.method=sobol", "hydra.sweeper.n=10", "customers.voice=interval(0.1,0.5)"],
      "hydra.sweeper.n = 10: for sobol n must be a power of 2"),
 ])
@@ -345,7 +347,7 @@ def test_design_composition_matches_hydra(tmp_path):
 
     loader, master = sweep_master_config("sensitivity", tmp_path)
     composer = DesignComposer(loader, master)
-    job = ["road=mission", "seed=1", "+experiment=sensitivity", "organisation.readiness=0.41234567891234",
+    job = ["road=mission", "seed=1", "+experiment=sensitivity", "organisation.initial_readiness=0.41234567891234",
            "customers.voice=0.2", "hydra.sweep.subdir='road=mission,seed=1,point=0007'"]
     cfg_fast, dir_fast = composer(job)
     cfg_full, dir_full = composer.full(job)

@@ -38,7 +38,7 @@ def test_the_study_runs_from_its_experiment_and_ends_with_the_analysis(study):
     assert set(best.outcome) == {"cumulative_profit", "mean_centricity", "satisfaction"}
     assert set(best.horizon) == {26}, "horizons beyond the run are left out"
     assert len(best) == 14 * 3 and set(best.best) <= {"status_quo", "engineering", "consumer_decision"}
-    assert "organisation.readiness" in best.columns
+    assert "organisation.initial_readiness" in best.columns
     share = pd.read_csv(folder / "where_roads_win_shares.csv")
     np.testing.assert_allclose(share.groupby(["outcome", "horizon"]).share.sum(), 1.0)
     assert (folder / "figures" / "where_roads_win_shares.png").exists()

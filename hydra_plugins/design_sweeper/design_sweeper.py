@@ -36,7 +36,7 @@ classes defined here would not be the classes their importers hold.
 Example (command line)::
 
     python -m sim -m hydra/sweeper=design hydra.sweeper.method=sobol hydra.sweeper.n=64 \\
-        road=engineering,mission 'organisation.readiness=interval(0.2,0.8)' 'customers.voice=interval(0.1,0.6)'
+        road=engineering,mission 'organisation.initial_readiness=interval(0.2,0.8)' 'customers.voice=interval(0.1,0.6)'
 """
 
 import logging

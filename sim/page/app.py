@@ -441,10 +441,10 @@ def Page():
             with solara.Card("Organisation", elevation=1):
                 Menu("Scenario", [(name, s.title) for name, s in scenarios.items()], c["scenario_name"],
                      lambda v: set_control("scenario_name", v))
-                for name in ("readiness", "integration_level", "n_employees"):
+                for name in ("initial_readiness", "initial_integration_level", "n_employees"):
                     label, low, high, step = SLIDERS[name]
                     CommitSlider(label, c[name], lambda v, name=name: set_control(name, v), low, high, step,
-                                 help=help_text[name] if name == "integration_level" else "")
+                                 help=help_text[name] if name == "initial_integration_level" else "")
             with solara.Card("Customers", elevation=1):
                 for name in ("activist_share", "self_service_quality", "n_customers"):
                     label, low, high, step = SLIDERS[name]

@@ -71,8 +71,8 @@ CONTROL_HELP = {
     "tension_setpoint": "Competing values only: the felt tension the road aims to keep (the productive zone).",
     "start_week": "The week the road starts; before it the organisation runs as usual.",
     "scenario": "A named kind of organisation from configs/scenario; choosing one sets the sliders to its values.",
-    "readiness": "How ready people are for change at the start (change commitment and efficacy).",
-    "integration_level": "Integration ladder: 0 informal networks, 1 cross-functional teams, 2 a "
+    "initial_readiness": "How ready people are for change at the start (change commitment and efficacy).",
+    "initial_integration_level": "Integration ladder: 0 informal networks, 1 cross-functional teams, 2 a "
                          "coordinator, 3 matrix reporting, 4 customer segment managers.",
     "activist_share": "Share of activist customers: they avoid relationships, resist profiling and "
                       "broadcast bad experiences.",

@@ -116,8 +116,8 @@ SPEC = {name: spec for cls in GROUPS.values() for name, spec in describe(cls).it
 # The organisation and customer sliders: flat parameter name -> (label, slider min, max, step).
 # Population ranges are kept where a rebuild stays under a second and a step well under it.
 SLIDERS = {
-    "readiness": ("Readiness for change", 0.0, 1.0, 0.05),
-    "integration_level": ("Integration level (0-4)", 0, 4, 1),
+    "initial_readiness": ("Readiness for change", 0.0, 1.0, 0.05),
+    "initial_integration_level": ("Integration level (0-4)", 0, 4, 1),
     "n_employees": ("Employees", 50, 1500, 50),
     "activist_share": ("Share of activist customers", 0.0, 1.0, 0.05),
     "self_service_quality": ("Self-service quality", 0.0, 1.0, 0.05),
@@ -181,25 +181,25 @@ class ExplorerModel(CentricityModel):
 
     The mapping, keyword by keyword:
 
-    ==========================  ==============================================================
-    ``road``, ``start_week``,   passed through to ``CentricityModel``
+    ===============================  ==============================================================
+    ``road``, ``start_week``,        passed through to ``CentricityModel``
     ``seed``
-    ``pressure``                ``road_params["pressure"]`` (every road except ``status_quo``;
-                                ``None``: the road's own default)
-    ``tension_setpoint``        ``road_params["tension_setpoint"]`` (``competing_values`` only)
-    ``scenario_name``           the named organisation's ``organisation/customers/levers``
-                                overrides (``configs/scenario/<name>.yaml``; ``"default"``: none)
-    ``readiness``,              parameters of :mod:`sim.params` by name; a value overrides the
-    ``integration_level``,      scenario's, ``None`` keeps the scenario's (else the default)
+    ``pressure``                     ``road_params["pressure"]`` (every road except ``status_quo``;
+                                     ``None``: the road's own default)
+    ``tension_setpoint``             ``road_params["tension_setpoint"]`` (``competing_values`` only)
+    ``scenario_name``                the named organisation's ``organisation/customers/levers``
+                                     overrides (``configs/scenario/<name>.yaml``; ``"default"``: none)
+    ``initial_readiness``,           parameters of :mod:`sim.params` by name; a value overrides the
+    ``initial_integration_level``,   scenario's, ``None`` keeps the scenario's (else the default)
     ``activist_share``,
     ``self_service_quality``,
     ``n_employees``,
     ``n_customers``,
     ``burn_in_weeks``
-    ``twin_road``               also build ``self.twin``: ``CentricityModel(road=twin_road)`` at
-                                that road's own settings, with the same seed, parameters and
-                                start week, stepped with this model (``None``: no twin)
-    ==========================  ==============================================================
+    ``twin_road``                    also build ``self.twin``: ``CentricityModel(road=twin_road)`` at
+                                     that road's own settings, with the same seed, parameters and
+                                     start week, stepped with this model (``None``: no twin)
+    ===============================  ==============================================================
 
     Both models share the seed and the named random streams, so until ``start_week`` they are
     identical week for week, and afterwards the difference between them is the roads'.
@@ -207,8 +207,8 @@ class ExplorerModel(CentricityModel):
 
     def __init__(self, road: str = OPENING_ROAD, scenario_name: str = DEFAULT_SCENARIO,
                  pressure: float | None = None, tension_setpoint: float | None = None,
-                 start_week: int = 0, readiness: float | None = None,
-                 integration_level: int | None = None, activist_share: float | None = None,
+                 start_week: int = 0, initial_readiness: float | None = None,
+                 initial_integration_level: int | None = None, activist_share: float | None = None,
                  self_service_quality: float | None = None, n_employees: int | None = None,
                  n_customers: int | None = None, seed: int = 0, twin_road: str | None = DEFAULT_TWIN,
                  burn_in_weeks: int | None = None):
@@ -219,7 +219,7 @@ class ExplorerModel(CentricityModel):
         if scenario_name not in scenarios:
             raise ValueError(f"unknown scenario {scenario_name!r}; available: {', '.join(scenarios)}")
         params = dict(scenarios[scenario_name].overrides)
-        explicit = {"readiness": readiness, "integration_level": integration_level,
+        explicit = {"initial_readiness": initial_readiness, "initial_integration_level": initial_integration_level,
                     "activist_share": activist_share, "self_service_quality": self_service_quality,
                     "n_employees": n_employees, "n_customers": n_customers, "burn_in_weeks": burn_in_weeks}
         params.update({k: v for k, v in explicit.items() if v is not None})

@@ -24,7 +24,7 @@ problem: everything the analysis needs without the Hydra config) and :data:`DESI
 
 Example:
     >>> from sim.study.ranges import ParameterRange
-    >>> ranges = [ParameterRange("organisation.readiness", 0.2, 0.8), ParameterRange("customers.voice", 0.1, 0.5)]
+    >>> ranges = [ParameterRange("organisation.initial_readiness", 0.2, 0.8), ParameterRange("customers.voice", 0.1, 0.5)]
     >>> design = make_design("morris", ranges, n=4, seed=1)
     >>> design.points.shape, bool(design.points.min() >= 0.1)
     ((12, 2), True)
@@ -93,7 +93,7 @@ def check_settings(method: str, n: int, n_ranges: int, levels: int = 4) -> None:
         raise DesignError(f"hydra.sweeper.method = {method!r} is not a design; choose one of {', '.join(METHODS)}")
     if n_ranges < 1:
         raise DesignError("hydra.sweeper.params has no range to sample: give at least one, "
-                          "e.g. organisation.readiness: interval(0.2,0.8)")
+                          "e.g. organisation.initial_readiness: interval(0.2,0.8)")
     if not isinstance(n, int) or n < 1:
         raise DesignError(f"hydra.sweeper.n = {n!r} must be a whole number of at least 1")
     if method == "sobol" and n & (n - 1):
@@ -115,7 +115,7 @@ def latin_hypercube(ranges: list[ParameterRange], n: int, seed: int = 0) -> np.n
     without the rules a sweep's design is checked by (an audit may take fewer points than ranges).
 
     Example:
-        >>> latin_hypercube([ParameterRange("customers.churn_rate", 0.1, 0.2)], 3, seed=1).shape
+        >>> latin_hypercube([ParameterRange("customers.base_churn_rate", 0.1, 0.2)], 3, seed=1).shape
         (3, 1)
     """
     from scipy.stats import qmc

@@ -1,10 +1,11 @@
 """The command line's inputs, checked before Hydra composes anything.
 
-Every override a user types (``organisation.readiness=1.5``, ``seed=abc``, ``road=mision``,
-``road.presure=0.5``, ``-m seed=0,1,abc``) is checked here against the model's own
-declarations, for single runs and sweeps alike, so that every input error reads the same:
-the key, the value, what is wrong, the allowed range or choices, and a "did you mean" for a
-near miss. Nothing runs when any is wrong (exit status 2). Hydra's own keys (``hydra.*``,
+Every override a user types (``organisation.initial_readiness=1.5``, ``seed=abc``,
+``road=mision``, ``road.presure=0.5``, ``-m seed=0,1,abc``) is checked here against the
+model's own declarations, for single runs and sweeps alike, so that every input error reads
+the same: the key, the value, what is wrong, the allowed range or choices, and a "did you
+mean" for a near miss (a parameter's old name gets its new one: ``sim.params.RENAMED``).
+Nothing runs when any is wrong (exit status 2). Hydra's own keys (``hydra.*``,
 ``hydra/launcher=...``) are left to Hydra.
 
 A road parameter follows the road: in a single run, the road chosen must declare it; in a
@@ -26,7 +27,7 @@ import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sim.params import GROUPS, check_value, describe
+from sim.params import GROUPS, check_value, describe, renamed
 from sim.roads import ROADS
 from sim.study.config import SEED_RANGE, STEPS_RANGE, group_options
 
@@ -113,7 +114,7 @@ def check_overrides(overrides: Sequence[str], multirun: bool = False) -> list[st
             group, _, name = key.partition(".")
             spec = describe(GROUPS[group]).get(name)
             if spec is None:
-                problems.append(_unknown_parameter(key))
+                problems.append(renamed(name, group) or _unknown_parameter(key))
             else:
                 problems += _check_values(key, values, spec["default"], spec["low"], spec["high"])
         elif key.startswith("road.") and key.count(".") == 1:

@@ -10,15 +10,15 @@ range the model allows for it (``sim/params.py``, the roads' declarations): the 
 names the parameter and its allowed range, before any job runs.
 
 Example:
-    >>> r = parse_range("organisation.readiness", {"low": 0.2, "high": 0.8})
+    >>> r = parse_range("organisation.initial_readiness", {"low": 0.2, "high": 0.8})
     >>> r
-    ParameterRange(key='organisation.readiness', low=0.2, high=0.8)
+    ParameterRange(key='organisation.initial_readiness', low=0.2, high=0.8)
     >>> check_range(r, roads=["mission"])
     >>> try:
-    ...     check_range(ParameterRange("organisation.readiness", 0.2, 1.5), roads=["mission"])
+    ...     check_range(ParameterRange("organisation.initial_readiness", 0.2, 1.5), roads=["mission"])
     ... except DesignError as err:
     ...     print(str(err).split(": ", 1)[1])
-    organisation.readiness: interval(0.2,1.5) goes beyond the range the model allows, [0.0, 1.0]
+    organisation.initial_readiness: interval(0.2,1.5) goes beyond the range the model allows, [0.0, 1.0]
 """
 
 from collections.abc import Iterable, Mapping
@@ -73,7 +73,7 @@ def declared(key: str, road: str) -> dict[str, Any]:
     Raises:
         DesignError: for a key the model does not have (with the known ones).
     """
-    from sim.params import GROUPS, describe
+    from sim.params import GROUPS, describe, renamed
     from sim.roads import ROADS
 
     group, _, name = key.partition(".")
@@ -87,6 +87,8 @@ def declared(key: str, road: str) -> dict[str, Any]:
         return describe(GROUPS[group])[name]
     if key in ("seed", "steps"):
         return {"default": 0, "low": 0, "high": None}
+    if group in GROUPS and (message := renamed(name, group)):
+        raise DesignError(f"hydra.sweeper.params: {message}")
     raise DesignError(f"hydra.sweeper.params: unknown parameter '{key}'; a range is of "
                       f"organisation.*, customers.*, levers.* or road.* (see python -m sim --help)")
 

@@ -301,7 +301,7 @@ def design_ranges() -> list[ParameterRange]:
 def design_points(n: int, seed: int = 0) -> pd.DataFrame:
     """A Latin hypercube of ``n`` organisations and markets over :func:`design_ranges`.
 
-    One row per point (index ``point``), one column per parameter (``organisation.readiness``);
+    One row per point (index ``point``), one column per parameter (``organisation.initial_readiness``);
     the same ``n`` and ``seed`` always give the same points.
 
     Example:

@@ -206,10 +206,10 @@ def pattern_05_service_profit_chain(scale: Scale, units: int | None = None) -> V
     rows = []
     for u in range(units):
         # Units differ in their people and in much else (market, product, channels), as real units do.
-        params = {"readiness": rng.uniform(0.3, 0.7), "identification": rng.uniform(0.3, 0.7),
+        params = {"initial_readiness": rng.uniform(0.3, 0.7), "initial_identification": rng.uniform(0.3, 0.7),
                   "dispositional_resistance": rng.uniform(0.2, 0.5), "customer_value_weight": rng.uniform(0.2, 0.45),
                   "turnover_rate": rng.uniform(0.08, 0.25), "activist_share": rng.uniform(0.05, 0.3),
-                  "defect_rate": rng.uniform(0.02, 0.06), "self_service_quality": rng.uniform(0.4, 0.8),
+                  "base_defect_rate": rng.uniform(0.02, 0.06), "self_service_quality": rng.uniform(0.4, 0.8),
                   "basket": rng.uniform(225.0, 275.0), "wage": rng.uniform(950.0, 1050.0)}
         small = Scale(n_customers=1000, n_employees=80, seeds=1, weeks=52, burn_in_weeks=26)
         d = run("status_quo", u, small, params=tuple(sorted(params.items()))).iloc[1:]

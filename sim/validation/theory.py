@@ -48,7 +48,7 @@ VERDICTS = (HOLDS, FAILS, INCONCLUSIVE)
 _MARK = {HOLDS: "✓ holds", FAILS: "✗ does not hold", INCONCLUSIVE: "○ inconclusive"}
 
 #: The two levels of each moderator: well inside each parameter's range, on either side of its default.
-READINESS = (0.25, 0.75)            # organisation.readiness, default 0.5
+READINESS = (0.25, 0.75)            # organisation.initial_readiness, default 0.5
 VISIBILITY = (0.05, 0.6)            # customers.unfairness_visibility, default 0.3
 #: Participation alone, for comparison with the whole road in check 1: full participation from week 1.
 PARTICIPATION = pd.DataFrame({"week": [1], "participation": [1.0]})
@@ -181,8 +181,9 @@ def _simulate(seed: int, scale: Scale, params: tuple, arms: tuple) -> dict[str, 
 #: The conditions (model parameters) and the arms run under each, for every seed.
 def _design() -> list[tuple[tuple, tuple]]:
     participation = (("schedule", PARTICIPATION),)
-    readiness = tuple(((("readiness", r),), (("status_quo", "status_quo", ()), ("competing_values", "competing_values", ()),
-                                              ("participation", "custom", participation))) for r in READINESS)
+    readiness = tuple(((("initial_readiness", r),), (("status_quo", "status_quo", ()),
+                                                      ("competing_values", "competing_values", ()),
+                                                      ("participation", "custom", participation))) for r in READINESS)
     visibility = tuple(((("unfairness_visibility", v),), (("status_quo", "status_quo", ()),
                                                           ("best_customer", "best_customer", ())))
                        for v in VISIBILITY)
@@ -195,7 +196,7 @@ def simulate_all(scale: Scale, seeds: int | None = None, jobs: int | None = None
 
     Example:
         >>> runs = simulate_all(Scale(n_customers=300, n_employees=30, seeds=1, weeks=4, burn_in_weeks=4), jobs=1)
-        >>> sorted(runs[((("readiness", 0.25),), 0)])
+        >>> sorted(runs[((("initial_readiness", 0.25),), 0)])
         ['competing_values', 'participation', 'status_quo']
     """
     n = scale.seeds if seeds is None else int(seeds)
@@ -245,7 +246,7 @@ def _lead(runs, params, n, road, stat) -> np.ndarray:
 
 def check_readiness(runs: dict, scale: Scale, n: int) -> Check:
     """Check 1: the competing_values road gains more over the status quo at high readiness than at low."""
-    low, high = ((("readiness", r),) for r in READINESS)
+    low, high = ((("initial_readiness", r),) for r in READINESS)
     stats = {"mean customer centricity": lambda d: _mean(d, "customer_centricity"),
              "total profit": lambda d: _total(d, "profit")}
     effects, frame = [], {"seed": range(n)}
