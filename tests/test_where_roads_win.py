@@ -35,7 +35,7 @@ def test_the_study_runs_from_its_experiment_and_ends_with_the_analysis(study):
     assert status == 0, out
     assert "Share of points where each road is best" in out and "Where each road wins most often" in out
     best = pd.read_csv(folder / "where_roads_win.csv")
-    assert set(best.outcome) == {"cumulative_profit", "mean_centricity", "satisfaction"}
+    assert set(best.outcome) == {"cumulative_profit", "mean_centricity", "final_satisfaction"}
     assert set(best.horizon) == {26}, "horizons beyond the run are left out"
     assert len(best) == 14 * 3 and set(best.best) <= {"status_quo", "engineering", "consumer_decision"}
     assert "organisation.initial_readiness" in best.columns
@@ -87,3 +87,16 @@ def test_attribution_splits_a_lead_into_the_levers_a_road_moves():
         np.testing.assert_allclose(part.part.sum(), part.lead.iloc[0], rtol=1e-9, atol=1e-9)
     assert lever_groups(["kpi_customer", "nudging"]) == [("kpi_weights", ("kpi_customer", "kpi_efficiency", "kpi_profit")),
                                                          ("nudging", ("nudging",))]
+
+
+def test_attribution_reads_the_outcomes_where_they_are_defined():
+    from sim import CentricityModel
+    from sim.outcomes import HEADLINE
+    from sim.outcomes import outcomes as defined
+    from sim.study.attribution import CENTRICITY_PARTS, outcomes
+
+    model = CentricityModel(road="mission", seed=3, n_employees=40, n_customers=300, burn_in_weeks=2)
+    model.run(8)
+    got = outcomes(model.results())
+    assert {k: got[k] for k in HEADLINE} == defined(model.results(), horizon=8, names=HEADLINE)
+    assert sum(got[k] for k in CENTRICITY_PARTS) == pytest.approx(got["mean_centricity"], abs=1e-12)

@@ -44,7 +44,7 @@ def main() -> None:
     for road, part in table.groupby("road", sort=False):
         part = part.set_index("seed")
         cells = []
-        for k in ("cumulative_profit", "mean_customer_centricity", "final_satisfaction"):
+        for k in ("cumulative_profit", "mean_centricity", "final_satisfaction"):
             d = (part[k] - base[k]).to_numpy()
             lo, hi = interval(d) if road != "status_quo" else (0.0, 0.0)
             scale = 1e6 if k == "cumulative_profit" else 1.0

@@ -23,15 +23,13 @@ import pandas as pd
 
 from sim.levers import LEVER_SETS, LEVERS
 from sim.model import CentricityModel
+from sim.outcomes import HEADLINE
+from sim.outcomes import outcomes as outcomes_of
 
-#: The outcomes attributed: (name, how it is read off a run's results).
-OUTCOMES = {
-    "cumulative_profit": lambda d: float(d.profit.iloc[1:].sum()),
-    "mean_customer_centricity": lambda d: float(d.customer_centricity.iloc[1:].mean()),
-    "final_satisfaction": lambda d: float(d.satisfaction.iloc[-1]),
-}
+#: The outcomes attributed, over every week of the run (names of ``sim.outcomes.OUTCOMES``).
+OUTCOMES = HEADLINE
 #: The parts of customer centricity (docs/ODD.md 7.6.1), each as its share of the index (a third of
-#: its mean over weeks 1..H), so the three add up to ``mean_customer_centricity``.
+#: its mean over weeks 1..H), so the three add up to ``mean_centricity``.
 CENTRICITY_PARTS = {
     "behaviour": lambda d: float(d.centricity_behaviour.iloc[1:].mean()) / 3.0,
     "resolution": lambda d: float(d.centricity_resolution.iloc[1:].mean()) / 3.0,
@@ -52,8 +50,8 @@ def lever_groups(moved: Iterable[str]) -> list[tuple[str, tuple[str, ...]]]:
 
 
 def outcomes(results: pd.DataFrame) -> dict[str, float]:
-    """The attributed outcomes and the parts of centricity of a run's results."""
-    return {name: read(results) for name, read in {**OUTCOMES, **CENTRICITY_PARTS}.items()}
+    """The attributed outcomes (``sim.outcomes`` over weeks 1 to the last) and the parts of centricity of a run's results."""
+    return {**outcomes_of(results, names=OUTCOMES), **{name: read(results) for name, read in CENTRICITY_PARTS.items()}}
 
 
 def attribute(road: str, seeds: Sequence[int], weeks: int = 260, road_params: dict | None = None,

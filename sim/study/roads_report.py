@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from sim.kernels import warm_up
+from sim.outcomes import OUTCOMES as DEFINED
 from sim.roads import NAMED_ROADS
 from sim.study.attribution import CENTRICITY_PARTS, attribute, outcomes
 from sim.study.attribution import OUTCOMES as ATTRIBUTED
@@ -31,8 +32,6 @@ REFERENCE = {"n_employees": 300, "n_customers": 5000}
 WEEKS = 260
 #: Closed-loop comparisons: a road against itself with one of its information levers off.
 SENSING = {"competing_values": {"pulse survey": {"survey": False}, "early-warning system": {"warning_system": False}}}
-_UNITS = {"cumulative_profit": "currency units over five years", "mean_customer_centricity": "index points",
-          "final_satisfaction": "satisfaction points"}
 
 
 def _attribute_one(args) -> pd.DataFrame:
@@ -160,10 +159,11 @@ def write_roads_report(result, path: Path | str, seeds: int = 8, jobs: int | Non
         lines.append(f"| `{name}` | " + " | ".join(cells) + " |")
     lines += ["", "(· : as usual.)", "", "## 2. Where each road is best", ""]
     ranges = ", ".join(f"`{n}` {lo:g}-{hi:g}" for n, (lo, hi) in zip(design.names, design.problem["bounds"], strict=True))
+    compared = "; ".join(f"`{name}`, the {DEFINED[name].what}" for name in dict.fromkeys(o for o, _ in result.rules))
     lines += [f"Each of {points} organisations and markets is a point of a Latin hypercube over {ranges}; the rest "
               "as in `configs/experiment/where_roads_win.yaml`. At each point every road runs on the same seeds, and the "
-              "best road is the one with the highest mean over the seeds. Outcomes: cumulative profit over weeks 1 to h, "
-              "mean customer centricity over weeks 1 to h, and satisfaction in week h; higher is better for all three.",
+              f"best road is the one with the highest mean over the seeds. Outcomes (`sim/outcomes.py`): {compared}; "
+              "higher is better for all.",
               "", "Share of points where each road is best:", ""]
     table = result.share_table()
     lines.append("| outcome | weeks | " + " | ".join(road_label(r) for r in table.columns) + " |")
@@ -204,19 +204,19 @@ def write_roads_report(result, path: Path | str, seeds: int = 8, jobs: int | Non
             label = lever if lever == "(interaction)" else f"`{lever}`"
             lines.append(f"| {label} | " + " | ".join(cells) + " |")
         lines.append("")
-    lines += [f"Units: cumulative profit in millions ({_UNITS['cumulative_profit']}); centricity and satisfaction "
-              "in points of their 0-1 scales.", "", "### Which parts carry each road's centricity change", "",
+    lines += [f"Units: cumulative profit in millions ({DEFINED['cumulative_profit'].unit} over five years); centricity and "
+              "satisfaction in points of their 0-1 scales.", "", "### Which parts carry each road's centricity change", "",
               "Customer centricity is the mean of three parts, each read from what employees do or customers "
               "experience (docs/ODD.md 7.6.1): the customer orientation and effort of the staff who served "
               "(**behaviour**), the share of hard questions resolved at the first contact as the customer judges it "
               "(**resolution**), and customers' needs met (**needs met**). Each road's lead in mean centricity over "
               "weeks 1-260, split into the leads of the three parts (each a third of its own lead, so they add up):", "",
-              "| road | mean_customer_centricity | " + " | ".join(CENTRICITY_PARTS) + " |",
+              "| road | mean_centricity | " + " | ".join(CENTRICITY_PARTS) + " |",
               "|---|---:|" + "---:|" * len(CENTRICITY_PARTS)]
     for road in [r for r in NAMED_ROADS if r != "status_quo"]:
         part = parts[(parts.road == road) & (parts.lever == "(interaction)")]
-        cells = [_cell(part[part.outcome == k].lead.to_numpy(), "mean_customer_centricity")
-                 for k in ("mean_customer_centricity", *CENTRICITY_PARTS)]
+        cells = [_cell(part[part.outcome == k].lead.to_numpy(), "mean_centricity")
+                 for k in ("mean_centricity", *CENTRICITY_PARTS)]
         lines.append(f"| {road_label(road)} | " + " | ".join(cells) + " |")
     lines += ["", "## 4. What sensing is worth (closed loop)", "",
               "A road that reads what management senses, against the same road with that information lever off "

@@ -3,11 +3,12 @@
 ``python -m sim.study.where_roads_win SWEEP_DIR`` reads a design sweep over organisation and market
 parameters with every road on the grid (``+experiment=where_roads_win`` makes one) and, for
 each design point, takes the mean over its seeds (common random numbers: every road of a
-point meets the same random events) of three outcomes at four horizons:
+point meets the same random events) of three outcomes at four horizons, as ``sim.outcomes``
+defines them for every study (``HEADLINE``):
 
 * ``cumulative_profit``: the sum of weekly profit over weeks 1 to h (currency units);
 * ``mean_centricity``: mean customer centricity over weeks 1 to h (index, 0-1);
-* ``satisfaction``: mean customer satisfaction in week h (0-1);
+* ``final_satisfaction``: mean customer satisfaction in week h (0-1);
 
 for h = 26, 52, 104 and 260 weeks. Higher is better for all three. For each outcome and
 horizon it reports the share of points where each road is best, and simple rules, a
@@ -41,15 +42,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.outcomes import HEADLINE, OUTCOMES, outcomes
 from sim.study.sensitivity import NotAnalysable, SweepDesign, finished_jobs, read_design
 
 HORIZONS = (26, 52, 104, 260)
-#: outcome -> (title, what it is; higher is better for all)
-OUTCOMES = {
-    "cumulative_profit": ("Cumulative profit", "sum of weekly profit over weeks 1 to h"),
-    "mean_centricity": ("Mean customer centricity", "mean over weeks 1 to h, index 0-1"),
-    "satisfaction": ("Satisfaction", "mean customer satisfaction in week h, 0-1"),
-}
+#: The outcomes compared (names of ``sim.outcomes.OUTCOMES``; higher is better for all).
+COMPARED = HEADLINE
 WINNERS_TABLE = "where_roads_win.csv"
 SHARES_TABLE = "where_roads_win_shares.csv"
 RULES_TEXT = "where_roads_win_rules.txt"
@@ -65,15 +63,13 @@ def read_runs(sweep_dir: Path | str, design: SweepDesign, horizons=HORIZONS) -> 
     """
     rows = []
     for job, folder, summary in finished_jobs(sweep_dir, design):
-        weekly = pd.read_parquet(folder / "timeseries.parquet", columns=["profit", "customer_centricity", "satisfaction"])
+        weekly = pd.read_parquet(folder / "timeseries.parquet")
         last = len(weekly) - 1
         row = {"point": int(job["point"]), "road": summary["road"], "seed": int(summary["seed"])}
         for h in horizons:
             if h > last:
                 continue
-            row[("cumulative_profit", h)] = float(weekly.profit.iloc[1:h + 1].sum())
-            row[("mean_centricity", h)] = float(weekly.customer_centricity.iloc[1:h + 1].mean())
-            row[("satisfaction", h)] = float(weekly.satisfaction.iloc[h])
+            row.update({(name, h): value for name, value in outcomes(weekly, h, COMPARED).items()})
         rows.append(row)
     runs = pd.DataFrame(rows)
     if runs["road"].nunique() < 2:
@@ -100,7 +96,7 @@ def winners(runs: pd.DataFrame) -> pd.DataFrame:
 def shares(best: pd.DataFrame, roads: list[str]) -> pd.DataFrame:
     """Share of points where each road is best, per outcome and horizon (every road listed, 0 included)."""
     counts = best.groupby(["outcome", "horizon"])["best"].value_counts(normalize=True).rename("share")
-    full = pd.MultiIndex.from_product([list(OUTCOMES), sorted(best.horizon.unique()), roads],
+    full = pd.MultiIndex.from_product([list(COMPARED), sorted(best.horizon.unique()), roads],
                                       names=["outcome", "horizon", "best"])
     out = counts.reindex(full, fill_value=0.0).reset_index().rename(columns={"best": "road"})
     return out[out.outcome.isin(best.outcome.unique())]
@@ -244,7 +240,7 @@ class WhereRoadsWin:
         for (outcome, h), row in table.iterrows():
             lines.append(f"  {outcome:<20} {h:>5}  " + "  ".join(f"{v:>9.0%}" for v in row))
         last = max(h for _, h in self.rules)
-        for outcome in OUTCOMES:
+        for outcome in COMPARED:
             rules = self.rules.get((outcome, last))
             if rules is None:
                 continue
@@ -330,7 +326,7 @@ def plot_shares(result: WhereRoadsWin, out_dir: Path) -> list[Path]:
         for road in roads:
             ax.bar(labels, part[road], bottom=bottom, color=colours[road], label=road_label(road), width=0.7)
             bottom += part[road].to_numpy()
-        ax.set_title(f"{OUTCOMES[outcome][0]}\n({OUTCOMES[outcome][1]})", fontsize=9)
+        ax.set_title(f"{OUTCOMES[outcome].title}\n({OUTCOMES[outcome].what})", fontsize=9)
         ax.set_xlabel("horizon h (weeks)")
         ax.set_ylim(0, 1)
     axes.flat[0].set_ylabel("share of design points where the road is best")
@@ -365,7 +361,7 @@ def plot_map(result: WhereRoadsWin, out_dir: Path, outcome: str = "cumulative_pr
     ax.set_xlabel(result.design.names[first])
     ax.set_ylabel(result.design.names[second])
     ax.legend(frameon=False, fontsize=8, title="best road (points)", title_fontsize=8, loc="best")
-    ax.set_title(f"Best road by {OUTCOMES[outcome][0].lower()} over {h} weeks\n"
+    ax.set_title(f"Best road by {OUTCOMES[outcome].title.lower()} over {h} weeks\n"
                  f"(each dot an organisation and market; the two parameters the rules use most)", fontsize=9)
     fig.tight_layout()
     return _saved(fig, out_dir, "where_roads_win_map")
