@@ -306,6 +306,48 @@ class CentricityModel(mesa.Model):
         df.index.name = "step"
         return df
 
+    def outcomes(self, horizon: int | None = None) -> dict[str, float]:
+        """What the run achieved over weeks 1 to ``horizon`` (default: every week run): cumulative
+        profit, mean centricity, final satisfaction and commitment, mean efficiency.
+
+        The definitions are ``sim.outcomes``'s, which every study that compares runs shares.
+
+        Example:
+            >>> m = CentricityModel(road="mission", n_employees=40, n_customers=300, burn_in_weeks=2)
+            >>> m.run(6)
+            >>> sorted(m.outcomes())[:3]
+            ['cumulative_profit', 'final_commitment', 'final_satisfaction']
+        """
+        from sim.outcomes import outcomes
+
+        return outcomes(self.results(), horizon)
+
+    def losing_money(self) -> str | None:
+        """A warning in words if the organisation loses money in every week before any road acts
+        (the burn-in and week 0), else None.
+
+        Such an organisation is not viable as set up (too few customers for its staff, budgets
+        beyond its revenue): every road's profit then reads as losses, and a comparison of
+        roads says which loses least. Said once where a run or search starts, and on the page.
+
+        Example:
+            >>> CentricityModel(n_employees=60, n_customers=600, burn_in_weeks=4).losing_money()[:40]
+            'the organisation loses money every week '
+            >>> CentricityModel(n_employees=40, n_customers=1000, burn_in_weeks=4).losing_money() is None
+            True
+        """
+        before = [week["profit"] for week in self.history[:self._first_recorded + 1]]
+        if not before or max(before) >= 0.0:
+            return None
+        weekly = float(np.mean(before))
+        revenue = float(np.mean([week.get("revenue", np.nan) for week in self.history[:self._first_recorded + 1]]))
+        per_head = self.organisation.n_customers / self.organisation.n_employees
+        return (f"the organisation loses money every week before any road starts (profit {weekly:,.0f} a week on "
+                f"average, revenue {revenue:,.0f}): every road's profit will read as losses. It has "
+                f"{per_head:.0f} customers per employee; the default organisation has "
+                f"{Organisation.n_customers / Organisation.n_employees:.0f} (organisation.n_customers, "
+                f"organisation.n_employees and the budgets set it)")
+
     def levers_applied(self) -> pd.DataFrame:
         """The levers the engine used: one row per week (0 to the last), one column per lever.
 
