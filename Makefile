@@ -18,7 +18,7 @@ RUNTIME := $(VENV)/.installed-runtime
 TESTING := $(VENV)/.installed-test
 TEST_ARGS ?=
 
-.PHONY: install test test-fast smoke demo brief bench app lint clean validate roads which-python
+.PHONY: install test test-fast smoke demo brief bench app lint clean validate roads search which-python
 
 # A venv of a supported Python (an older .venv, e.g. of Python 3.11, is made again).
 $(READY):
@@ -41,7 +41,7 @@ $(RUNTIME): $(READY) pyproject.toml
 
 # Plus the test tools and Ray.
 $(TESTING): $(RUNTIME)
-	$(BIN)/python -m pip install --quiet -e ".[dev,ray]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,ray,search]"
 	touch $@
 
 install: $(RUNTIME)
@@ -93,6 +93,18 @@ validate: $(RUNTIME)
 roads: $(RUNTIME)
 	$(BIN)/python -m sim -m +experiment=where_roads_win hydra.sweep.dir=results/where_roads_win
 	$(BIN)/python -m sim.study.roads_report results/where_roads_win
+
+# A road designed for the default organisation and for the retail bank (python -m sim.search),
+# then docs/SEARCH.md. About 25 min on 2 cores; a rerun resumes. SEARCH_ARGS adds options to both.
+SEARCHING := $(VENV)/.installed-search
+$(SEARCHING): $(RUNTIME)
+	$(BIN)/python -m pip install --quiet -e ".[search]"
+	touch $@
+SEARCH_ARGS ?=
+search: $(SEARCHING)
+	$(BIN)/python -m sim.search nfe=400 $(SEARCH_ARGS) --out results/search/default
+	$(BIN)/python -m sim.search scenario=retail_bank nfe=240 $(SEARCH_ARGS) --out results/search/retail_bank
+	$(BIN)/python -m sim.search.report results/search/default results/search/retail_bank
 
 # Speed and scaling, side by side with Mesa's BoltzmannWealth (docs/PERFORMANCE.md).
 # `make bench BENCH_ARGS=--quick` is the one-minute version.

@@ -4,6 +4,7 @@ and prints on at most two A4 pages. The screenshot and the PDF are kept in ``tes
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -94,3 +95,29 @@ def test_the_brief_renders_in_chromium_with_every_section_and_prints_on_two_page
             browser.close()
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
     assert 1 <= pages <= 2, pages
+
+
+def test_a_search_for_the_same_organisation_adds_the_designed_road(made, tmp_path):
+    """With ``python -m sim.search`` run for the brief's organisation and settings, the brief gains a
+    section on the road designed for it (its levers in words, its leads, where it fails); a search with
+    other settings is not mistaken for it."""
+    pytest.importorskip("platypus")
+    from sim.study.brief import write_brief
+
+    out, _ = made
+    settings = [s for s in SMALL if s.startswith("organisation.")]
+    search = [sys.executable, "-m", "sim.search", "scenario=retail_bank", *settings, "nfe=8", "population=4",
+              "futures=2", "horizon=13", "prim_futures=4", "levers=pressure,participation", "processes=1"]
+    done = subprocess.run([*search, f"--out={tmp_path / 'search' / 'retail_bank'}"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    page = write_brief(out, tmp_path / "with.html", searches=tmp_path / "search").read_text()
+    assert 'id="designed"' in page and "A road designed for this organisation" in page
+    record = json.loads((tmp_path / "search" / "retail_bank" / "search.json").read_text())
+    for line in record["chosen_words"].splitlines():
+        assert line.replace("'", "&#x27;") in page
+    other = subprocess.run([*search, "organisation.wage=900", f"--out={tmp_path / 'other' / 'retail_bank'}"],
+                           cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert other.returncode == 0, other.stderr
+    page = write_brief(out, tmp_path / "without.html", searches=tmp_path / "other").read_text()
+    assert 'id="designed"' not in page

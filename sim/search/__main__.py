@@ -175,10 +175,9 @@ def main(argv: list[str] | None = None) -> int:
         for problem in err.problems:
             print(f"error: {problem}", file=sys.stderr)
         return 2
-    try:
-        import ema_workbench  # noqa: F401
-        import platypus  # noqa: F401
-    except ImportError:
+    import importlib.util
+
+    if not all(importlib.util.find_spec(m) for m in ("ema_workbench", "platypus")):
         print("error: the search needs EMA Workbench and Platypus: pip install -e '.[search]' (make search does it)",
               file=sys.stderr)
         return 2
@@ -187,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     futures = Futures.sample(settings, n=args.futures, horizon=args.horizon, seed=args.seed, keys=args.uncertain)
     first = CentricityModel.settled(**futures.model_kwargs(0))
-    warning = first.losing_money_warning() if hasattr(first, "losing_money_warning") else None
+    warning = first.losing_money()
     if warning:
         print(f"[sim] warning: {warning}", file=sys.stderr, flush=True)
     usual = first.levers_applied().iloc[0].to_dict()
@@ -205,7 +204,8 @@ def main(argv: list[str] | None = None) -> int:
         result = search(space, futures, folder, nfe=args.nfe, population=args.population, objectives=args.objectives,
                         robustness=args.robustness, seed=args.seed, processes=args.processes, evaluator=args.evaluator)
         report = build_report(result, space, futures, args.objectives, args.robustness, choose=args.choose,
-                              prim_futures=args.prim_futures, uncertain=args.uncertain)
+                              prim_futures=args.prim_futures, uncertain=args.uncertain,
+                              processes=args.processes if args.evaluator == "processes" else 1)
     except KeyboardInterrupt:
         print(f"[sim] search stopped; what was evaluated is kept in {folder}: run the same command to resume",
               file=sys.stderr, flush=True)

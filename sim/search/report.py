@@ -34,8 +34,8 @@ import numpy as np
 import pandas as pd
 
 from sim.outcomes import OUTCOMES
-from sim.search.optimise import SearchResult
-from sim.search.policies import PolicySpace
+from sim.search.optimise import SearchResult, epsilons
+from sim.search.policies import DesignedPolicy, PolicySpace
 from sim.search.robustness import Futures, regret, robust_score
 
 NAMED_ROADS = ("status_quo", "engineering", "mission", "consumer_decision", "best_customer", "competing_values")
@@ -60,29 +60,39 @@ class Report:
     convergence: pd.DataFrame
     objectives: list[str]
     robustness: str
+    simplified: dict           # the chosen policy simplified: levers moved (and before), score.*, regret.*
+    full_words: str            # the chosen policy as the search found it
 
 
 def build_report(result: SearchResult, space: PolicySpace, futures: Futures, objectives: Sequence[str],
                  robustness: str, choose: int | None = None, prim_futures: int = PRIM_FUTURES,
-                 uncertain: Sequence[str] | None = None) -> Report:
-    """Score the named roads, choose a policy, and look for where it fails."""
-    futures = futures.with_baseline()
-    objectives = list(objectives)
-    cols = [list(OUTCOMES).index(o) for o in objectives]
-    road_outcomes = {road: futures.evaluate(road) for road in NAMED_ROADS}
-    everyone = {**{k: result.outcomes[k] for k in result.keys}, **road_outcomes}
-    regrets = regret(everyone)
+                 uncertain: Sequence[str] | None = None, processes: int = 1) -> Report:
+    """Score the named roads, choose a policy, simplify it, and look for where it fails.
 
-    def scored(name: str, outcome: np.ndarray) -> dict:
-        s = robust_score(futures.leads(outcome)[:, cols], robustness)
-        row = {f"score.{o}": float(v) for o, v in zip(objectives, s, strict=True)}
-        row.update({f"regret.{o}": float(regrets.loc[name, o]) for o in objectives})
-        return row
+    ``processes`` > 1 runs each policy's futures in that many local processes.
+    """
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(processes) if processes > 1 else None
+    try:
+        return _build(result, space, futures.with_baseline(pool), list(objectives), robustness, choose, prim_futures,
+                      uncertain, pool)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+
+
+def _build(result, space, futures, objectives, robustness, choose, prim_futures, uncertain, pool) -> Report:
+    cols = [list(OUTCOMES).index(o) for o in objectives]
+    road_outcomes = {road: futures.evaluate(road, pool=pool) for road in NAMED_ROADS}
+
+    def scores(outcome: np.ndarray) -> np.ndarray:
+        return robust_score(futures.leads(outcome)[:, cols], robustness)
 
     policies = {k: space.decode(_x(result, k)) for k in result.keys}
-    front = pd.DataFrame([{"policy": k, **scored(k, result.outcomes[k]), "moved": len(policies[k].moves),
-                           "words": policies[k].words()} for k in result.keys])
-    roads = pd.DataFrame([{"road": r, **scored(r, o)} for r, o in road_outcomes.items()])
+    front = pd.DataFrame([{"policy": k, **_named("score", objectives, scores(result.outcomes[k])),
+                           "moved": len(policies[k].moves), "words": policies[k].words()} for k in result.keys])
+    roads = pd.DataFrame([{"road": r, **_named("score", objectives, scores(o))} for r, o in road_outcomes.items()])
     score_cols = [f"score.{o}" for o in objectives]
     f, r = front[score_cols].to_numpy(), roads[score_cols].to_numpy()
     roads["beaten_by"] = [int(np.sum(np.all(f > row, axis=1))) for row in r]
@@ -96,20 +106,57 @@ def build_report(result: SearchResult, space: PolicySpace, futures: Futures, obj
     if not 0 <= pick < len(front):
         raise ValueError(f"choose = {choose} is out of range; allowed range [0, {len(front) - 1}] (the Pareto set's rows)")
     chosen = front.policy.iloc[pick]
-    policy = space.decode(_x(result, chosen))
-    schedule = policy.schedule(futures.horizon)
-    failures, prim = where_it_fails(schedule, futures, objectives, prim_futures, uncertain)
-    return Report(front, roads, chosen, policy.words(), schedule, failures, prim, result.convergence, objectives,
-                  robustness)
+    full = policies[chosen]
+    simple, simple_outcomes = simplify(full, futures, scores, epsilons(objectives, futures), pool)
+
+    everyone = {**{k: result.outcomes[k] for k in result.keys}, **road_outcomes, "simplified": simple_outcomes}
+    regrets = regret(everyone)
+    for table, names in ((front, front.policy), (roads, roads.road)):
+        for o in objectives:
+            table[f"regret.{o}"] = [float(regrets.loc[n, o]) for n in names]
+    simplified = {"moved": len(simple.moves), "full_moved": len(full.moves),
+                  **_named("score", objectives, scores(simple_outcomes)),
+                  **{f"regret.{o}": float(regrets.loc["simplified", o]) for o in objectives}}
+    schedule = simple.schedule(futures.horizon)
+    failures, prim = where_it_fails(schedule, futures, objectives, prim_futures, uncertain, pool)
+    return Report(front, roads, chosen, simple.words(), schedule, failures, prim, result.convergence, objectives,
+                  robustness, simplified, full.words())
+
+
+def simplify(policy: DesignedPolicy, futures: Futures, scores, tolerance: Sequence[float],
+             pool=None) -> tuple[DesignedPolicy, np.ndarray]:
+    """The policy with every lever left alone that it does not need: (the simpler policy, its outcomes).
+
+    Lever by lever (in ``sim.levers`` order), the move is dropped if without it no robust score
+    falls by more than that objective's ``tolerance`` (the search's epsilon) below the scores
+    of the policy kept so far. A search over real numbers moves every lever a little; this
+    says which moves carry the policy. The result is itself a policy: it replays through the
+    ``custom`` road and is what the report recommends and tests for failure.
+    """
+    kept = list(policy.moves)
+    current = futures.evaluate_schedule(policy.schedule(futures.horizon), pool)
+    best = scores(current)
+    for move in list(kept):
+        trial = DesignedPolicy(tuple(m for m in kept if m is not move))
+        outcome = futures.evaluate_schedule(trial.schedule(futures.horizon), pool)
+        s = scores(outcome)
+        if np.all(s >= best - np.asarray(tolerance)):
+            kept.remove(move)
+            current, best = outcome, s
+    return DesignedPolicy(tuple(kept)), current
+
+
+def _named(prefix: str, objectives: Sequence[str], values) -> dict[str, float]:
+    return {f"{prefix}.{o}": float(v) for o, v in zip(objectives, values, strict=True)}
 
 
 def where_it_fails(schedule: pd.DataFrame, futures: Futures, objectives: Sequence[str], n: int = PRIM_FUTURES,
-                   uncertain: Sequence[str] | None = None) -> tuple[pd.DataFrame, dict | None]:
+                   uncertain: Sequence[str] | None = None, pool=None) -> tuple[pd.DataFrame, dict | None]:
     """Run a schedule and the status quo in ``n`` fresh futures; PRIM's box of the ones where it falls behind."""
     fresh = Futures.sample(futures.settings, n=n, horizon=futures.horizon, seed=futures.seeds[0] + PRIM_SEED_OFFSET,
-                           keys=uncertain if uncertain is not None else list(futures.table.columns)).with_baseline()
+                           keys=uncertain if uncertain is not None else list(futures.table.columns)).with_baseline(pool)
     cols = [list(OUTCOMES).index(o) for o in objectives]
-    leads = fresh.leads(fresh.evaluate_schedule(schedule))[:, cols]
+    leads = fresh.leads(fresh.evaluate_schedule(schedule, pool))[:, cols]
     table = fresh.table.copy()
     for j, o in enumerate(objectives):
         table[f"lead.{o}"] = leads[:, j]
@@ -171,6 +218,7 @@ def write_report(report: Report, folder: Path, settings: dict) -> list[Path]:
     report.schedule.to_csv(folder / "chosen_schedule.csv", index=False)
     written.append(folder / "chosen_schedule.csv")
     (folder / "search.json").write_text(json.dumps({**settings, "chosen": report.chosen, "prim": report.prim,
+                                                    "simplified": report.simplified,
                                                     "chosen_words": report.chosen_words,
                                                     "where_it_fails": prim_words(report),
                                                     "objectives": report.objectives, "robustness": report.robustness},
@@ -209,11 +257,19 @@ def markdown(report: Report, settings: dict, figures: str = "figures", level: in
     lines += [f"Leads are the {_measure_words(report.robustness)} of the policy's outcome minus the status quo's "
               "in the same future; the worst regret is the most the policy falls short of the best policy "
               "considered (the set and the named roads) in any one future.", ""]
-    lines += [f"{h}# The chosen policy in words", "", "The most balanced policy of the set (its worst objective, "
-              "scaled between the worst and the best of the set and the roads, is the best):", ""]
+    simple, chosen_row = report.simplified, report.front.set_index("policy").loc[report.chosen]
+    lines += [f"{h}# The chosen policy in words", "",
+              f"The most balanced policy of the set (its worst objective, scaled between the worst and the best of "
+              f"the set and the roads, is the best) moves {_levers(simple['full_moved'])}. Left alone one by one where "
+              f"that costs no objective more than the search's epsilon, {simple['moved']} of them carry it:", ""]
     lines += ["- " + line for line in report.chosen_words.splitlines()] + [""]
+    rows = [["as found", str(simple["full_moved"])] + [_fmt(o, chosen_row[f"score.{o}"]) for o in objectives],
+            ["simplified (recommended)", str(simple["moved"])] + [_fmt(o, simple[f"score.{o}"]) for o in objectives]]
+    head = ["the chosen policy", "levers moved"] + [f"{OUTCOMES[o].title}: lead" for o in objectives]
+    lines += [markdown_table(pd.DataFrame(rows, columns=head)), ""]
     lines += ["Its schedule is `chosen_schedule.csv`; replay it with "
-              "`python -m sim road=custom road.schedule=chosen_schedule.csv` (and the organisation's settings).", ""]
+              "`python -m sim road=custom road.schedule=chosen_schedule.csv` (and the organisation's settings). "
+              "The policy as found is in `front.csv`.", ""]
     lines += [f"{h}# The named roads against the set", ""]
     rows = [[r.road.replace("_", " ")] + [_fmt(o, r[f"score.{o}"]) for o in objectives]
             + [f"{r.beaten_by} of {len(report.front)}"] + [_fmt(o, r[f"gap.{o}"], sign=False) for o in objectives]
@@ -249,6 +305,10 @@ def prim_words(report: Report) -> str:
                            f"{p['ranges'][name][1]:.3g})" for name, lo, hi in p["limits"]) or "anywhere"
     return (head + f" PRIM's box: {conditions}. It holds {p['coverage']:.0%} of the failures (coverage), and "
             f"{p['density']:.0%} of the futures in it fail (density).")
+
+
+def _levers(n: int) -> str:
+    return f"{n} lever" if n == 1 else f"{n} levers"
 
 
 def _measure_words(measure: str) -> str:

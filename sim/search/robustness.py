@@ -113,20 +113,25 @@ class Futures:
         model.run(self.horizon)
         return outcomes(model.results(), self.horizon)
 
-    def evaluate(self, road: str = "status_quo", road_params: Mapping | None = None) -> np.ndarray:
-        """The outcomes of a policy in every future: futures x ``OUTCOMES``."""
-        return np.array([[o[name] for name in OUTCOMES] for o in (self.run(i, road, road_params)
-                                                                  for i in range(len(self)))])
+    def evaluate(self, road: str = "status_quo", road_params: Mapping | None = None, pool=None) -> np.ndarray:
+        """The outcomes of a policy in every future: futures x ``OUTCOMES`` (the futures run in ``pool``,
+        a ``concurrent.futures`` executor, when one is given)."""
+        n = len(self)
+        if pool is None:
+            runs = [self.run(i, road, road_params) for i in range(n)]
+        else:
+            runs = list(pool.map(self.run, range(n), [road] * n, [road_params] * n))
+        return np.array([[o[name] for name in OUTCOMES] for o in runs])
 
-    def evaluate_schedule(self, schedule: pd.DataFrame) -> np.ndarray:
+    def evaluate_schedule(self, schedule: pd.DataFrame, pool=None) -> np.ndarray:
         """``evaluate`` for a designed policy's schedule, run through the ``custom`` road."""
-        return self.evaluate("custom", {"schedule": schedule})
+        return self.evaluate("custom", {"schedule": schedule}, pool)
 
-    def with_baseline(self) -> Futures:
+    def with_baseline(self, pool=None) -> Futures:
         """These futures with the status quo's outcomes computed (once; every lead is against them)."""
         if self.baseline is not None:
             return self
-        return Futures(self.settings, self.table, self.seeds, self.horizon, self.evaluate("status_quo"))
+        return Futures(self.settings, self.table, self.seeds, self.horizon, self.evaluate("status_quo", pool=pool))
 
     def leads(self, outcomes_: np.ndarray) -> np.ndarray:
         """A policy's lead over the status quo in each future (futures x ``OUTCOMES``)."""

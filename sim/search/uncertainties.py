@@ -46,8 +46,15 @@ class Uncertain:
     factor: float | None = None
 
     def range_around(self, value: float) -> tuple[float, float]:
+        """(low, high) around ``value``, clipped to the allowed range (a rate of 0 stays 0: no factor moves it).
+
+        Raises:
+            ValueError: for a value outside the parameter's allowed range.
+        """
         group, name = self.key.split(".")
         spec = describe(GROUPS[group])[name]
+        if (spec["low"] is not None and value < spec["low"]) or (spec["high"] is not None and value > spec["high"]):
+            raise ValueError(f"{self.key} = {value!r} is out of range; allowed range [{spec['low']}, {spec['high']}]")
         if self.half_width is not None:
             low, high = value - self.half_width, value + self.half_width
         else:

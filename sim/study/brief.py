@@ -13,7 +13,7 @@ their thresholds); this module only lays them out.
 Usage::
 
     python -m sim.study.brief scenario=retail_bank
-    python -m sim.study.brief scenario=retail_bank organisation.readiness=0.3 road=mission,competing_values
+    python -m sim.study.brief scenario=retail_bank organisation.initial_readiness=0.3 road=mission,competing_values
     python -m sim.study.brief seeds=10 steps=104 --out results/briefs/quick
 
 Example:
@@ -26,6 +26,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import json
 import os
 import subprocess
 import sys
@@ -42,6 +43,8 @@ BRIEF_FILE = "brief.html"
 DEFAULT_SEEDS = 20
 SEEDS_RANGE = (2, 1000)
 RESULTS = Path("results") / "briefs"
+#: Where ``python -m sim.search`` keeps a search for an organisation (the brief reports it when it is there).
+SEARCHES = Path("results") / "search"
 #: The metrics the brief's answer shows (the full set is in the sweep's summary.md).
 ANSWER_METRICS = ("profit", "customer_centricity", "satisfaction", "share_committed")
 
@@ -131,9 +134,10 @@ def brief_arguments(argv: list[str]) -> BriefArguments:
 
 
 # ---------------------------------------------------------------------- the page
-def write_brief(sweep_dir: Path, out: Path | None = None) -> Path:
+def write_brief(sweep_dir: Path, out: Path | None = None, searches: Path = SEARCHES) -> Path:
     """Write the brief of a finished (or partly finished) paired study into ``out`` (default
-    ``SWEEP_DIR/brief.html``), from its aggregated results."""
+    ``SWEEP_DIR/brief.html``), from its aggregated results; with a section on the road designed
+    for the organisation when ``python -m sim.search`` has been run for it (in ``searches``)."""
     from sim.study.aggregate import read_sweep
     from sim.study.plots import pairing, plot_paired_differences, set_theme
 
@@ -150,11 +154,71 @@ def write_brief(sweep_dir: Path, out: Path | None = None) -> Path:
     figures = plot_paired_differences(ok, pair_on, figure_dir, metrics=ANSWER_METRICS, name="answer")
     svg = next(p for p in figures if p.suffix == ".svg")     # text stays text: sharp on paper
     out = Path(out) if out is not None else sweep_dir / BRIEF_FILE
-    out.write_text(brief_html(comparisons, context, svg, link_base=out.parent), encoding="utf-8")
+    designed = designed_road(searches, context)
+    out.write_text(brief_html(comparisons, context, svg, link_base=out.parent, designed=designed), encoding="utf-8")
     return out
 
 
-def brief_html(comparisons: list[Comparison], context: StudyContext, figure: Path, link_base: Path) -> str:
+def designed_road(searches: Path, context: StudyContext) -> dict | None:
+    """The search run for the brief's organisation (``search.json``), or None when there is none.
+
+    A search counts only if it was run on the same scenario with the same settings as the brief's runs.
+    """
+    path = Path(searches) / (context.scenario or "default") / "search.json"
+    try:
+        record = json.loads(path.read_text())
+    except (OSError, json.JSONDecodeError):
+        return None
+    if (record.get("scenario") or None) != (context.scenario or None):
+        return None
+    if sorted(record.get("settings_given", [])) != sorted(s for s in context.settings if not s.startswith("road")):
+        return None
+    try:
+        import pandas as pd
+
+        record["roads_table"] = pd.read_csv(path.parent / "roads.csv")
+        record["front_table"] = pd.read_csv(path.parent / "front.csv")
+    except OSError:
+        return None
+    return record
+
+
+def _designed_section(d: dict | None) -> str:
+    """'A road designed for this organisation': the search's chosen policy, against the named roads."""
+    if d is None:
+        return ""
+    e = html.escape
+    from sim.outcomes import OUTCOMES
+
+    objectives = d["objectives"]
+    chosen = d["simplified"]   # the chosen policy with the levers it does not need left alone
+    roads = d["roads_table"].set_index("road")
+    measure = "mean" if d["robustness"] == "mean" else f"{d['robustness'][1:]}th percentile"
+
+    def cell(o: str, v: float) -> str:
+        text = f"{v / 1e6:+.2f} M" if o == "cumulative_profit" else f"{v:+.3f}"
+        return text.replace("-", "\u2212")
+
+    head = "".join(f"<th>{e(OUTCOMES[o].title)}</th>" for o in objectives)
+    rows = [f"<tr><th>The designed policy</th>{''.join(f'<td>{cell(o, chosen[f"score.{o}"])}</td>' for o in objectives)}</tr>"]
+    rows += [f"<tr><th>{e(ROADS[r].title if r in ROADS else r)}</th>"
+             f"{''.join(f'<td>{cell(o, roads.loc[r, f"score.{o}"])}</td>' for o in objectives)}</tr>"
+             for r in roads.index if r != "status_quo"]
+    words = "".join(f"<li>{e(line)}</li>" for line in d["chosen_words"].splitlines())
+    return f"""<section id="designed"><h2>A road designed for this organisation</h2>
+<p>A search over {len(d["levers"])} levers (how far to move each, from which week, how fast) for policies that
+do well in {d["futures"]} plausible versions of this organisation (its readiness, resistance, churn and market
+as uncertain as they are) found {len(d["front_table"])} policies none of which beats another on every outcome.
+The most balanced of them, with the levers it does not need left alone ({chosen["moved"]} of the
+{chosen["full_moved"]} it moved):</p><ul>{words}</ul>
+<table><thead><tr><th>Lead over the status quo, {e(measure)} across the versions</th>{head}</tr></thead>
+<tbody>{"".join(rows)}</tbody></table>
+<p class="note">Cumulative profit over {d["horizon"]} weeks in millions; the 0-1 indexes in points. {e(d["where_it_fails"])}
+From <code>python -m sim.search</code> ({d["nfe"]} candidate policies); its report is SEARCH.md in its folder.</p></section>"""
+
+
+def brief_html(comparisons: list[Comparison], context: StudyContext, figure: Path, link_base: Path,
+               designed: dict | None = None) -> str:
     """The brief as one HTML document (the figure inline)."""
     e = html.escape
     odd = Path(os.path.relpath(Path(__file__).resolve().parents[2] / "docs" / "ODD.md", link_base.resolve()))
@@ -201,6 +265,7 @@ interval includes zero.</p>
 <figcaption>Each road minus the status quo on the same seeds, in the {OUTCOME}: mean and 95% interval.
 Right of the dashed line is higher; the arrow says which way is better.</figcaption></figure></section>
 <section id="trade-offs"><h2>What each road trades away</h2><ul>{trades}</ul></section>
+{_designed_section(designed)}
 <section id="watch"><h2>What to watch for</h2>
 <p>The early-warning monitors flag one value bought at another's expense: one of satisfaction, efficiency
 and profit rising while another fell, quarter on quarter. How often they fired, per road:</p>
