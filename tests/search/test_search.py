@@ -189,3 +189,22 @@ def test_the_command_runs_end_to_end(tmp_path):
                        "nfe=16", "population=8", "futures=2", "horizon=13", "prim_futures=6", "levers=pressure,nudging",
                        "processes=1", f"--out={out}")
     assert "read back from an earlier run" in again.stderr
+
+
+def test_simplify_keeps_the_lever_that_carries_an_objective_and_drops_one_that_does_nothing(futures):
+    """Reward weight on the customer from week 1 buys centricity (dropping it costs more than epsilon); a
+    nudge switched on in the last week changes nothing worth an epsilon: the simpler policy keeps only the first."""
+    from sim.search.optimise import epsilons
+    from sim.search.policies import DesignedPolicy, Move
+    from sim.search.report import simplify
+    from sim.search.robustness import robust_score
+
+    policy = DesignedPolicy((Move("kpi_customer", 0.2, 0.9, 1, 0), Move("nudging", 0.0, 0.3, futures.horizon, 0)))
+    cols = [list(OUTCOMES).index(o) for o in HEADLINE]
+
+    def scores(outcome):
+        return robust_score(futures.leads(outcome)[:, cols], "p10")
+
+    simple, outcome = simplify(policy, futures, scores, epsilons(HEADLINE, futures))
+    assert simple.levers == ("kpi_customer",)
+    assert np.array_equal(outcome, futures.evaluate_schedule(simple.schedule(futures.horizon)))
