@@ -10,6 +10,7 @@ below and by the Ray test in test_launchers.py.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -21,7 +22,7 @@ import yaml
 
 from sim.study.design import check_settings, make_design
 from sim.study.ranges import DesignError, ParameterRange, check_range, parse_range
-from sim.study.sensitivity import analyse_table, prcc, read_design, synthetic_table
+from sim.study.sensitivity import analyse_frame, analyse_table, prcc, read_design, read_outcomes, synthetic_table
 from tests.helpers import sweep_master_config
 from tests.test_sweep import REPO, job_dirs, once, output, private_copy, sim
 
@@ -207,6 +208,93 @@ def test_seeds_are_averaged_per_point_unless_asked():
     assert set(by_seed["seed"]) == {0, 1} and set(by_seed["seeds"]) == {1}
 
 
+# ---------------------------------------------------------------------- a plain table (not from our sampler)
+def noisy_lhs(n: int = 200):
+    """An LHS design of a, b, c, y = exp(2a) - 3b (+ noise), run on two seeds."""
+    rng = np.random.default_rng(4)
+    sweep = synthetic_table("lhs", lambda x: np.exp(2 * x[:, 0]) - 3 * x[:, 1], n=n)
+    noise = 0.05 * rng.standard_normal((2, len(sweep.outcomes)))
+    outcomes = pd.concat([sweep.outcomes.assign(seed=s, y=sweep.outcomes["y"] + noise[s]) for s in (0, 1)],
+                         ignore_index=True)
+    return sweep.design, outcomes
+
+
+def test_a_plain_table_gives_the_designs_partial_rank_correlations():
+    design, outcomes = noisy_lhs()
+    by_design = analyse_table(design, outcomes, ["y"])
+    plain = outcomes.drop(columns="point")        # points told apart by their values; seeds averaged
+    by_frame = analyse_frame(plain, ["a", "b", "c"], ["y"], method="prcc")
+    assert set(by_design["method"]) == {"lhs"} and set(by_frame["method"]) == {"prcc"}
+    pd.testing.assert_frame_equal(by_frame.drop(columns=["method", "outcome"]), by_design.drop(columns=["method", "outcome"]))
+    assert set(by_frame["seeds"]) == {2} and set(by_frame["points"]) == {200}
+    by_seed = analyse_frame(plain, ["a", "b", "c"], ["y"], by_seed=True)
+    pd.testing.assert_frame_equal(by_seed.drop(columns=["method", "outcome"]),
+                                  analyse_table(design, outcomes, ["y"], by_seed=True).drop(columns=["method", "outcome"]))
+
+
+def test_delta_of_a_plain_table_ranks_the_parameters_and_leaves_numpy_and_warnings_alone():
+    import warnings
+
+    _, outcomes = noisy_lhs()
+    np.random.seed(123)
+    before, filters = np.random.get_state()[1].copy(), list(warnings.filters)
+    table = analyse_frame(outcomes, ["a", "b", "c"], ["y"], method="delta", resamples=100)
+    assert np.array_equal(np.random.get_state()[1], before) and warnings.filters == filters
+    delta = indices(table, "delta")
+    assert delta["a"] > delta["b"] > 0.1 > delta["c"]
+    s1 = indices(table, "S1")
+    assert s1["a"] > 0.5 and s1["c"] < 0.1
+    row = table[(table["index"] == "delta") & (table["parameter"] == "a")].iloc[0]
+    assert row["conf_low"] < row["value"] < row["conf_high"]
+    pd.testing.assert_frame_equal(table, analyse_frame(outcomes, ["a", "b", "c"], ["y"], method="delta", resamples=100))
+    # SALib's own estimate on the same points, with the same seed
+    from SALib.analyze import delta as salib_delta
+
+    means = outcomes.groupby(["a", "b", "c"], sort=False)["y"].mean().reset_index()
+    problem = {"num_vars": 3, "names": ["x0", "x1", "x2"], "bounds": [[0, 1]] * 3}
+    bins = dict.fromkeys(problem["names"], 10)
+    with warnings.catch_warnings(record=True):
+        direct = salib_delta.analyze(problem, means[["a", "b", "c"]].to_numpy(), means["y"].to_numpy(), num_resamples=100,
+                                     seed=20240601, method="all", bins_specs=bins)
+    np.testing.assert_allclose([delta[p] for p in "abc"], direct["delta_raw"], rtol=1e-12)
+
+
+def test_sobol_and_morris_of_a_plain_table_are_refused_without_their_design():
+    sweep = synthetic_table("morris", lambda x: 10 * x[:, 0] - 2 * x[:, 1], n=6)
+    plain = sweep.outcomes.drop(columns="point")
+    for method, scheme in (("sobol", "cross-sampled matrices"), ("morris", "trajectories")):
+        with pytest.raises(ValueError, match=re.escape(f"{method} indices need the sample {method}'s own scheme made, "
+                                                       f"in its order ({scheme})")):
+            analyse_frame(plain, ["a", "b", "c"], ["y"], method=method)
+    with_design = analyse_frame(sweep.outcomes, ["a", "b", "c"], ["y"], method="morris", design=sweep.design)
+    pd.testing.assert_frame_equal(with_design, analyse_table(sweep.design, sweep.outcomes, ["y"], outcome="given"))
+    shuffled = sweep.outcomes.assign(point=sweep.outcomes["point"].to_numpy()[::-1])
+    with pytest.raises(ValueError, match="point 0 of the table is not the design's point 0"):
+        analyse_frame(shuffled, ["a", "b", "c"], ["y"], method="morris", design=sweep.design)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"metrics": ["z"]}, "the table has no column 'z'"),
+    ({"parameters": ["a", "d"]}, "the table has no column 'd'"),
+    ({"groups": ["policy"]}, "the table has no column 'policy'"),
+    ({"method": "fast"}, "method 'fast': choose prcc, delta (any sample) or sobol, morris"),
+    ({"method": "delta", "rows": 12}, "delta needs at least 20 points; this sample has 12"),
+    ({"parameters": ["a", "road"]}, "parameter 'road' is not a number"),
+])
+def test_a_malformed_plain_table_is_refused_naming_what_is_wrong(kwargs, message):
+    _, outcomes = noisy_lhs(n=40)
+    frame = outcomes[outcomes["point"] < kwargs.pop("rows", 40)]
+    args = {"parameters": ["a", "b", "c"], "metrics": ["y"], **kwargs}
+    with pytest.raises(ValueError, match=re.escape(message)):
+        analyse_frame(frame, args.pop("parameters"), args.pop("metrics"), **args)
+
+
+def test_a_design_table_without_a_metric_is_refused_naming_it():
+    sweep = synthetic_table("lhs", lambda x: x[:, 0], n=40)
+    with pytest.raises(ValueError, match=re.escape("the table of outcomes has no column 'z'")):
+        analyse_table(sweep.design, sweep.outcomes, ["y", "z"])
+
+
 # ---------------------------------------------------------------------- a real design sweep, end to end
 def test_design_sweep_runs_every_point_on_every_road_and_seed(design_sweep):
     sweep_dir, text, code = design_sweep
@@ -278,6 +366,24 @@ def test_sensitivity_command_recomputes_the_same_table(design_sweep, tmp_path):
     direct = morris.analyze(design.problem, design.points(), y, num_levels=4, print_to_console=False)["mu_star"]
     ours = mean.query("road == 'mission' and metric == 'profit' and index == 'mu_star'")["value"].to_numpy()
     np.testing.assert_allclose(ours, direct, rtol=1e-9)
+
+
+def test_the_sweeps_table_through_analyse_frame_gives_the_folders_indices(design_sweep):
+    sweep_dir = design_sweep[0]
+    design = read_design(sweep_dir)
+    metrics = ["customer_centricity", "profit", "share_committed"]
+    outcomes = read_outcomes(sweep_dir, design).sample(frac=1.0, random_state=1)   # rows in any order
+    table = analyse_frame(outcomes, design.names, metrics, method="morris", design=design, outcome="final")
+    written = pd.read_csv(sweep_dir / "sensitivity.csv")
+    keys = ["road", "metric", "parameter", "index"]
+
+    def ordered(t):
+        return t[t["metric"].isin(metrics)].sort_values(keys).reset_index(drop=True)
+
+    pd.testing.assert_frame_equal(ordered(table), ordered(written), check_exact=False, rtol=1e-12, check_dtype=False)
+    prcc_table = analyse_frame(outcomes, design.names, metrics)
+    # without the design, a point is its parameter values: the two trajectories share their three
+    assert set(prcc_table["index"]) == {"PRCC"} and set(prcc_table["points"]) == {3}
 
 
 def test_incomplete_sweep_is_refused_with_the_missing_jobs(design_sweep, tmp_path):

@@ -32,6 +32,14 @@ one panel per metric, one bar per road) and, for Morris, ``sensitivity_morris_pl
 (mu* against sigma). A sweep that was not made from a design, or that is incomplete, is
 refused (exit status 2) with the jobs that are missing.
 
+A table that did not come from our design sweeper (EMA Workbench's ``perform_experiments``,
+Mesa's ``batch_run``, a grid by hand) is analysed by :func:`analyse_frame`: parameter columns and
+outcome columns, with the indices any sample supports, ``prcc`` or SALib's moment-independent
+``delta``. Sobol and Morris indices need their own sample designs, and are refused without one::
+
+    runs = where_roads_win.runs_from_batch(mesa.batch_run(...), horizon=52)   # or runs_from_experiments(...)
+    analyse_frame(runs, ["customer_value_weight", "activist_share"], ["cumulative_profit", "mean_centricity"])
+
 Example:
     >>> table = synthetic_table("lhs", lambda x: 3 * x[:, 0] + x[:, 1] ** 3, n=64)
     >>> result = analyse_table(table.design, table.outcomes, ["y"])
@@ -62,15 +70,25 @@ RESAMPLES = 1000
 CONF_LEVEL = 0.95
 BOOTSTRAP_SEED = 20240601
 #: The index each method's figure of bars shows, in order.
-INDICES = {"sobol": ["S1", "ST"], "morris": ["mu_star"], "lhs": ["PRCC"]}
+INDICES = {"sobol": ["S1", "ST"], "morris": ["mu_star"], "lhs": ["PRCC"], "prcc": ["PRCC"], "delta": ["delta"]}
 
 
-class NotAnalysable(Exception):
-    """A sweep folder that cannot be analysed: not a design, or incomplete (``missing`` names the jobs)."""
+class NotAnalysable(ValueError):
+    """A sweep that cannot be analysed: not a design, or incomplete (``missing`` names the jobs)."""
 
     def __init__(self, message: str, missing: list[str] | None = None):
         super().__init__(message)
         self.missing = missing or []
+
+
+def require_columns(frame: pd.DataFrame, columns, what: str = "the table") -> None:
+    """Raise a ValueError naming the first of ``columns`` that ``frame`` lacks (and the columns it has)."""
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        has = [str(c) for c in frame.columns]
+        shown = ", ".join(has[:15]) + (f", ... ({len(has)} in all)" if len(has) > 15 else "")
+        more = f" (nor {', '.join(map(repr, missing[1:]))})" if len(missing) > 1 else ""
+        raise ValueError(f"{what} has no column {missing[0]!r}{more}; its columns: {shown or 'none'}")
 
 
 # ---------------------------------------------------------------------- the design of a sweep
@@ -178,20 +196,143 @@ def analyse_table(design: SweepDesign, outcomes: pd.DataFrame, metrics: list[str
         resamples, seed: the bootstrap.
 
     A metric that does not vary across the design in a group has no indices (skipped).
+
+    Raises:
+        ValueError: naming the column ``outcomes`` lacks (``point`` or a metric).
     """
+    require_columns(outcomes, ["point", *metrics], "the table of outcomes")
     groups = [k for k in ["road", *design.grid_keys] if k != "seed" and k in outcomes]
-    groups = list(dict.fromkeys(groups + (["seed"] if by_seed and "seed" in outcomes else [])))
+    return _tabulate(outcomes, metrics, groups, by_seed, design.method, outcome, _design_points(design, metrics),
+                     lambda x, y: indices_of(design, x, y, resamples, seed))
+
+
+#: Indices a table of any sample can have: no sample design of their own needed.
+FRAME_METHODS = ("prcc", "delta")
+#: Indices that need the sample their own scheme made, in its order.
+DESIGN_METHODS = ("sobol", "morris")
+#: Points below which SALib's delta cannot bin a parameter (its bins hold at least 10 points, and it needs two).
+DELTA_MIN_POINTS = 20
+
+
+def analyse_frame(frame: pd.DataFrame, parameters: list[str], metrics: list[str], method: str = "prcc",
+                  groups: list[str] | None = None, by_seed: bool = False, design: SweepDesign | None = None,
+                  outcome: str = "given", resamples: int = RESAMPLES, seed: int = BOOTSTRAP_SEED) -> pd.DataFrame:
+    """Sensitivity indices of a plain table: parameter columns and outcome columns, however it was sampled.
+
+    For a sample not made by our design sweeper (EMA Workbench's ``perform_experiments``, Mesa's
+    ``batch_run``, a grid by hand), the indices that need no sample design of their own:
+
+    * ``prcc``: partial rank correlation coefficients, as for an ``lhs`` design;
+    * ``delta``: Borgonovo's moment-independent delta and the first-order Sobol index ``S1``
+      estimated from the same given data (SALib's ``delta``, Plischke et al. 2013), with SALib's
+      bootstrap intervals. SALib 1.6 reports three variants of delta; the one given is ``raw``,
+      the estimator of Plischke et al. on the points as they are. It needs at least 20 points.
+
+    Sobol and Morris indices need the sample their own scheme made (Saltelli's cross-sampled
+    matrices, Morris trajectories), in its order: a table gets them only with the design it came
+    from (``design``, e.g. ``read_design(SWEEP_DIR)``), and then needs a ``point`` column numbering
+    the design's points, whose parameter values must be the design's.
+
+    Args:
+        frame: one row per run (or per point): the ``parameters``, the ``metrics``, the ``groups``
+            and, for ``by_seed``, ``seed``. Rows of a group with the same parameter values are one
+            point: its metrics are the mean over them (its seeds).
+        parameters: the columns varied (numbers).
+        metrics: the outcome columns to analyse (e.g. ``sim.outcomes`` names, or ``cumulative_profit@52``).
+        method: ``prcc`` or ``delta``; ``sobol`` or ``morris`` with ``design``.
+        groups: the columns whose every combination is analysed apart (default: ``road`` if there is one).
+        by_seed: analyse each seed apart instead of the mean over seeds.
+        design: the design the table's points came from (for ``sobol`` and ``morris``).
+        outcome: how the metric columns were read off the runs (recorded in the table).
+        resamples, seed: the bootstrap.
+
+    Returns the table ``analyse_table`` returns: ``method, outcome, [groups], metric, parameter, index,
+    value, conf, conf_low, conf_high, points, seeds``.
+
+    Raises:
+        ValueError: naming a missing column; for a parameter that is not a number, an unknown
+            method, Sobol or Morris without their design, or too few points for delta.
+
+    Example:
+        >>> sweep = synthetic_table("lhs", lambda x: 3 * x[:, 0] + x[:, 1] ** 3, n=64)
+        >>> frame = sweep.outcomes.drop(columns="point")          # a plain table: a, b, c, road and y
+        >>> table = analyse_frame(frame, ["a", "b", "c"], ["y"], method="prcc")
+        >>> table.sort_values("value", ascending=False)["parameter"].tolist()
+        ['a', 'b', 'c']
+        >>> analyse_frame(frame, ["a", "b", "c"], ["y"], method="sobol")
+        Traceback (most recent call last):
+        ...
+        ValueError: sobol indices need the sample sobol's own scheme made, in its order ...
+    """
+    parameters, metrics = list(parameters), list(metrics)
+    groups = (["road"] if "road" in frame.columns and "road" not in parameters else []) if groups is None else list(groups)
+    if method not in FRAME_METHODS + DESIGN_METHODS:
+        raise ValueError(f"method {method!r}: choose {', '.join(FRAME_METHODS)} (any sample) or "
+                         f"{', '.join(DESIGN_METHODS)} (with the design the sample came from)")
+    require_columns(frame, [*parameters, *metrics, *groups, *(["seed"] if by_seed else [])], "the table")
+    for name in parameters:
+        if not pd.api.types.is_numeric_dtype(frame[name]):
+            raise ValueError(f"parameter {name!r} is not a number (its values: {', '.join(map(str, frame[name].unique()[:4]))})")
+    if method in DESIGN_METHODS:
+        if design is None or design.method != method:
+            raise ValueError(f"{method} indices need the sample {method}'s own scheme made, in its order "
+                             f"({'cross-sampled matrices' if method == 'sobol' else 'trajectories'}); a table of other "
+                             f"points has none: use method='prcc' or 'delta', or give the {method} design the table came "
+                             "from (design=read_design(SWEEP_DIR), or sim.study.design.make_design) with a point column")
+        _check_design_points(frame, design, parameters)
+        return _tabulate(frame, metrics, groups, by_seed, method, outcome, _design_points(design, metrics),
+                         lambda x, y: indices_of(design, x, y, resamples, seed))
+
+    def points_of(part: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
+        means = part.groupby(parameters, sort=False, dropna=False)[metrics].mean().reset_index()
+        return means[parameters].to_numpy(dtype=float), means[metrics]
+
+    if method == "prcc":
+        def analyse(x, y):
+            return prcc_indices(parameters, x, y, resamples, seed)
+    else:
+        def analyse(x, y):
+            return delta_indices(parameters, x, y, resamples, seed)
+    return _tabulate(frame, metrics, groups, by_seed, method, outcome, points_of, analyse)
+
+
+def _design_points(design: SweepDesign, metrics: list[str]):
+    """The design's points and, for a part of a table, the mean of each metric at each of them, in the design's order."""
     x = design.points()
+
+    def points_of(part: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
+        return x, part.groupby("point")[metrics].mean().reindex(range(len(x)))
+
+    return points_of
+
+
+def _check_design_points(frame: pd.DataFrame, design: SweepDesign, parameters: list[str]) -> None:
+    """Raise a ValueError unless the table's points are the design's, parameter by parameter."""
+    require_columns(frame, ["point"], "the table (with a design)")
+    if sorted(parameters) != sorted(design.names):
+        raise ValueError(f"the parameters ({', '.join(parameters)}) are not the design's ({', '.join(design.names)})")
+    x = design.points()
+    values = frame.groupby("point")[design.names].first()
+    for point, row in values.iterrows():
+        if not (isinstance(point, (int, np.integer)) and 0 <= point < len(x)) or not np.allclose(row.to_numpy(float), x[point]):
+            raise ValueError(f"point {point!r} of the table is not the design's point {point!r} (its values: "
+                             f"{dict(row)}): the table's points must be the design's, numbered as in it")
+
+
+def _tabulate(outcomes: pd.DataFrame, metrics: list[str], groups: list[str], by_seed: bool, method: str, outcome: str,
+              points_of, analyse) -> pd.DataFrame:
+    """The tidy table of indices: for each group and metric, ``analyse(x, y)`` of its points (``points_of(part)``)."""
+    groups = list(dict.fromkeys(groups + (["seed"] if by_seed and "seed" in outcomes else [])))
     frames = []
     for key, part in outcomes.groupby(groups, sort=False) if groups else [((), outcomes)]:
         key = key if isinstance(key, tuple) else (key,)
-        per_point = part.groupby("point")[metrics].mean().reindex(range(len(x)))
+        x, per_point = points_of(part)
         seeds = part["seed"].nunique() if "seed" in part else 1
         for metric in metrics:
             y = per_point[metric].to_numpy(dtype=float)
             if not np.all(np.isfinite(y)) or np.ptp(y) == 0:
                 continue
-            rows = indices_of(design, x, y, resamples, seed)
+            rows = analyse(x, y)
             frame = pd.DataFrame(rows)
             for name, value in zip(groups, key, strict=True):
                 frame.insert(0, name, value)
@@ -203,7 +344,7 @@ def analyse_table(design: SweepDesign, outcomes: pd.DataFrame, metrics: list[str
                                      "conf_low", "conf_high", "points", "seeds"])
     table = pd.concat(frames, ignore_index=True)
     table.insert(0, "outcome", outcome)
-    table.insert(0, "method", design.method)
+    table.insert(0, "method", method)
     first = ["method", "outcome", *groups, "metric"]
     return table[first + [c for c in table.columns if c not in first]]
 
@@ -288,6 +429,51 @@ def prcc(x: np.ndarray, y: np.ndarray) -> np.ndarray:
         denom = np.sqrt((res_x @ res_x) * (res_y @ res_y))
         out[i] = res_x @ res_y / denom if denom > 0 else np.nan
     return out
+
+
+def delta_indices(names: list[str], x: np.ndarray, y: np.ndarray, resamples: int = RESAMPLES,
+                  seed: int = BOOTSTRAP_SEED) -> list[dict[str, Any]]:
+    """Borgonovo's delta and the first-order index S1 from given data, with SALib's bootstrap intervals.
+
+    SALib's ``delta.analyze`` (Plischke et al. 2013) works on any sample. Of the three variants of
+    delta SALib 1.6 computes, ``raw`` is given: the estimator on the points as they are (``balanced``
+    resamples evenly across bins of each parameter, and is computed only because SALib computes
+    it first: its bins are chosen so that it does not fail on a small sample). SALib seeds numpy's
+    global generator and changes how warnings print; both are put back. A parameter SALib cannot
+    bin gets no value (NaN).
+
+    Example:
+        >>> rng = np.random.default_rng(0)
+        >>> x = rng.random((200, 2))
+        >>> rows = delta_indices(["a", "b"], x, np.exp(4 * x[:, 0]), resamples=50)
+        >>> [(r["parameter"], r["index"]) for r in rows]
+        [('a', 'delta'), ('a', 'S1'), ('b', 'delta'), ('b', 'S1')]
+        >>> bool(rows[0]["value"] > 0.5 > rows[2]["value"]), bool(rows[1]["value"] > 0.8)   # a drives y, b does not
+        (True, True)
+    """
+    import warnings
+
+    from SALib.analyze import delta
+
+    if len(y) < DELTA_MIN_POINTS:
+        raise ValueError(f"delta needs at least {DELTA_MIN_POINTS} points; this sample has {len(y)}: use method='prcc'")
+    labels = [f"x{i}" for i in range(len(names))]   # SALib refuses names ending in _raw, _conf, ...
+    problem = {"num_vars": len(names), "names": labels, "bounds": [[float(c.min()), float(c.max())] for c in x.T]}
+    smallest = max(int(len(y) * 0.005), 10)          # SALib's smallest bin
+    bins = dict.fromkeys(labels, max(2, min(10, len(y) // smallest)))
+    state, formatwarning = np.random.get_state(), warnings.formatwarning
+    try:
+        with warnings.catch_warnings(record=True):   # notices about the balanced and step variants, not reported
+            res = delta.analyze(problem, np.asarray(x, dtype=float), np.asarray(y, dtype=float), num_resamples=resamples,
+                                conf_level=CONF_LEVEL, seed=seed, method="all", bins_specs=bins)
+    finally:
+        np.random.set_state(state)
+        warnings.formatwarning = formatwarning
+    rows = []
+    for i, name in enumerate(names):
+        rows.append(_row(name, "delta", res["delta_raw"][i], res["delta_raw_conf"][i]))
+        rows.append(_row(name, "S1", res["S1"][i], res["S1_conf"][i]))
+    return rows
 
 
 def _row(parameter: str, index: str, value: float, conf: float | None = None) -> dict[str, Any]:
@@ -411,7 +597,8 @@ def save_figure(fig, out_dir: Path, name: str) -> list[Path]:
 
 
 INDEX_LABELS = {"S1": "First-order Sobol index S1", "ST": "Total Sobol index ST", "S2": "Second-order Sobol index",
-                "mu_star": "Morris mu*", "PRCC": "Partial rank correlation (PRCC)"}
+                "mu_star": "Morris mu*", "PRCC": "Partial rank correlation (PRCC)",
+                "delta": "Moment-independent delta (Borgonovo)"}
 
 
 def short_name(key: str) -> str:
