@@ -53,7 +53,9 @@ class Custom(Road):
         self.schedule = _describe(given, table)
         self._weeks = table["week"].to_numpy(dtype=np.int64)
         filled = table.drop(columns="week").ffill()
-        self._rows = [[(name, float(v)) for name, v in row.items() if v == v] for _, row in filled.iterrows()]
+        names = list(filled.columns)
+        self._rows = [[(name, float(v)) for name, v in zip(names, row, strict=True) if v == v]
+                      for row in filled.to_numpy(dtype=float)]
 
     def set_levers(self, levers, seen):
         i = int(np.searchsorted(self._weeks, seen.week, side="right")) - 1
