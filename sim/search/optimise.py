@@ -14,7 +14,9 @@ the record.
 (``Futures``), so two candidates differ by their levers alone.
 
 **Record and resume.** Each evaluated candidate is appended to ``evaluations.jsonl`` in the
-search folder as soon as it is done (its variables and its outcomes in every future).
+search folder as soon as it is done (its variables and its outcomes in every future), with a
+fingerprint of what it depends on (the lever space, the futures, the code's version and
+commit); only evaluations with the same fingerprint are read back.
 Platypus draws from Python's ``random``, seeded by the search's seed, so a search run again
 with the same settings proposes the same candidates in the same order: those already in the
 record are read back instead of run, and a search stopped by Ctrl-C resumes where it stopped.
@@ -235,10 +237,11 @@ def search(space: PolicySpace, futures: Futures, folder: str | Path, nfe: int = 
 
 
 def _fingerprint(space: PolicySpace, futures: Futures) -> str:
-    """What a record's evaluations depend on: the space, the futures and the package version."""
-    from sim._version import __version__
+    """What a record's evaluations depend on: the space, the futures and the code (version and git commit)."""
+    from sim.study.records import provenance
 
-    text = repr((__version__, [(v.name, v.low, v.high) for v in space.variables], sorted(space.usual.items()),
+    made = provenance()
+    text = repr((made["version"], made["git_commit"], [(v.name, v.low, v.high) for v in space.variables], sorted(space.usual.items()),
                  json.dumps(futures.settings, sort_keys=True, default=str), futures.table.round(9).values.tolist(),
                  futures.seeds, futures.horizon))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
