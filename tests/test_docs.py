@@ -5,7 +5,7 @@ import importlib
 
 import pytest
 
-CORE = ["sim.model", "sim.params", "sim.streams", "sim.population", "sim.arrays", "sim.agents", "sim.roads",
+CORE = ["sim.model", "sim.outcomes", "sim.params", "sim.streams", "sim.population", "sim.arrays", "sim.agents", "sim.roads",
         "sim.roads.base", "sim.roads.status_quo", "sim.roads.engineering", "sim.roads.mission",
         "sim.roads.consumer_decision", "sim.roads.best_customer", "sim.roads.competing_values", "sim.roads.custom",
         "sim.roads.rules", "sim.levers", "sim.organisation", "sim.management", "sim.early_warning", "sim.jit",
