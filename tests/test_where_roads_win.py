@@ -283,3 +283,36 @@ def test_docstring_examples():
 
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.failed == 0 and result.attempted > 0
+
+
+def test_the_roads_report_is_written_from_a_small_sweep(study, tmp_path, monkeypatch):
+    """docs/ROADS.md's writer (python -m sim.study.roads_report) on the small sweep, its attribution
+    at a tiny organisation over 30 weeks, run in this process."""
+    from concurrent.futures import Executor
+
+    from sim.study import roads_report
+    from sim.study.sensitivity import read_design
+    from sim.study.where_roads_win import read_runs
+
+    class InProcess(Executor):
+        def __init__(self, max_workers=None):
+            pass
+
+        def map(self, fn, *iterables, **kwargs):
+            return map(fn, *iterables)
+
+    monkeypatch.setattr(roads_report, "ProcessPoolExecutor", InProcess)
+    monkeypatch.setattr(roads_report, "REFERENCE", {"n_employees": 40, "n_customers": 300, "burn_in_weeks": 4})
+    monkeypatch.setattr(roads_report, "WEEKS", 30)
+    folder = study[0]
+    design = read_design(folder)
+    result = analyse_table(read_runs(folder, design), design.names)
+    result.sweep_dir, result.design = folder, design
+    page = roads_report.write_roads_report(result, tmp_path / "ROADS.md", seeds=2).read_text()
+    assert "Outcomes (`sim/outcomes.py`): `cumulative_profit`, the sum of weekly profit over weeks 1 to h; " \
+           "`mean_centricity`, the mean customer centricity over weeks 1 to h; `final_satisfaction`" in page
+    assert "| final_satisfaction | 26 |" in page
+    assert "| | cumulative_profit | mean_centricity | final_satisfaction |" in page
+    assert "| road | mean_centricity | behaviour | resolution | needs_met |" in page
+    assert "Units: cumulative profit in millions (currency units over five years)" in page
+    assert "nan" not in page.lower()
