@@ -256,7 +256,12 @@ def markdown(report: Report, settings: dict, figures: str = "figures", level: in
     lines += [markdown_table(pd.DataFrame(rows, columns=head)), ""]
     lines += [f"Leads are the {_measure_words(report.robustness)} of the policy's outcome minus the status quo's "
               "in the same future; the worst regret is the most the policy falls short of the best policy "
-              "considered (the set and the named roads) in any one future.", ""]
+              "considered (the set, the simplified chosen policy and the named roads) in any one future.", ""]
+    lines += ["<details><summary>Every policy of the set in words, as found</summary>", ""]
+    for i, r in report.front.iterrows():
+        lines += [f"**Policy {i}**" + (" (chosen)" if r.policy == report.chosen else "") + ":", ""]
+        lines += ["- " + line for line in r.words.splitlines()] + [""]
+    lines += ["</details>", ""]
     simple, chosen_row = report.simplified, report.front.set_index("policy").loc[report.chosen]
     lines += [f"{h}# The chosen policy in words", "",
               f"The most balanced policy of the set (its worst objective, scaled between the worst and the best of "
