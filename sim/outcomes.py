@@ -40,6 +40,7 @@ class Outcome:
     unit: str
     what: str
     read: Callable[[pd.DataFrame, int], float]
+    columns: tuple[str, ...]     # the weekly metrics it reads (a reader of a file loads only these)
 
     def __call__(self, weekly: pd.DataFrame, horizon: int) -> float:
         return float(self.read(weekly, horizon))
@@ -47,22 +48,29 @@ class Outcome:
 
 _OUTCOMES = (
     Outcome("cumulative_profit", "Cumulative profit", "currency units", "sum of weekly profit over weeks 1 to h",
-            lambda d, h: d.profit.iloc[1:h + 1].sum()),
+            lambda d, h: d.profit.iloc[1:h + 1].sum(), ("profit",)),
     Outcome("mean_centricity", "Mean customer centricity", "index, 0-1", "mean customer centricity over weeks 1 to h",
-            lambda d, h: d.customer_centricity.iloc[1:h + 1].mean()),
+            lambda d, h: d.customer_centricity.iloc[1:h + 1].mean(), ("customer_centricity",)),
     Outcome("final_satisfaction", "Satisfaction", "mean, 0-1", "mean customer satisfaction in week h",
-            lambda d, h: d.satisfaction.iloc[h]),
+            lambda d, h: d.satisfaction.iloc[h], ("satisfaction",)),
     Outcome("final_commitment", "Commitment", "share of employees",
             "share of employees cooperating with or championing the change in week h",
-            lambda d, h: d.share_cooperation.iloc[h] + d.share_championing.iloc[h]),
+            lambda d, h: d.share_cooperation.iloc[h] + d.share_championing.iloc[h],
+            ("share_cooperation", "share_championing")),
     Outcome("mean_efficiency", "Mean efficiency", "outputs per 1,000 of cost", "mean efficiency over weeks 1 to h",
-            lambda d, h: d.efficiency.iloc[1:h + 1].mean()),
+            lambda d, h: d.efficiency.iloc[1:h + 1].mean(), ("efficiency",)),
 )
 
 #: Every outcome by name, in the order tables show them.
 OUTCOMES: dict[str, Outcome] = {o.name: o for o in _OUTCOMES}
 #: The three a decision weighs first: the values that compete (DOMAIN.md, "The tension").
 HEADLINE = ("cumulative_profit", "mean_centricity", "final_satisfaction")
+
+
+def columns_read(names=None) -> list[str]:
+    """The weekly metrics the outcomes ``names`` (default: all) read, for loading only those."""
+    names = list(OUTCOMES) if names is None else list(names)
+    return list(dict.fromkeys(c for n in names for c in OUTCOMES[n].columns))
 
 
 def outcomes(weekly: pd.DataFrame, horizon: int | None = None, names=None) -> dict[str, float]:

@@ -1,6 +1,6 @@
 """The package's layers: the model at the top of ``sim/``, each user of it (a wing) in a folder of its own.
 
-Imports flow one way: the wings (``sim.study`` with its Hydra plugins in ``hydra_plugins/``,
+Imports flow one way: the wings (``sim.study`` with its Hydra plugins in ``hydra_plugins/``, ``sim.search``,
 ``sim.validation``, ``sim.page``) use the model; the model imports no wing; and no chain of
 imports comes back to where it started. Every import counts, also one inside a function.
 ``sim/__main__.py`` (``python -m sim``) is the entry point of the command line, not part of
@@ -14,7 +14,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SIM = ROOT / "sim"
-WINGS = ("sim.study", "sim.validation", "sim.page", "hydra_plugins")
+WINGS = ("sim.study", "sim.validation", "sim.page", "sim.search", "hydra_plugins")
 ENTRY_POINTS = {"sim.__main__"}
 
 

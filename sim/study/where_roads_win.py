@@ -61,7 +61,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.outcomes import HEADLINE, OUTCOMES, outcomes
+from sim.outcomes import HEADLINE, OUTCOMES, columns_read, outcomes
 from sim.study.sensitivity import NotAnalysable, SweepDesign, finished_jobs, read_design, require_columns
 
 HORIZONS = (26, 52, 104, 260)
@@ -138,7 +138,7 @@ def read_runs(sweep_dir: Path | str, design: SweepDesign, horizons=HORIZONS) -> 
     """
     rows = []
     for job, folder, summary in finished_jobs(sweep_dir, design):
-        weekly = pd.read_parquet(folder / "timeseries.parquet")
+        weekly = pd.read_parquet(folder / "timeseries.parquet", columns=columns_read(COMPARED))
         last = len(weekly) - 1
         row = {"point": int(job["point"]), "road": summary["road"], "seed": int(summary["seed"]),
                **{name: job[name] for name in design.names}}
