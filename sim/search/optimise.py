@@ -210,8 +210,8 @@ def search(space: PolicySpace, futures: Futures, folder: str | Path, nfe: int = 
     record = _Record(folder, fingerprint)
     problem = Problem(len(space.variables), len(objectives))
     problem.types[:] = [Real(v.low, v.high) for v in space.variables]
-    random.seed(seed)
     pool, submit = _pool(evaluator, processes)
+    random.seed(seed)   # after the pool: starting Ray draws from Python's random, which Platypus draws from
     try:
         # The random start includes business as usual, so the set found is never worse than standing still.
         usual = Solution(problem)

@@ -208,3 +208,17 @@ def test_simplify_keeps_the_lever_that_carries_an_objective_and_drops_one_that_d
     simple, outcome = simplify(policy, futures, scores, epsilons(HEADLINE, futures))
     assert simple.levers == ("kpi_customer",)
     assert np.array_equal(outcome, futures.evaluate_schedule(simple.schedule(futures.horizon)))
+
+
+@pytest.mark.slow
+def test_on_a_ray_cluster_the_search_finds_what_local_processes_find(tmp_path):
+    """evaluator=ray (a local Ray cluster here; RAY_ADDRESS names a real one) gives the same Pareto set."""
+    pytest.importorskip("ray")
+    common = ["organisation.n_employees=40", "organisation.n_customers=300", "organisation.burn_in_weeks=4", "nfe=8",
+              "population=4", "futures=2", "horizon=13", "prim_futures=4", "levers=pressure,nudging"]
+    local = run_search(*common, "processes=2", f"--out={tmp_path / 'local'}")
+    ray = run_search(*common, "evaluator=ray", f"--out={tmp_path / 'ray'}")
+    assert local.returncode == 0 and ray.returncode == 0, local.stderr + ray.stderr
+    columns = ["policy", "score.cumulative_profit", "score.mean_centricity", "score.final_satisfaction"]
+    pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "local" / "front.csv")[columns],
+                                  pd.read_csv(tmp_path / "ray" / "front.csv")[columns])
