@@ -11,11 +11,16 @@ import time
 
 import pytest
 
+from sim import CentricityModel
 from sim.params import GROUPS, describe
 from sim.roads import ROADS
+from sim.study.records import write_status
+from sim.study.sweep import PlannedJob, SweepPlan, warn_at_end
 from tests.test_sweep import REPO, output, sim
 
+# An organisation that loses money every week before any road starts (CentricityModel.losing_money).
 TINY = ["organisation.n_employees=30", "organisation.n_customers=250", "steps=4", "organisation.burn_in_weeks=2"]
+LOSING = "the organisation loses money every week before any road starts"
 
 
 def test_a_sweep_is_quiet_by_default_and_lists_its_jobs_when_verbose(tmp_path):
@@ -26,14 +31,67 @@ def test_a_sweep_is_quiet_by_default_and_lists_its_jobs_when_verbose(tmp_path):
     # Off a terminal the progress line is printed anew every 5 s, so a slow machine prints more of
     # them: those are counted apart.
     progress = [line for line in lines if " jobs done | " in line]
-    assert 1 <= len(progress) and len(lines) - len(progress) <= 6 + 1, quiet
+    # The tiny organisation loses money before any road starts: said once, at the end, for the 4 jobs
+    # (one line more, counted apart: what the sweep says otherwise keeps its length).
+    assert CentricityModel(n_employees=30, n_customers=250, burn_in_weeks=2).losing_money() is not None
+    warned = [line for line in lines if line.startswith("[sim] warning: ")]
+    assert len(warned) == 1 and warned[0].startswith(f"[sim] warning: {LOSING}") and warned[0].endswith("(4 jobs)")
+    assert 1 <= len(progress) and len(lines) - len(progress) - len(warned) <= 6 + 1, quiet
     assert lines[-1].strip().startswith("- Mission (strategic differentiator): "), quiet
+    # summary.md says it once, before any comparison.
+    summary_md = (tmp_path / "q" / "summary.md").read_text()
+    assert summary_md.count(LOSING.capitalize()) == 1 and summary_md.count("**Warning") == 1
+    assert summary_md.index("**Warning (4 of 4 runs):** The organisation loses money") < summary_md.index("## In short")
     assert "Sweep of 4 jobs" in quiet and "Running 4 jobs on" in quiet and "aggregated 4 jobs" in quiet
     assert "#0 :" not in quiet and "Joblib.Parallel(" not in quiet and "HYDRA]" not in quiet
     assert all(line.startswith(("[sim]", "      ")) for line in lines), quiet
     loud = output(sim("-m", "road=status_quo,mission", "seed=0,1", *TINY, f"hydra.sweep.dir={tmp_path / 'v'}",
                       "hydra.sweeper.verbose=true"))
     assert loud.count(" : road=") == 4 and "Joblib.Parallel(" in loud
+
+
+def test_an_organisation_that_loses_money_is_said_once_on_stderr_and_recorded(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "sim", *TINY, f"hydra.run.dir={tmp_path / 'losing'}"], cwd=REPO,
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    sentence = CentricityModel(n_employees=30, n_customers=250, burn_in_weeks=2).losing_money()
+    assert sentence.startswith(LOSING)
+    assert proc.stderr.count("warning:") == 1 and f"[sim] warning: {sentence}\n" in proc.stderr, proc.stderr
+    assert "warning:" not in proc.stdout
+    summary = json.loads((tmp_path / "losing" / "summary.json").read_text())
+    assert summary["warnings"] == [sentence] and summary["losing_money"] == sentence
+
+    viable = ["organisation.n_employees=40", "organisation.n_customers=1000", *TINY[2:]]
+    assert CentricityModel(n_employees=40, n_customers=1000, burn_in_weeks=2).losing_money() is None
+    proc = subprocess.run([sys.executable, "-m", "sim", *viable, f"hydra.run.dir={tmp_path / 'viable'}"], cwd=REPO,
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0 and "warning:" not in proc.stdout + proc.stderr, proc.stdout + proc.stderr
+    summary = json.loads((tmp_path / "viable" / "summary.json").read_text())
+    assert summary["warnings"] == [] and summary["losing_money"] is None
+
+
+def _finished_job(tmp_path, name: str, warnings: list[str], said_at_start: list[str], status: str = "ok") -> PlannedJob:
+    job_dir = tmp_path / name
+    job_dir.mkdir()
+    (job_dir / "summary.json").write_text(json.dumps({"warnings": warnings}))
+    write_status(job_dir, status)
+    return PlannedJob(num=0, overrides=[name], dir=str(job_dir), warnings=said_at_start)
+
+
+def test_the_end_of_a_sweep_says_what_its_models_warned_of_once_with_the_number_of_jobs(tmp_path, capsys):
+    road = "road 'mission' starts in week 500, after the run's last week (4): the run is the status quo throughout"
+    losing = [f"{LOSING} (profit -{loss:,} a week on average, revenue 21,880): every road's profit will read as "
+              "losses. It has 8 customers per employee" for loss in (13_718, 12_551, 13_718)]
+    jobs = [_finished_job(tmp_path, "a", [losing[0]], []), _finished_job(tmp_path, "b", [road, losing[1]], [road]),
+            _finished_job(tmp_path, "c", [losing[2]], []),
+            _finished_job(tmp_path, "failed", [losing[0]], [], status="failed"),
+            _finished_job(tmp_path, "viable", [], [])]
+    said = warn_at_end(SweepPlan(sweep_dir=tmp_path, jobs=jobs))
+    err = capsys.readouterr().err
+    # The road's warning was said before the sweep started; the losing money once, its figures' range, 3 jobs.
+    assert said == [(losing[0].replace("-13,718", "-13,718 to -12,551"), 3)]
+    assert err == f"[sim] warning: {said[0][0]} (3 jobs)\n"
+    assert warn_at_end(SweepPlan(sweep_dir=tmp_path, jobs=jobs[-1:])) == [] and capsys.readouterr().err == ""
 
 
 @pytest.mark.slow       # an 80-job sweep, interrupted and resumed
@@ -66,7 +124,9 @@ def test_a_road_that_cannot_act_within_the_run_is_a_warning_and_recorded(tmp_pat
     assert proc.returncode == 0, output(proc)
     message = "road 'mission' starts in week 500, after the run's last week (4): the run is the status quo throughout"
     assert f"[sim] warning: {message}" in output(proc)
-    assert json.loads((run / "summary.json").read_text())["warnings"] == [message]
+    # The tiny organisation also loses money before any road starts: recorded after the road's warning.
+    losing = CentricityModel(n_employees=30, n_customers=250, burn_in_weeks=2).losing_money()
+    assert json.loads((run / "summary.json").read_text())["warnings"] == [message, losing]
     sweep = output(sim("-m", "road=mission,engineering", "road.pressure_stop_week=1", "seed=0,1", *TINY,
                        f"hydra.sweep.dir={tmp_path / 'sweep'}"))
     for road in ("mission", "engineering"):   # once per road, with its number of jobs

@@ -13,7 +13,8 @@ in ``sweep.json``, or every folder with a ``status.json``), and writes into ``SW
 * ``figures/*.png`` and ``*.svg`` (see :mod:`sim.study.plots`), each titled with what the
   study ran on (:mod:`sim.study.context`);
 * ``summary.md``: what the sweep found, in words, from the paired results (see
-  :mod:`sim.study.findings`); its first lines are printed at the end of a sweep.
+  :mod:`sim.study.findings`); its first lines are printed at the end of a sweep. When the
+  runs' organisation loses money before any road starts, it says so first, once.
 
 On a partial sweep it aggregates what has finished and says how many jobs are missing.
 
@@ -35,7 +36,15 @@ import pandas as pd
 import yaml
 
 from sim.study.context import StudyContext
-from sim.study.records import MANIFEST_FILE, STATUS_FILE, SUMMARY_FILE, TIMESERIES_FILE, read_status, summarise
+from sim.study.records import (
+    MANIFEST_FILE,
+    STATUS_FILE,
+    SUMMARY_FILE,
+    TIMESERIES_FILE,
+    read_status,
+    said_once,
+    summarise,
+)
 
 RUNS_FILE = "runs.parquet"
 SUMMARY_TABLE = "summary.csv"
@@ -310,9 +319,17 @@ def aggregate(sweep_dir: Path | str, figures: bool = True, everything: bool = Fa
                          swept=read.swept, figures=paths, counts={str(k): int(v) for k, v in counts.items()},
                          context=read.context)
     if not ok.empty:
-        result.summary_md = write_summary(sweep_dir, ok, read.runs, read.swept, read.context, paths, read.alarms)
+        result.summary_md = write_summary(sweep_dir, ok, read.runs, read.swept, read.context, paths, read.alarms,
+                                          warnings=losing_money(read.jobs))
         result.headlines = headlines(result.summary_md)
     return result
+
+
+def losing_money(jobs: list[Job]) -> list[tuple[str, int]]:
+    """The finished runs whose organisation loses money before any road starts (their
+    ``summary.json``'s ``losing_money``): the warning once, with its figures' ranges, and how many runs."""
+    return said_once([job.summary["losing_money"] for job in jobs
+                      if job.status == "ok" and (job.summary or {}).get("losing_money")])
 
 
 def headlines(summary_md: Path, limit: int = 8) -> list[str]:

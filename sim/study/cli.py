@@ -27,6 +27,7 @@ from __future__ import annotations
 import logging
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +58,8 @@ register_configs()
 
 
 def simulate(checked: dict[str, Any], out_dir: Path, overrides: list[str] | None = None,
-             shared_dir: Path | None = None, warnings: list[str] | None = None) -> dict[str, Any]:
+             shared_dir: Path | None = None, warnings: list[str] | None = None,
+             on_warning: Callable[[str], None] | None = None) -> dict[str, Any]:
     """Run one validated config and write its results into ``out_dir``.
 
     Writes ``timeseries.parquet`` and ``summary.json``; the caller writes ``status.json``
@@ -70,6 +72,9 @@ def simulate(checked: dict[str, Any], out_dir: Path, overrides: list[str] | None
         shared_dir: a folder where the processes of a sweep share settled starts
             (see :meth:`CentricityModel.settled`).
         warnings: what the road cannot do within the run (recorded in ``summary.json``).
+        on_warning: called with what the built model warns of (an organisation that loses money
+            before any road starts: :meth:`CentricityModel.losing_money`), before the run; the
+            warning is recorded in ``summary.json`` (``warnings``, and ``losing_money``) either way.
 
     Returns:
         The summary written to ``summary.json``.
@@ -89,6 +94,11 @@ def simulate(checked: dict[str, Any], out_dir: Path, overrides: list[str] | None
     # The roads of a seed share its burn-in (identical results, less work): within a process,
     # and in a sweep across its worker processes through files.
     model = CentricityModel.from_config(checked, reuse_burn_in=True, shared_dir=shared_dir)
+    # Known once the model is built (burn-in and week 0): said before the run, not after it.
+    losing_money = model.losing_money()
+    warnings = [*(warnings or []), *([losing_money] if losing_money else [])]
+    if losing_money and on_warning is not None:
+        on_warning(losing_money)
     model.run(checked["steps"])
     timeseries = model.results()
     wall = time.perf_counter() - started
@@ -107,7 +117,8 @@ def simulate(checked: dict[str, Any], out_dir: Path, overrides: list[str] | None
         "alarms": len(model.management.alarms),
         # Each early-warning alarm as [week, sacrificed value, favoured value] (docs/ODD.md 7.1.6).
         "alarm_log": [[int(week), sacrificed, favoured] for week, sacrificed, favoured in model.management.alarms],
-        "warnings": list(warnings or []),
+        "warnings": warnings,
+        "losing_money": losing_money,       # also in warnings; summary.md says it (sim.study.aggregate)
         "config": {**model.config(), "steps": checked["steps"], "scenario": checked.get("scenario")},
         "config_hash": config_hash(checked),
         **provenance(),
@@ -144,7 +155,9 @@ def run_job(cfg: DictConfig) -> dict[str, Any]:
             log.warning(f"warning: {warning}")
     try:
         shared = Path(str(hc.sweep.dir)) / SETTLED_DIR if in_sweep else None
-        summary = simulate(checked, out_dir, overrides, shared_dir=shared, warnings=warnings)
+        # A sweep says what its built models warn of once, at its end (sim.study.sweep.warn_at_end).
+        summary = simulate(checked, out_dir, overrides, shared_dir=shared, warnings=warnings,
+                           on_warning=None if in_sweep else _warn)
     except Exception as err:
         fields = failure_fields(err)
         write_status(out_dir, "failed", overrides=overrides, config_hash=digest, **fields)
@@ -156,6 +169,11 @@ def run_job(cfg: DictConfig) -> dict[str, Any]:
     if not in_sweep:
         print(run_report(summary, out_dir))
     return {"status": "ok", "dir": str(out_dir)}
+
+
+def _warn(message: str) -> None:
+    """A warning of a single run, in the project's voice, on stderr."""
+    print(f"[sim] warning: {message}", file=sys.stderr, flush=True)
 
 
 def run_report(summary: dict[str, Any], out_dir: Path) -> str:

@@ -352,10 +352,13 @@ def first_figure(figures: list[Path]) -> Path | None:
 
 
 def summary_markdown(comparisons: list[Comparison], context: StudyContext, figure: Path | None = None,
-                     sweep_dir: Path | None = None, note: str = "") -> str:
-    """The text of ``summary.md`` (``note``: why there is no comparison in words, if there is none)."""
+                     sweep_dir: Path | None = None, note: str = "", cautions: list[str] | None = None) -> str:
+    """The text of ``summary.md`` (``note``: why there is no comparison in words, if there is none;
+    ``cautions``: what the reader must know before any comparison, each said once at the top)."""
     where = f" (week {context.weeks[-1]})" if len(context.weeks) == 1 else ""
     lines = ["# What this sweep found", "", context.subtitle(), ""]
+    for caution in cautions or []:
+        lines += [caution, ""]
     shown = figure.relative_to(sweep_dir) if figure is not None and sweep_dir is not None else figure
     if not comparisons:
         lines += [note or "This sweep has no status quo runs to pair with, so it makes no comparison in words; "
@@ -405,8 +408,14 @@ def summary_markdown(comparisons: list[Comparison], context: StudyContext, figur
 
 
 def write_summary(sweep_dir: Path, summary: pd.DataFrame, runs: pd.DataFrame, swept: list[str],
-                  context: StudyContext, figures: list[Path], alarms: pd.DataFrame | None = None) -> Path:
-    """Write ``SWEEP_DIR/summary.md`` and return its path."""
+                  context: StudyContext, figures: list[Path], alarms: pd.DataFrame | None = None,
+                  warnings: list[tuple[str, int]] | None = None) -> Path:
+    """Write ``SWEEP_DIR/summary.md`` and return its path.
+
+    ``warnings``: what the runs' organisations warn of (one that loses money before any road
+    starts), each once with its number of runs; said at the top, before any comparison.
+    """
+    cautions = [f"**Warning ({n} of {len(summary)} runs):** {text[:1].upper()}{text[1:]}." for text, n in warnings or []]
     comparisons, note = [], ""
     if "road" in swept and "road" in summary:
         from sim.study.plots import pairing
@@ -421,5 +430,6 @@ def write_summary(sweep_dir: Path, summary: pd.DataFrame, runs: pd.DataFrame, sw
         else:
             comparisons = compare(summary, pair_on, runs=runs, alarms=alarms)
     path = sweep_dir / SUMMARY_FILE
-    path.write_text(summary_markdown(comparisons, context, first_figure(figures), sweep_dir, note), encoding="utf-8")
+    path.write_text(summary_markdown(comparisons, context, first_figure(figures), sweep_dir, note,
+                                    cautions), encoding="utf-8")
     return path

@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import subprocess
 import sys
 import time
@@ -40,6 +41,37 @@ TIMESERIES_FILE = "timeseries.parquet"
 LEVERS_FILE = "levers.csv"          # the levers in force each week, a schedule the custom road replays
 MANIFEST_FILE = "sweep.json"
 
+
+
+#: A number in a message: 500, -13,718, 0.35 (a minus sign only where it is not a hyphen).
+_NUMBER = re.compile(r"(?<![\w.])-?\d+(?:,\d{3})*(?:\.\d+)?")
+
+
+def said_once(messages: list[str]) -> list[tuple[str, int]]:
+    """Messages that differ only in their numbers, said once: each number that differs becomes its
+    range, with how many messages were merged.
+
+    The runs of different seeds warn with their own figures (an organisation's weekly loss);
+    a sweep says the warning once for all of them.
+
+    Example:
+        >>> said_once(["loses money (profit -13,718 a week, 8 per head)", "loses money (profit -12,551 a week, "
+        ...            "8 per head)", "road 'mission' starts in week 500"])
+        [('loses money (profit -13,718 to -12,551 a week, 8 per head)', 2), ("road 'mission' starts in week 500", 1)]
+    """
+    groups: dict[str, list[str]] = {}
+    for message in messages:
+        groups.setdefault(_NUMBER.sub("\0", message), []).append(message)
+    said = []
+    for template, texts in groups.items():
+        numbers = [_NUMBER.findall(text) for text in texts]
+        pieces = template.split("\0")
+        words = pieces[0]
+        for i, piece in enumerate(pieces[1:]):
+            values = sorted({found[i] for found in numbers}, key=lambda text: float(text.replace(",", "")))
+            words += (values[0] if len(values) == 1 else f"{values[0]} to {values[-1]}") + piece
+        said.append((words, len(texts)))
+    return said
 
 
 def write_json(path: Path, data: dict[str, Any]) -> None:

@@ -35,6 +35,7 @@ from sim.study.records import (
     is_done,
     provenance,
     read_status,
+    said_once,
     write_json,
     write_status,
 )
@@ -214,8 +215,30 @@ def warn_once(plan: SweepPlan) -> None:
     for job in plan.with_state("to_run"):
         for warning in job.warnings:
             counts[warning] = counts.get(warning, 0) + 1
-    for warning, n in counts.items():
+    _say_warnings(list(counts.items()))
+
+
+def _say_warnings(said: list[tuple[str, int]]) -> None:
+    for warning, n in said:
         print(f"[sim] warning: {warning} ({n} job{'s' if n > 1 else ''})", file=sys.stderr, flush=True)
+
+
+def warn_at_end(plan: SweepPlan) -> list[tuple[str, int]]:
+    """What the finished jobs' models warned of that was not said before the sweep started (an
+    organisation that loses money before any road starts is known once a job's model is built):
+    read from each job's ``summary.json``, each warning once with how many jobs (see :func:`said_once`)."""
+    later = []
+    for job in plan.jobs:
+        if job.state == "invalid" or not job.dir or (read_status(Path(job.dir)) or {}).get("status") != "ok":
+            continue
+        try:
+            recorded = json.loads((Path(job.dir) / SUMMARY_FILE).read_text()).get("warnings") or []
+        except (OSError, json.JSONDecodeError):
+            continue
+        later += [warning for warning in dict.fromkeys(recorded) if warning not in job.warnings]
+    said = said_once(later)
+    _say_warnings(said)
+    return said
 
 
 def refuse_invalid(plan: SweepPlan) -> None:
@@ -374,6 +397,10 @@ def finish_sweep(plan: SweepPlan, aggregate: bool = True, figures: bool = True) 
         sys.stderr.flush()
     outcome = {"sweep_dir": str(plan.sweep_dir), "total": len(plan.jobs), "ok": ok, "failed": len(failed),
                "invalid": invalid}
+    # Said before the aggregation's report, whose last lines are summary.md's in words.
+    warned = warn_at_end(plan)
+    if warned:
+        outcome["warnings"] = [{"warning": warning, "jobs": n} for warning, n in warned]
     if aggregate and ok:
         try:
             from sim.study.aggregate import aggregate as run_aggregation
