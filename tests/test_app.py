@@ -21,7 +21,7 @@ import solara
 from sim import ROADS
 from sim.early_warning import Alarm
 from sim.page import app as app_module
-from sim.page import explorer
+from sim.page import explain, explorer
 from sim.page.app import CHARTS, ExplorerModel, controls_for, load_scenarios
 from sim.page.charts import ChartCache, CustomersChart, NetworkPicture, SupportChart, ValuesChart
 from sim.page.explorer import OPENING_ROAD, PAGE_ROADS
@@ -256,6 +256,32 @@ def test_an_early_warning_is_told_in_words(built):
         assert ("<strong>Week 1:</strong> profit rose from 90.0k a week to 95.0k a week while customer satisfaction "
                 "fell from 0.700 to 0.690") in text
         assert "weeks -11-1 against weeks -24--12" in text and "Satisfaction panel" in text
+
+
+def warnings_shown(rc) -> list[str]:
+    """The texts of the page's warning banners (solara.Warning: an orange v.Alert)."""
+    return [str(c) for w in rc.find(v.Alert, type="warning").widgets for c in w.children if isinstance(c, str)]
+
+
+def test_an_organisation_that_loses_money_is_said_once_at_the_top(built):
+    with rendered() as rc:
+        model = built[-1]           # 60 employees, 600 customers: losses every week before any road starts
+        sentence = model.losing_money()
+        assert sentence is not None
+        assert warnings_shown(rc) == [explain.losing_money_text(sentence)]
+        shown = warnings_shown(rc)[0]
+        assert shown.startswith("The organisation loses money every week before any road starts (profit -")
+        assert "(the Customers slider, the Employees slider and the budgets set it)." in shown
+        assert "organisation." not in shown and "n_customers" not in shown    # the controls' names, no identifier
+        # Near the top: the first thing beside the controls, above the week and the charts.
+        main = rc.find(v.Html, class_="cc-main").widget
+        assert main.children[0] is rc.find(v.Alert, type="warning").widget
+        button(rc, "Step").click()  # said once, not once a week
+        assert len(warnings_shown(rc)) == 1
+        release(slider(rc, "Customers"), 1500)          # an organisation that earns its keep: nothing said
+        assert built[-1].losing_money() is None and warnings_shown(rc) == []
+        release(slider(rc, "Customers"), 600)
+        assert warnings_shown(rc) == [explain.losing_money_text(built[-1].losing_money())]
 
 
 def test_play_stops_at_the_horizon_and_continues(built):

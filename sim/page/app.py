@@ -9,7 +9,8 @@ chosen under *Speed* and stops at the horizon (week 260 unless changed), from wh
 
 At 1280 x 720 everything a class needs is on one screen: the controls on the left, the
 week and the four charts on the right; the week's numbers, the early warnings in words and
-the road's description follow below the charts.
+the road's description follow below the charts. An organisation that loses money every week
+before any road starts (every road's profit then reads as losses) is said once, above the week.
 
 The page is built the way Mesa's SolaraViz pages are: every chart subscribes to Mesa's
 ``update_counter`` and is redrawn by ``force_update``. It has its own run controls instead
@@ -87,6 +88,7 @@ CSS = """
 .cc-key { font-size: 0.85rem; color: #333; display: flex; flex-wrap: wrap; gap: 0 16px; align-items: center; }
 .cc-status { font-size: 0.85rem; color: #555; margin-right: 12px; }
 .cc-field-error { color: #b00020; font-size: 0.8rem; line-height: 1.2; }
+.cc-losing-money { font-size: 0.85rem; line-height: 1.3; margin: 4px 0 !important; }
 @media (max-width: 900px) {
   .cc-page { display: block; height: auto; overflow: visible; }
   .cc-controls { width: auto; border-right: none; }
@@ -202,6 +204,15 @@ def week_table(model: ExplorerModel) -> str:
             sign = "+" if a - b >= 0 else "−"
             lines.append(f"| {label} | {_fmt(a, k)} | {_fmt(b, k)} | {sign}{_fmt(abs(a - b), k)} |")
     return "\n".join(lines)
+
+
+@solara.component
+def LosingMoney(model: ExplorerModel):
+    """At the top, when the organisation loses money every week before any road starts: every
+    road's profit then reads as losses (:meth:`CentricityModel.losing_money`); nothing otherwise."""
+    sentence = model.losing_money()
+    if sentence:
+        solara.Warning(explain.losing_money_text(sentence), dense=True, classes=["cc-losing-money"])
 
 
 @solara.component
@@ -454,6 +465,7 @@ def Page():
                                  help=help_text["seed"])
 
         with solara.Div(classes=["cc-main"]):
+            LosingMoney(m)
             WeekStrip(m, horizon.value, playing.value, speed.value)
             with solara.Div(classes=["cc-charts"]):
                 for chart in CHARTS:

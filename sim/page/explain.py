@@ -13,7 +13,10 @@ Example:
 
 from __future__ import annotations
 
+import re
+
 from sim.early_warning import SIGNALS, Alarm
+from sim.params import GROUPS
 from sim.roads import ROADS
 
 HOW_TO_READ = (
@@ -130,3 +133,29 @@ EARLY_WARNINGS = (
     "rose while another fell, a sign that one is being bought at the other's expense. It "
     "reads a trend, not a level: the road can still be ahead of the dashed line."
 )
+
+
+#: A parameter as the command line names it (``organisation.n_customers``).
+_PARAMETER = re.compile(rf"\b(?:{'|'.join(GROUPS)})\.(\w+)\b")
+
+
+def losing_money_text(sentence: str) -> str:
+    """The model's warning of an organisation that loses money before any road starts
+    (:meth:`CentricityModel.losing_money`), for the page: a sentence with the parameters it names
+    called by the controls that set them.
+
+    Example:
+        >>> losing_money_text("the organisation loses money every week (organisation.n_customers, "
+        ...                   "organisation.n_employees and the budgets set it)")
+        'The organisation loses money every week (the Customers slider, the Employees slider and the budgets set it).'
+    """
+    from sim.page.explorer import SLIDERS, SPEC
+
+    def control(found: re.Match) -> str:
+        name = found.group(1)
+        if name in SLIDERS:
+            return f"the {SLIDERS[name][0]} slider"
+        return SPEC[name]["doc"] if name in SPEC else name.replace("_", " ")
+
+    plain = _PARAMETER.sub(control, sentence.strip())
+    return plain[:1].upper() + plain[1:] + ("" if plain.endswith(".") else ".")
