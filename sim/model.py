@@ -336,17 +336,19 @@ class CentricityModel(mesa.Model):
             >>> CentricityModel(n_employees=40, n_customers=1000, burn_in_weeks=4).losing_money() is None
             True
         """
-        before = [week["profit"] for week in self.history[:self._first_recorded + 1]]
-        if not before or max(before) >= 0.0:
+        weeks = self.history[:self._first_recorded + 1]
+        if not weeks or max(week["profit"] for week in weeks) >= 0.0:
             return None
-        weekly = float(np.mean(before))
-        revenue = float(np.mean([week.get("revenue", np.nan) for week in self.history[:self._first_recorded + 1]]))
-        per_head = self.organisation.n_customers / self.organisation.n_employees
-        return (f"the organisation loses money every week before any road starts (profit {weekly:,.0f} a week on "
-                f"average, revenue {revenue:,.0f}): every road's profit will read as losses. It has "
-                f"{per_head:.0f} customers per employee; the default organisation has "
-                f"{Organisation.n_customers / Organisation.n_employees:.0f} (organisation.n_customers, "
-                f"organisation.n_employees and the budgets set it)")
+        profit = float(np.mean([week["profit"] for week in weeks]))
+        revenue = float(np.mean([week["revenue"] for week in weeks]))
+        lines = {key[len("cost_"):]: float(np.mean([week[key] for week in weeks]))
+                 for key in weeks[0] if key.startswith("cost_")}
+        largest = sorted(lines.items(), key=lambda kv: -kv[1])[:3]
+        shares = ", ".join(f"{name.replace('_', ' ')} {cost / max(revenue, 1e-9):.0%}" for name, cost in largest)
+        return (f"the organisation loses money every week before any road starts (profit {profit:,.0f} a week on "
+                f"average, on revenue of {revenue:,.0f}; its largest costs as shares of revenue: {shares}): every "
+                f"road's profit will read as losses (organisation.n_customers, organisation.n_employees, the wage, "
+                f"the handling cost and the budgets set them)")
 
     def levers_applied(self) -> pd.DataFrame:
         """The levers the engine used: one row per week (0 to the last), one column per lever.

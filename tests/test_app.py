@@ -271,7 +271,7 @@ def test_an_organisation_that_loses_money_is_said_once_at_the_top(built):
         assert warnings_shown(rc) == [explain.losing_money_text(sentence)]
         shown = warnings_shown(rc)[0]
         assert shown.startswith("The organisation loses money every week before any road starts (profit -")
-        assert "(the Customers slider, the Employees slider and the budgets set it)." in shown
+        assert "(the Customers slider, the Employees slider, the wage, the handling cost and the budgets set them)." in shown
         assert "organisation." not in shown and "n_customers" not in shown    # the controls' names, no identifier
         # Near the top: the first thing beside the controls, above the week and the charts.
         main = rc.find(v.Html, class_="cc-main").widget
