@@ -162,3 +162,18 @@ def test_bad_inputs_are_refused_before_any_run(monkeypatch, make, kw, message):
 
 def test_docstring_examples():
     assert doctest.testmod(ema, optionflags=doctest.ELLIPSIS).failed == 0
+
+
+def test_where_roads_win_analyses_emas_table_as_it_analyses_a_sweep(sequential):
+    """EMA's experiments, as ``experiments_table`` gives them, go straight into where_roads_win: at each
+    scenario the best road is the one with the higher mean over the seeds."""
+    from sim.study.where_roads_win import analyse_table
+
+    table = ema.experiments_table(*sequential)
+    table["road"] = table.road.astype(str)
+    keys = list(uncertain_ranges())
+    result = analyse_table(table, keys, horizon=HORIZON)
+    best = result.best
+    profit = best[best.outcome == "cumulative_profit"].set_index("point")["best"]
+    means = table.pivot_table(index="point", columns="road", values="cumulative_profit", observed=True)
+    assert profit.to_dict() == means.idxmax(axis=1).to_dict()
