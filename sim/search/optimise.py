@@ -15,8 +15,9 @@ the record.
 
 **Record and resume.** Each evaluated candidate is appended to ``evaluations.jsonl`` in the
 search folder as soon as it is done (its variables and its outcomes in every future), with a
-fingerprint of what it depends on (the lever space, the futures, the code's version and
-commit); only evaluations with the same fingerprint are read back.
+fingerprint of what it depends on (the lever space, the futures, the package version and the
+source of the model and of the evaluation); only evaluations with the same fingerprint are
+read back.
 Platypus draws from Python's ``random``, seeded by the search's seed, so a search run again
 with the same settings proposes the same candidates in the same order: those already in the
 record are read back instead of run, and a search stopped by Ctrl-C resumes where it stopped.
@@ -237,14 +238,27 @@ def search(space: PolicySpace, futures: Futures, folder: str | Path, nfe: int = 
 
 
 def _fingerprint(space: PolicySpace, futures: Futures) -> str:
-    """What a record's evaluations depend on: the space, the futures and the code (version and git commit)."""
-    from sim.study.records import provenance
+    """What a record's evaluations depend on: the space, the futures and the code that evaluates them
+    (the package version and the source of the model and of the search's evaluation, but not of
+    its report, so a change to how results are reported keeps the evaluations)."""
+    from sim._version import __version__
 
-    made = provenance()
-    text = repr((made["version"], made["git_commit"], [(v.name, v.low, v.high) for v in space.variables], sorted(space.usual.items()),
-                 json.dumps(futures.settings, sort_keys=True, default=str), futures.table.round(9).values.tolist(),
-                 futures.seeds, futures.horizon))
+    text = repr((__version__, _evaluation_source(), [(v.name, v.low, v.high) for v in space.variables],
+                 sorted(space.usual.items()), json.dumps(futures.settings, sort_keys=True, default=str),
+                 futures.table.round(9).values.tolist(), futures.seeds, futures.horizon))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _evaluation_source() -> str:
+    """A digest of the source an evaluation runs: the model (``sim/*.py``, ``sim/roads/``) and
+    ``sim/search``'s policies, uncertainties, robustness and this module."""
+    root = Path(__file__).resolve().parents[1]
+    files = sorted([*root.glob("*.py"), *(root / "roads").glob("*.py"),
+                    *(root / "search" / f"{name}.py" for name in ("policies", "uncertainties", "robustness", "optimise"))])
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
 
 
 def _pool(evaluator: str, processes: int):

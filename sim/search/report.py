@@ -62,6 +62,7 @@ class Report:
     robustness: str
     simplified: dict           # the chosen policy simplified: levers moved (and before), score.*, regret.*
     full_words: str            # the chosen policy as the search found it
+    alone: pd.DataFrame        # each lever of the simplified policy moved alone: score.*, free_lunch
 
 
 def build_report(result: SearchResult, space: PolicySpace, futures: Futures, objectives: Sequence[str],
@@ -119,8 +120,25 @@ def _build(result, space, futures, objectives, robustness, choose, prim_futures,
                   **{f"regret.{o}": float(regrets.loc["simplified", o]) for o in objectives}}
     schedule = simple.schedule(futures.horizon)
     failures, prim = where_it_fails(schedule, futures, objectives, prim_futures, uncertain, pool)
+    alone = each_lever_alone(simple, futures, scores, objectives, pool)
     return Report(front, roads, chosen, simple.words(), schedule, failures, prim, result.convergence, objectives,
-                  robustness, simplified, full.words())
+                  robustness, simplified, full.words(), alone)
+
+
+def each_lever_alone(policy: DesignedPolicy, futures: Futures, scores, objectives: Sequence[str],
+                     pool=None) -> pd.DataFrame:
+    """Each move of ``policy`` on its own (every other lever as usual): its robust scores, and whether it
+    beats the status quo on every objective by itself (a free lunch: ``free_lunch``).
+
+    The model's promise is that no lever pays on every outcome everywhere (DOMAIN.md, "The tension"):
+    a lever that does so across the futures is a price the model is missing, and a policy built on it
+    says more about the model than about the organisation.
+    """
+    rows = []
+    for move in policy.moves:
+        s = scores(futures.evaluate_schedule(DesignedPolicy((move,)).schedule(futures.horizon), pool))
+        rows.append({"lever": move.lever, **_named("score", objectives, s), "free_lunch": bool(np.all(s > 0))})
+    return pd.DataFrame(rows, columns=["lever", *[f"score.{o}" for o in objectives], "free_lunch"])
 
 
 def simplify(policy: DesignedPolicy, futures: Futures, scores, tolerance: Sequence[float],
@@ -211,7 +229,7 @@ def write_report(report: Report, folder: Path, settings: dict) -> list[Path]:
     """SEARCH.md, the tables, the chosen schedule and the figures, into the search folder."""
     folder = Path(folder)
     written = []
-    for name, table in (("front.csv", report.front), ("roads.csv", report.roads),
+    for name, table in (("front.csv", report.front), ("roads.csv", report.roads), ("levers_alone.csv", report.alone),
                         ("convergence.csv", report.convergence), ("failures.csv", report.failures)):
         table.to_csv(folder / name, index=False)
         written.append(folder / name)
@@ -221,6 +239,7 @@ def write_report(report: Report, folder: Path, settings: dict) -> list[Path]:
                                                     "simplified": report.simplified,
                                                     "chosen_words": report.chosen_words,
                                                     "where_it_fails": prim_words(report),
+                                                    "about_the_model": model_words(report),
                                                     "objectives": report.objectives, "robustness": report.robustness},
                                                    indent=2, default=str))
     written += plot_front(report, folder / "figures")
@@ -284,6 +303,13 @@ def markdown(report: Report, settings: dict, figures: str = "figures", level: in
     lines += [markdown_table(pd.DataFrame(rows, columns=head)), ""]
     lines += [f"{h}# Where the chosen policy fails", ""]
     lines += [prim_words(report), ""]
+    lines += [f"{h}# What it says about the model", ""]
+    lines += [model_words(report), ""]
+    if len(report.alone):
+        rows = [[f"`{r.lever}`"] + [_fmt(o, r[f"score.{o}"]) for o in objectives] + ["yes" if r.free_lunch else "no"]
+                for _, r in report.alone.iterrows()]
+        head = ["lever, moved alone"] + [f"{OUTCOMES[o].title}: lead" for o in objectives] + ["ahead on all"]
+        lines += [markdown_table(pd.DataFrame(rows, columns=head)), ""]
     lines += [f"{h}# Convergence", ""]
     c = report.convergence
     if len(c):
@@ -310,6 +336,28 @@ def prim_words(report: Report) -> str:
                            f"{p['ranges'][name][1]:.3g})" for name, lo, hi in p["limits"]) or "anywhere"
     return (head + f" PRIM's box: {conditions}. It holds {p['coverage']:.0%} of the failures (coverage), and "
             f"{p['density']:.0%} of the futures in it fail (density).")
+
+
+def model_words(report: Report) -> str:
+    """Whether the chosen policy escapes the tension between the values, and which of its levers do so alone."""
+    ahead = all(report.simplified[f"score.{o}"] > 0 for o in report.objectives)
+    never_behind = not report.failures.failed.any()
+    free = list(report.alone.lever[report.alone.free_lunch]) if len(report.alone) else []
+    if not (ahead and never_behind):
+        text = ("The chosen policy buys one outcome with another somewhere in the futures: the values compete, "
+                "as the model means them to (DOMAIN.md, \"The tension\").")
+    else:
+        text = ("The chosen policy leads the status quo on every outcome, in the worst tenth of the futures too, and "
+                "falls behind it in none of the fresh futures: here the values do not compete. That is a claim "
+                "about the model as much as about the organisation: read it with the model's known gaps, the "
+                "levers whose costs no mechanism charges yet (docs/ODD.md 10.2, item 31; the free-lunch audit in "
+                "docs/VALIDATION.md).")
+    if free:
+        text += (" Moved alone, these of its levers lead on every outcome by themselves: "
+                 + ", ".join(f"`{name}`" for name in free) + ".")
+    elif len(report.alone) and ahead and never_behind:
+        text += " No lever of it leads on every outcome by itself: the gain comes from the combination."
+    return text
 
 
 def _levers(n: int) -> str:

@@ -214,6 +214,7 @@ The most balanced of them, with the levers it does not need left alone ({chosen[
 <table><thead><tr><th>Lead over the status quo, {e(measure)} across the versions</th>{head}</tr></thead>
 <tbody>{"".join(rows)}</tbody></table>
 <p class="note">Cumulative profit over {d["horizon"]} weeks in millions; the 0-1 indexes in points. {e(d["where_it_fails"])}
+{e(d.get("about_the_model", ""))}
 From <code>python -m sim.search</code> ({d["nfe"]} candidate policies); its report is SEARCH.md in its folder.</p></section>"""
 
 

@@ -123,6 +123,21 @@ def test_the_report_places_every_named_road_and_finds_where_the_chosen_policy_fa
     assert all(sq[f"score.{o}"] == 0.0 for o in HEADLINE)
     assert report.chosen in set(report.front.policy)
     assert len(report.failures) == 8 and report.failures.failed.dtype == bool
+    # each lever of the recommended policy is also scored alone; "free lunch" means ahead on all three
+    from sim.search.policies import DesignedPolicy
+    from sim.search.report import model_words
+
+    assert list(report.alone.lever) == list(space.decode(result.variables[report.chosen]).levers) or \
+        set(report.alone.lever) < set(space.decode(result.variables[report.chosen]).levers)   # simplified: a subset
+    cols = [list(OUTCOMES).index(o) for o in HEADLINE]
+    for _, row in report.alone.iterrows():
+        move = next(m for m in space.decode(result.variables[report.chosen]).moves if m.lever == row.lever)
+        leads = futures.leads(futures.evaluate_schedule(DesignedPolicy((move,)).schedule(futures.horizon)))[:, cols]
+        assert np.allclose([row[f"score.{o}"] for o in HEADLINE], np.percentile(leads, 10, axis=0))
+        assert row.free_lunch == bool(np.all(np.percentile(leads, 10, axis=0) > 0))
+    words = model_words(report)
+    for lever in report.alone.lever[report.alone.free_lunch]:
+        assert f"`{lever}`" in words
     # a road some found policy beats on every objective is counted as beaten
     scores = report.front[[f"score.{o}" for o in HEADLINE]].to_numpy()
     for _, road in report.roads.iterrows():
