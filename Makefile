@@ -95,7 +95,7 @@ roads: $(RUNTIME)
 	$(BIN)/python -m sim.study.roads_report results/where_roads_win
 
 # A road designed for the default organisation and for the retail bank (python -m sim.search),
-# then docs/SEARCH.md. About 25 min on 2 cores; a rerun resumes. SEARCH_ARGS adds options to both.
+# then docs/SEARCH.md. About 27 min on 2 cores (13 and 14); a rerun resumes. SEARCH_ARGS adds options to both.
 SEARCHING := $(VENV)/.installed-search
 $(SEARCHING): $(RUNTIME)
 	$(BIN)/python -m pip install --quiet -e ".[search]"
@@ -103,7 +103,7 @@ $(SEARCHING): $(RUNTIME)
 SEARCH_ARGS ?=
 search: $(SEARCHING)
 	$(BIN)/python -m sim.search nfe=400 $(SEARCH_ARGS) --out results/search/default
-	$(BIN)/python -m sim.search scenario=retail_bank nfe=240 $(SEARCH_ARGS) --out results/search/retail_bank
+	$(BIN)/python -m sim.search scenario=retail_bank nfe=200 $(SEARCH_ARGS) --out results/search/retail_bank
 	$(BIN)/python -m sim.search.report results/search/default results/search/retail_bank
 
 # Speed and scaling, side by side with Mesa's BoltzmannWealth (docs/PERFORMANCE.md).

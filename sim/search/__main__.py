@@ -31,7 +31,7 @@ Any other key=value is a setting of the organisation, checked as python -m sim c
 a rerun resumes).
 
 Example:
-    python -m sim.search scenario=retail_bank nfe=240
+    python -m sim.search scenario=retail_bank nfe=200
 """
 
 from __future__ import annotations
