@@ -382,22 +382,31 @@ def _fmt(outcome: str, value: float, sign: bool = True) -> str:
 
 
 def plot_front(report: Report, out_dir: Path) -> list[Path]:
-    """Parallel coordinates (EMA Workbench's) of the set's scores, the named roads in colour."""
+    """Parallel coordinates (EMA Workbench's) of the set's scores, the recommended policy in black, the
+    named roads in colour; profit in millions."""
     import matplotlib.pyplot as plt
 
     parcoords = _ema("parcoords")
     out_dir.mkdir(parents=True, exist_ok=True)
     cols = [f"score.{o}" for o in report.objectives]
-    names = {f"score.{o}": OUTCOMES[o].title + " lead" for o in report.objectives}
-    data = pd.concat([report.front[cols], report.roads[cols]]).rename(columns=names)
+    names = {f"score.{o}": OUTCOMES[o].title + (" lead (M)" if o == "cumulative_profit" else " lead")
+             for o in report.objectives}
+
+    def shown(table: pd.DataFrame) -> pd.DataFrame:
+        table = table[cols].astype(float).rename(columns=names)
+        money = names.get("score.cumulative_profit")
+        if money in table:
+            table[money] = table[money] / 1e6
+        return table
+
+    recommended = pd.DataFrame([{c: report.simplified[c] for c in cols}])
+    data = pd.concat([shown(report.front), shown(report.roads), shown(recommended)])
     axes = parcoords.ParallelAxes(parcoords.get_limits(data), fontsize=11, rot=0)
-    axes.plot(report.front[cols].rename(columns=names), color="0.7", lw=1, label="found policies")
-    chosen = report.front[report.front.policy == report.chosen][cols].rename(columns=names)
-    axes.plot(chosen, color="black", lw=2.5, label="the chosen policy")
+    axes.plot(shown(report.front), color="0.7", lw=1, label="the Pareto set")
     palette = plt.get_cmap("tab10")
     for i, (_, r) in enumerate(report.roads.iterrows()):
-        axes.plot(r[cols].rename(names).to_frame().T, color=palette(i), lw=1.8, ls="--",
-                  label=r.road.replace("_", " "))
+        axes.plot(shown(r.to_frame().T), color=palette(i), lw=1.8, ls="--", label=r.road.replace("_", " "))
+    axes.plot(shown(recommended), color="black", lw=2.5, label="the recommended policy")
     axes.legend()
     axes.fig.set_size_inches(10, 5)
     path = out_dir / "front.png"
