@@ -41,6 +41,8 @@ from sim.search.robustness import Futures, regret, robust_score
 NAMED_ROADS = ("status_quo", "engineering", "mission", "consumer_decision", "best_customer", "competing_values")
 #: PRIM's box: the first on the peeling trajectory at least this dense (the share of its futures that fail).
 PRIM_DENSITY = 0.8
+#: Below this share of failing futures, PRIM looks for the quarter where the policy delivers least instead.
+FEWEST_FAILURES = 0.05
 #: Futures of the failure analysis, and the offset of their seeds from the search's (fresh futures).
 PRIM_FUTURES = 48
 PRIM_SEED_OFFSET = 10_000
@@ -179,7 +181,17 @@ def where_it_fails(schedule: pd.DataFrame, futures: Futures, objectives: Sequenc
     for j, o in enumerate(objectives):
         table[f"lead.{o}"] = leads[:, j]
     table["failed"] = (leads < 0).any(axis=1)
-    return table, prim_box(fresh.table, table["failed"].to_numpy())
+    table["of_interest"] = table["failed"]
+    target = "falls behind the status quo on at least one outcome"
+    if table.failed.sum() < max(2, FEWEST_FAILURES * n):
+        # It fails (almost) nowhere: look instead for where it delivers least on the first objective.
+        first = table[f"lead.{objectives[0]}"]
+        table["of_interest"] = first <= first.quantile(0.25)
+        target = f"delivers least (the quarter of them with the smallest lead in {OUTCOMES[objectives[0]].title.lower()})"
+    box = prim_box(fresh.table, table["of_interest"].to_numpy())
+    if box is not None:
+        box["target"] = target
+    return table, box
 
 
 def prim_box(x: pd.DataFrame, failed: np.ndarray, density: float = PRIM_DENSITY) -> dict | None:
@@ -329,13 +341,16 @@ def prim_words(report: Report) -> str:
     head = (f"Run with the status quo in {n} fresh futures, the chosen policy falls behind the status quo on at least "
             f"one objective in {failed} of them.")
     if report.prim is None:
-        return head + (" Too few (or too many) for PRIM to find where: it holds (or fails) nearly everywhere in the "
-                       "range of what is uncertain." if failed < 2 else " PRIM has too few successes to contrast.")
+        return head + " PRIM found no box: the futures of interest are too few, or too many, to contrast."
     p = report.prim
     conditions = "; ".join(f"{name} between {lo:.3g} and {hi:.3g} (of {p['ranges'][name][0]:.3g} to "
-                           f"{p['ranges'][name][1]:.3g})" for name, lo, hi in p["limits"]) or "anywhere"
-    return (head + f" PRIM's box: {conditions}. It holds {p['coverage']:.0%} of the failures (coverage), and "
-            f"{p['density']:.0%} of the futures in it fail (density).")
+                           f"{p['ranges'][name][1]:.3g})" for name, lo, hi in p["limits"]) or \
+        "no restriction (those futures are spread over the whole range of what is uncertain)"
+    looked = ("" if p["target"].startswith("falls behind") else
+              f" Too few fail for PRIM, so it looks instead for the futures where the policy {p['target']}.")
+    return (head + looked + f" PRIM's box of the futures where it {p['target'].split(' (')[0]}: {conditions}. "
+            f"It holds {p['coverage']:.0%} of those futures (coverage), and {p['density']:.0%} of the futures in "
+            f"it are such (density).")
 
 
 def model_words(report: Report) -> str:

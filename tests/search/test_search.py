@@ -123,6 +123,12 @@ def test_the_report_places_every_named_road_and_finds_where_the_chosen_policy_fa
     assert all(sq[f"score.{o}"] == 0.0 for o in HEADLINE)
     assert report.chosen in set(report.front.policy)
     assert len(report.failures) == 8 and report.failures.failed.dtype == bool
+    # PRIM's futures of interest: the failures, or, where (almost) none fails, the quarter that delivers least
+    f = report.failures
+    if f.failed.sum() >= 2:
+        assert f.of_interest.equals(f.failed)
+    else:
+        assert f.of_interest.equals(f["lead.cumulative_profit"] <= f["lead.cumulative_profit"].quantile(0.25))
     # each lever of the recommended policy is also scored alone; "free lunch" means ahead on all three
     from sim.search.policies import DesignedPolicy
     from sim.search.report import model_words
