@@ -191,6 +191,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"[sim] warning: {warning}", file=sys.stderr, flush=True)
     usual = first.levers_applied().iloc[0].to_dict()
     space = PolicySpace(args.levers, usual=usual, latest_start=min(LATEST_START, args.horizon))
+    record_file = folder / "evaluations.jsonl"
+    earlier = len(record_file.read_text().splitlines()) if record_file.exists() else 0
     t = time.monotonic()
     futures = futures.with_baseline()
     per_run = (time.monotonic() - t) / len(futures)
@@ -213,6 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     record = {**asdict(args), "settings_given": list(args.settings), "out": str(folder), "levers": list(space.levers),
               "version": __version__,
               "command": "python -m sim.search " + " ".join(argv), "minutes": round((time.monotonic() - started) / 60, 1),
+              "read_back": min(earlier, result.evaluated),
               "settings": settings, "futures_table": futures.table.to_dict(orient="list"), "seeds": list(futures.seeds)}
     from sim.study.context import scenario_titles
 

@@ -273,8 +273,8 @@ def markdown(report: Report, settings: dict, figures: str = "figures", level: in
               f"optimiser seed {settings['seed']}) over {len(settings['levers'])} levers "
               f"(level, start week and ramp each), each run in the same {settings['futures']} futures of the "
               f"organisation over {settings['horizon']} weeks; scored by the {_measure_words(report.robustness)} "
-              f"of its lead over the status quo in the same future. Took {settings.get('minutes', '?')} min on "
-              f"{settings['processes']} processes. Package {settings['version']}, command "
+              f"of its lead over the status quo in the same future. This run took {settings.get('minutes', '?')} min "
+              f"on {settings['processes']} processes{_read_back(settings)}. Package {settings['version']}, command "
               f"`{settings['command']}`.", ""]
     lines += [f"{h}# The Pareto set ({len(report.front)} policies)", ""]
     rows = []
@@ -373,6 +373,11 @@ def model_words(report: Report) -> str:
     elif len(report.alone) and ahead and never_behind:
         text += " No lever of it leads on every outcome by itself: the gain comes from the combination."
     return text
+
+
+def _read_back(settings: dict) -> str:
+    n = settings.get("read_back", 0)
+    return f", reading {n} evaluated candidates back from an earlier run of the same search" if n else ""
 
 
 def _levers(n: int) -> str:
