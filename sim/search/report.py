@@ -16,7 +16,10 @@ From a :class:`~sim.search.optimise.SearchResult` and the futures it was scored 
   uncertain values where failures concentrate; the report gives the box with its coverage
   (the share of all failures inside it) and density (the share of futures inside it that
   fail), choosing on PRIM's peeling trajectory the first box (the largest, so the one that
-  covers most) whose density is at least ``PRIM_DENSITY`` (else the densest).
+  covers most) whose density is at least ``PRIM_DENSITY`` (else the densest), then dropping
+  the restrictions whose quasi-p value is not below ``QUASI_P`` (they are not significant).
+  When (almost) no future fails, PRIM looks instead for the quarter of the futures where the
+  policy delivers least on the first objective, and the report says so.
 
 ``write_report`` writes these into the search folder (``SEARCH.md``, CSV tables, the chosen
 policy's schedule, a parallel-coordinates figure and the convergence figure);
@@ -41,6 +44,8 @@ from sim.search.robustness import Futures, regret, robust_score
 NAMED_ROADS = ("status_quo", "engineering", "mission", "consumer_decision", "best_customer", "competing_values")
 #: PRIM's box: the first on the peeling trajectory at least this dense (the share of its futures that fail).
 PRIM_DENSITY = 0.8
+#: A box's restriction is kept when PRIM's quasi-p value for it is below this.
+QUASI_P = 0.05
 #: Below this share of failing futures, PRIM looks for the quarter where the policy delivers least instead.
 FEWEST_FAILURES = 0.05
 #: Futures of the failure analysis, and the offset of their seeds from the search's (fresh futures).
@@ -216,6 +221,14 @@ def prim_box(x: pd.DataFrame, failed: np.ndarray, density: float = PRIM_DENSITY)
     i = int(dense[0]) if len(dense) else int(trajectory.density.idxmax())
     box.select(i)
     stats, limits = box.inspect(i, style="data")[0]
+    # Keep the restrictions that matter: drop those PRIM's quasi-p test does not find significant
+    # (p >= QUASI_P), as scenario discovery does (Bryant & Lempert 2010), unless none would be left.
+    significant = [name for name in limits.index
+                   if np.nanmin(limits.loc[name].iloc[2:].to_numpy(dtype=float)) < QUASI_P]
+    if significant and len(significant) < len(limits):
+        for name in limits.index.difference(significant):
+            box.drop_restriction(name)
+        stats, limits = box.inspect(len(box.peeling_trajectory) - 1, style="data")[0]
     out = [(name, float(limits.loc[name].iloc[0]), float(limits.loc[name].iloc[1])) for name in limits.index]
     full = {name: (float(x[name].min()), float(x[name].max())) for name in x.columns}
     return {"coverage": float(stats["coverage"]), "density": float(stats["density"]), "mass": float(stats["mass"]),
