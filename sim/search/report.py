@@ -265,6 +265,9 @@ def write_report(report: Report, folder: Path, settings: dict) -> list[Path]:
                                                     "chosen_words": report.chosen_words,
                                                     "where_it_fails": prim_words(report),
                                                     "about_the_model": model_words(report),
+                                                    "escapes_the_tension": escapes_the_tension(report),
+                                                    "free_alone": [str(x) for x in report.alone.lever[report.alone.free_lunch]]
+                                                    if len(report.alone) else [],
                                                     "objectives": report.objectives, "robustness": report.robustness},
                                                    indent=2, default=str))
     written += plot_front(report, folder / "figures")
@@ -366,10 +369,14 @@ def prim_words(report: Report) -> str:
             f"it are such (density).")
 
 
+def escapes_the_tension(report: Report) -> bool:
+    """The chosen (simplified) policy leads on every objective at its robust score and falls behind in no fresh future."""
+    return all(report.simplified[f"score.{o}"] > 0 for o in report.objectives) and not report.failures.failed.any()
+
+
 def model_words(report: Report) -> str:
     """Whether the chosen policy escapes the tension between the values, and which of its levers do so alone."""
-    ahead = all(report.simplified[f"score.{o}"] > 0 for o in report.objectives)
-    never_behind = not report.failures.failed.any()
+    ahead = never_behind = escapes_the_tension(report)
     free = list(report.alone.lever[report.alone.free_lunch]) if len(report.alone) else []
     if not (ahead and never_behind):
         text = ("The chosen policy buys one outcome with another somewhere in the futures: the values compete, "

@@ -5,7 +5,8 @@ every road, the same seeds) unless its results are there already (a rerun resume
 sweep), then writes ``brief.html`` beside them: the question, the organisation in words, the
 answer with its uncertainty, what each road trades away, what to watch for (the early
 warnings), and what the model leaves out. Figures are inline, nothing is fetched from the
-network, and it prints to PDF from a browser in one or two pages.
+network, and it prints to PDF from a browser in one or two pages (a third when a search for
+the organisation adds "A road designed for this organisation").
 
 Every sentence about the results comes from ``sim.study.findings`` (rules written once, with
 their thresholds); this module only lays them out.
@@ -205,6 +206,12 @@ def _designed_section(d: dict | None) -> str:
              f"{''.join(f'<td>{cell(o, roads.loc[r, f"score.{o}"])}</td>' for o in objectives)}</tr>"
              for r in roads.index if r != "status_quo"]
     words = "".join(f"<li>{e(line)}</li>" for line in d["chosen_words"].splitlines())
+    caution = ""
+    if d.get("escapes_the_tension"):
+        levers = ", ".join(d.get("free_alone", []))
+        caution = ("<p><b>Read it with care.</b> It leads on every outcome in every version of the organisation: the "
+                   "values do not compete here, which points at costs the model does not charge yet (ODD 10.2, item 31)"
+                   + (f", above all of {e(levers)}, each ahead on every outcome by itself" if levers else "") + ".</p>")
     return f"""<section id="designed"><h2>A road designed for this organisation</h2>
 <p>A search over {len(d["levers"])} levers (how far to move each, from which week, how fast) for policies that
 do well in {d["futures"]} plausible versions of this organisation (its readiness, resistance, churn and market
@@ -213,9 +220,9 @@ The most balanced of them, with the levers it does not need left alone ({chosen[
 {chosen["full_moved"]} it moved):</p><ul>{words}</ul>
 <table><thead><tr><th>Lead over the status quo, {e(measure)} across the versions</th>{head}</tr></thead>
 <tbody>{"".join(rows)}</tbody></table>
-<p class="note">Cumulative profit over {d["horizon"]} weeks in millions; the 0-1 indexes in points. {e(d["where_it_fails"])}
-{e(d.get("about_the_model", ""))}
-From <code>python -m sim.search</code> ({d["nfe"]} candidate policies); its report is SEARCH.md in its folder.</p></section>"""
+{caution}<p class="note">Cumulative profit over {d["horizon"]} weeks in millions; the 0-1 indexes in points.
+{e(d["where_it_fails"])} From <code>python -m sim.search</code> ({d["nfe"]} candidate policies); its report is
+SEARCH.md in its folder.</p></section>"""
 
 
 def brief_html(comparisons: list[Comparison], context: StudyContext, figure: Path, link_base: Path,
@@ -348,6 +355,8 @@ td.good { background: #e3f4ec; }
 td.bad { background: #fbe7e1; }
 small { color: #555; }
 figure { margin: 0.8em 0; }
+#designed ul { columns: 2; column-gap: 2em; font-size: 0.9em; margin: 0.3em 0; }
+#designed li { break-inside: avoid; }
 figure img { width: 100%; height: auto; }
 figcaption { font-size: 0.8em; color: #444; }
 ul { padding-left: 1.2em; margin: 0.3em 0; }
