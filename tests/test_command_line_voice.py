@@ -94,6 +94,14 @@ def test_the_end_of_a_sweep_says_what_its_models_warned_of_once_with_the_number_
     assert warn_at_end(SweepPlan(sweep_dir=tmp_path, jobs=jobs[-1:])) == [] and capsys.readouterr().err == ""
 
 
+def _ctrl_c_as_from_a_terminal() -> None:
+    """In the child before it starts: SIGINT at its default and not blocked. A test process may run with
+    SIGINT ignored or blocked (a pytest-xdist worker after a library's process pool did so), and a
+    child inherits both and would never see Ctrl-C."""
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.slow       # an 80-job sweep, interrupted and resumed
 def test_ctrl_c_keeps_the_finished_jobs_says_so_in_one_line_and_a_rerun_resumes(tmp_path):
     sweep = tmp_path / "sweep"
@@ -101,7 +109,7 @@ def test_ctrl_c_keeps_the_finished_jobs_says_so_in_one_line_and_a_rerun_resumes(
             "organisation.n_customers=1500", "steps=260", "organisation.burn_in_weeks=4", f"hydra.sweep.dir={sweep}",
             "hydra.launcher.n_jobs=2"]
     proc = subprocess.Popen([sys.executable, "-m", "sim", *args], cwd=REPO, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
+                            stderr=subprocess.STDOUT, text=True, preexec_fn=_ctrl_c_as_from_a_terminal)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and len(list(sweep.glob("*/status.json"))) < 3:
         time.sleep(0.2)

@@ -45,7 +45,7 @@ import random
 import sys
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -157,9 +157,13 @@ class _Evaluator:
                 continue
             future = self.submit(_evaluate, self.futures, self.space, x) if self.submit else None
             pending[key] = (x, future)
+        running = {future: key for key, (x, future) in pending.items() if future is not None}
+        for future in as_completed(running):     # recorded as each ends: a stop loses only those still running
+            key = running[future]
+            self.record.add(key, pending[key][0], future.result())
         for key, (x, future) in pending.items():
-            outcomes = future.result() if future is not None else _evaluate(self.futures, self.space, x)
-            self.record.add(key, x, outcomes)
+            if future is None:
+                self.record.add(key, x, _evaluate(self.futures, self.space, x))
         for job in jobs:
             key = policy_key([float(v) for v in job.solution.variables])
             job.solution.objectives[:] = [-s for s in self.score(self.record.done[key])]
