@@ -243,3 +243,30 @@ def test_on_a_ray_cluster_the_search_finds_what_local_processes_find(tmp_path):
     columns = ["policy", "score.cumulative_profit", "score.mean_centricity", "score.final_satisfaction"]
     pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "local" / "front.csv")[columns],
                                   pd.read_csv(tmp_path / "ray" / "front.csv")[columns])
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_the_search_in_one_line_and_the_same_command_resumes(tmp_path):
+    import signal
+    import time
+
+    from tests.test_command_line_voice import _ctrl_c_as_from_a_terminal
+
+    args = [sys.executable, "-m", "sim.search", "organisation.n_employees=100", "organisation.n_customers=1500",
+            "organisation.burn_in_weeks=4", "nfe=200", "population=10", "futures=4", "horizon=104",
+            f"--out={tmp_path}"]
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            preexec_fn=_ctrl_c_as_from_a_terminal)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and (not (tmp_path / RECORD).exists()
+                                           or len((tmp_path / RECORD).read_text().splitlines()) < 12):
+        time.sleep(0.2)
+    proc.send_signal(signal.SIGINT)
+    text, _ = proc.communicate(timeout=120)
+    assert proc.returncode == 130, text
+    assert f"search stopped; what was evaluated is kept in {tmp_path}: run the same command to resume" in text
+    assert "Traceback" not in text
+    kept = len({line.split('"key": "')[1][:20] for line in (tmp_path / RECORD).read_text().splitlines()})
+    again = subprocess.run(args, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr
+    assert f"({kept} read back from an earlier run)" in again.stderr
