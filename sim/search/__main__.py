@@ -184,25 +184,25 @@ def main(argv: list[str] | None = None) -> int:
     settings = organisation_settings(args)
     folder = args.folder()
     started = time.monotonic()
-    futures = Futures.sample(settings, n=args.futures, horizon=args.horizon, seed=args.seed, keys=args.uncertain)
-    first = CentricityModel.settled(**futures.model_kwargs(0))
-    warning = first.losing_money()
-    if warning:
-        print(f"[sim] warning: {warning}", file=sys.stderr, flush=True)
-    usual = first.levers_applied().iloc[0].to_dict()
-    space = PolicySpace(args.levers, usual=usual, latest_start=min(LATEST_START, args.horizon))
-    record_file = folder / "evaluations.jsonl"
-    earlier = len(record_file.read_text().splitlines()) if record_file.exists() else 0
-    t = time.monotonic()
-    futures = futures.with_baseline()
-    per_run = (time.monotonic() - t) / len(futures)
-    runs = args.nfe * len(futures) + (6 + 2) * len(futures) + 2 * args.prim_futures
-    estimate = runs * per_run / max(1, args.processes if args.evaluator == "processes" else 1)
-    print(f"[sim] search: {args.scenario or 'the default organisation'}, {args.nfe} candidates x {len(futures)} futures "
-          f"x {args.horizon} weeks over {len(space.levers)} levers ({len(space.variables)} variables); about "
-          f"{runs:,} runs, {estimate / 60:.0f} min on {args.processes} processes; into {folder} (a rerun resumes)",
-          file=sys.stderr, flush=True)
-    try:
+    try:   # Ctrl-C at any point keeps what was evaluated
+        futures = Futures.sample(settings, n=args.futures, horizon=args.horizon, seed=args.seed, keys=args.uncertain)
+        first = CentricityModel.settled(**futures.model_kwargs(0))
+        warning = first.losing_money()
+        if warning:
+            print(f"[sim] warning: {warning}", file=sys.stderr, flush=True)
+        usual = first.levers_applied().iloc[0].to_dict()
+        space = PolicySpace(args.levers, usual=usual, latest_start=min(LATEST_START, args.horizon))
+        record_file = folder / "evaluations.jsonl"
+        earlier = len(record_file.read_text().splitlines()) if record_file.exists() else 0
+        t = time.monotonic()
+        futures = futures.with_baseline()
+        per_run = (time.monotonic() - t) / len(futures)
+        runs = args.nfe * len(futures) + (6 + 2) * len(futures) + 2 * args.prim_futures
+        estimate = runs * per_run / max(1, args.processes if args.evaluator == "processes" else 1)
+        print(f"[sim] search: {args.scenario or 'the default organisation'}, {args.nfe} candidates x {len(futures)} futures "
+              f"x {args.horizon} weeks over {len(space.levers)} levers ({len(space.variables)} variables); about "
+              f"{runs:,} runs, {estimate / 60:.0f} min on {args.processes} processes; into {folder} (a rerun resumes)",
+              file=sys.stderr, flush=True)
         result = search(space, futures, folder, nfe=args.nfe, population=args.population, objectives=args.objectives,
                         robustness=args.robustness, seed=args.seed, processes=args.processes, evaluator=args.evaluator)
         report = build_report(result, space, futures, args.objectives, args.robustness, choose=args.choose,
