@@ -163,18 +163,12 @@ def main(argv: list[str] | None = None) -> int:
     from sim.search.policies import LATEST_START, PolicySpace
     from sim.search.report import build_report, write_report
     from sim.search.robustness import Futures
-    from sim.study.inputs import InputError
+    from sim.study.inputs import read_or_exit_status
 
     argv = sys.argv[1:] if argv is None else argv
-    if {"-h", "--help"} & set(argv):
-        print(__doc__.split("Example:")[0].strip())
-        return 0
-    try:
-        args = search_arguments(argv)
-    except InputError as err:
-        for problem in err.problems:
-            print(f"error: {problem}", file=sys.stderr)
-        return 2
+    args, status = read_or_exit_status(argv, __doc__.split("Example:")[0].strip(), search_arguments)
+    if args is None:
+        return status
     import importlib.util
 
     if not all(importlib.util.find_spec(m) for m in ("ema_workbench", "platypus")):

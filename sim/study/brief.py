@@ -377,18 +377,12 @@ li { margin: 0.15em 0; }
 # ---------------------------------------------------------------------- command line
 def main(argv: list[str] | None = None) -> int:
     """``python -m sim.study.brief [scenario=NAME] [key=value ...] [road=a,b] [seeds=N] [--out DIR]``."""
-    from sim.study.inputs import InputError
+    from sim.study.inputs import read_or_exit_status
 
     argv = sys.argv[1:] if argv is None else argv
-    if {"-h", "--help"} & set(argv):
-        print(__doc__.split("Example:")[0].strip())
-        return 0
-    try:
-        args = brief_arguments(argv)
-    except InputError as err:
-        for problem in err.problems:
-            print(f"error: {problem}", file=sys.stderr)
-        return 2
+    args, status = read_or_exit_status(argv, __doc__.split("Example:")[0].strip(), brief_arguments)
+    if args is None:
+        return status
     sweep_dir = args.sweep_dir()
     print(f"[sim] brief: {len(args.roads)} roads x {args.seeds} seeds into {sweep_dir} "
           "(a rerun resumes; finished runs are kept)", flush=True)

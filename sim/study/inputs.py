@@ -50,6 +50,31 @@ class InputError(ValueError):
         super().__init__("\n".join(self.problems))
 
 
+def read_or_exit_status(argv: Sequence[str], usage: str, read):
+    """A ``key=value`` command's arguments, or its exit status: ``--help`` prints ``usage`` (0); wrong
+    inputs print one ``error:`` line each (2). ``read(argv)`` reads them, raising ``InputError``.
+
+    Returns:
+        (the arguments ``read`` returned, None), or (None, the exit status).
+
+    Example:
+        >>> read_or_exit_status(["--help"], "usage: python -m sim.search ...", lambda argv: argv)
+        usage: python -m sim.search ...
+        (None, 0)
+    """
+    import sys
+
+    if {"-h", "--help"} & set(argv):
+        print(usage)
+        return None, 0
+    try:
+        return read(list(argv)), None
+    except InputError as err:
+        for problem in err.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return None, 2
+
+
 def split_arguments(argv: Sequence[str]) -> tuple[list[str], set[str]]:
     """(the overrides, the flags) of a ``python -m sim`` command line."""
     overrides, flags, skip = [], set(), False
