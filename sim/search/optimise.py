@@ -236,7 +236,7 @@ def search(space: PolicySpace, futures: Futures, folder: str | Path, nfe: int = 
         front[f"score.{name}"] = [-s.objectives[j] for s in archive]
     front.insert(0, "policy", keys)
     front = front.sort_values(f"score.{objectives[0]}", ascending=False, kind="stable").reset_index(drop=True)
-    convergence = tracker.convergence(problem, score, objectives)
+    convergence = tracker.convergence(score)
     return SearchResult(front, dict(record.done), list(front.policy), convergence, tracker.first, len(record.done),
                         dict(record.variables))
 
@@ -314,53 +314,47 @@ class _Tracker:
         print(f"[sim] search: {algorithm.nfe}/{self.nfe} candidates{again}, Pareto set of {len(archive)}, "
               f"{_minutes(elapsed)} so far{left}", file=sys.stderr, flush=True)
 
-    def convergence(self, problem, score, objectives) -> pd.DataFrame:
+    def convergence(self, score) -> pd.DataFrame:
         """Hypervolume of each generation's archive, normalised by the bounds of every candidate evaluated."""
-        from platypus import Hypervolume, Solution
-
-        everything = np.array([[-s for s in score(o)] for o in self.record.done.values()])
-        low, high = everything.min(axis=0), everything.max(axis=0)
-        high = np.where(high > low, high, low + 1.0)
-        indicator = Hypervolume(minimum=low.tolist(), maximum=high.tolist())
-
-        def volume(points: list[list[float]]) -> float:
-            solutions = []
-            for p in points:
-                s = Solution(problem)
-                s.objectives[:] = p
-                s.evaluated = True
-                solutions.append(s)
-            return float(indicator.calculate(solutions)) if solutions else 0.0
-
-        rows = [{"nfe": nfe, "archive": len(a), "epsilon_progress": eps, "hypervolume": volume(a)}
-                for nfe, a, eps in self.history]
+        everything = [[-s for s in score(o)] for o in self.record.done.values()]
+        volumes = hypervolumes([a for _, a, _ in self.history], everything)
+        rows = [{"nfe": nfe, "archive": len(a), "epsilon_progress": eps, "hypervolume": v}
+                for (nfe, a, eps), v in zip(self.history, volumes, strict=True)]
         return pd.DataFrame(rows)
+
+
+def hypervolumes(point_sets: Sequence[Sequence[Sequence[float]]], everything: Sequence[Sequence[float]]) -> list[float]:
+    """Platypus's hypervolume of each set's non-dominated points (objectives minimised), all normalised by
+    the bounds of ``everything``, so the sets can be compared."""
+    from platypus import Hypervolume, Problem, Solution, nondominated
+
+    everything = np.asarray(everything, dtype=float)
+    low, high = everything.min(axis=0), everything.max(axis=0)
+    high = np.where(high > low, high, low + 1.0)
+    indicator = Hypervolume(minimum=low.tolist(), maximum=high.tolist())
+    problem = Problem(1, everything.shape[1])
+
+    def volume(points) -> float:
+        solutions = []
+        for p in points:
+            s = Solution(problem)
+            s.objectives[:] = list(p)
+            s.evaluated = True
+            solutions.append(s)
+        return float(indicator.calculate(nondominated(solutions))) if solutions else 0.0
+
+    return [volume(points) for points in point_sets]
 
 
 def start_volume(result: SearchResult, problem_objectives: Sequence[str], futures: Futures,
                  robustness: str = DEFAULT_ROBUSTNESS) -> tuple[float, float]:
     """(hypervolume of the random start's best, of the final Pareto set), on common bounds."""
-    from platypus import Hypervolume, Problem, Solution, nondominated
-
     futures = futures.with_baseline()
     columns = [list(OUTCOMES).index(o) for o in problem_objectives]
     scores = {k: -robust_score(futures.leads(o)[:, columns], robustness) for k, o in result.outcomes.items()}
-    problem = Problem(1, len(columns))
-    everything = np.array(list(scores.values()))
-    low, high = everything.min(axis=0), everything.max(axis=0)
-    high = np.where(high > low, high, low + 1.0)
-    indicator = Hypervolume(minimum=low.tolist(), maximum=high.tolist())
-
-    def solutions(keys):
-        out = []
-        for k in keys:
-            s = Solution(problem)
-            s.objectives[:] = scores[k].tolist()
-            s.evaluated = True
-            out.append(s)
-        return nondominated(out)
-
-    return float(indicator.calculate(solutions(result.first_generation))), float(indicator.calculate(solutions(result.keys)))
+    start, end = hypervolumes([[scores[k] for k in result.first_generation], [scores[k] for k in result.keys]],
+                              list(scores.values()))
+    return start, end
 
 
 def _minutes(seconds: float) -> str:
