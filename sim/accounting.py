@@ -11,8 +11,12 @@ from __future__ import annotations
 import numpy as np
 
 from sim.customers import FREQUENCY_MEMORY, VALUE_MEMORY
+from sim.effects import EffectSizes
 from sim.jit import njit
 from sim.levers import COST_LINE_OF
+
+#: The effect sizes of this module's mechanisms (sim.effects; docs/ODD.md 7.5).
+ACCOUNTING_EFFECTS = EffectSizes("accounting", "docs/ODD.md 7.5")
 
 COST_LINES = ("staff", "overtime", "handling", "training", "analytics", "promotion", "operations", "programme",
               "concessions", "rework", "complaint_handling", "hiring", "severance")

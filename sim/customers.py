@@ -12,13 +12,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.effects import EffectSizes
 from sim.jit import njit
-from sim.networks import PoolBySegment, WordOfMouthNetwork, _spread
+from sim.networks import NETWORK_EFFECTS, PoolBySegment, WordOfMouthNetwork, _spread
 from sim.population import NEVER, Population
 from sim.streams import keyed_uniform
 
 # Jobs-to-be-done contexts. Values are assumptions chosen to span the range a change lead
 # meets; they are documented in docs/ODD.md table 7.4.
+#: The effect sizes of the customers' mechanisms (sim.effects; docs/ODD.md 7.4).
+CUSTOMER_EFFECTS = EffectSizes("customers", "docs/ODD.md 5.2, 7.4")
+
 SEGMENTS = ("get_it_done_fast", "get_it_right", "get_advice", "get_it_cheap")
 SEGMENT_SHARE = np.array([0.30, 0.25, 0.20, 0.25])
 SEGMENT_NEED_PERSON = np.array([0.30, 0.45, 0.70, 0.25])   # weight of the personable layer
@@ -147,11 +151,14 @@ def brand_pull(policy) -> float:
 class CustomerBase:
     """Customers, their word-of-mouth network and the weekly customer update."""
 
-    def __init__(self, cust, n_customers: int, rng: np.random.Generator):
+    def __init__(self, cust, n_customers: int, rng: np.random.Generator,
+                 weak_tie_weight: float = NETWORK_EFFECTS.weak_tie_weight, effects=None):
         self.params = cust
+        self.fx = CUSTOMER_EFFECTS.defaults if effects is None else effects   # this run's effect sizes
         self.n_initial = n = n_customers
         self.people = Population(CUSTOMER_STATE, capacity=int(n * 1.3) + 16)
-        self.network = WordOfMouthNetwork(cust.strong_ties, cust.weak_ties, capacity=int(n * 1.3) + 16)
+        self.network = WordOfMouthNetwork(cust.strong_ties, cust.weak_ties, capacity=int(n * 1.3) + 16,
+                                          weak_tie_weight=weak_tie_weight)
         rows = self.people.add(n)
         self._initialise(rows, rng.random((n, N_UNIFORM)), rng.standard_normal((n, N_NORMAL)), week=0)
         # Start from a year of buying history so RFM is meaningful from week 0.
@@ -344,7 +351,7 @@ class CustomerBase:
             p.manipulation_detected, p.active, p.activist, model.streams.keys("talk", model.week)[0],
             model.streams.keys("talk_ties", model.week)[0], float(c.negative_talk), float(c.positive_talk),
             float(c.negative_reach), float(c.positive_reach), float(c.activist_amplification), net.ties, net.strong,
-            net.capacity, net.rotation)
+            net.capacity, net.rotation, net.weak)
         week.wom_broadcast = broadcast
         week.prospects_deterred = c.deterrence * (week.wom_negative + broadcast)
         week.prospects_referred = c.referral * week.wom_positive
@@ -620,7 +627,7 @@ def _churn(u_churn, silent_leavers, mood_factor, tenure, frequency, exposure, ha
 @njit
 def _word_of_mouth(dissatisfied, aggrieved, purchasers, contacted, satisfaction, trust, detected, active, activist,
                    talk_key, ties_key, negative_talk, positive_talk, negative_reach, positive_reach, amplification, ties,
-                   strong, capacity, rotation):
+                   strong, capacity, rotation, weak):
     """Who talks, whom they tell, and what the hearers make of it. One talk draw per customer and
     week (a customer both dissatisfied and aggrieved gets one), one draw for the ties told.
     Returns (negative messages, positive messages, negative talkers, positive talkers, broadcast)."""
@@ -656,9 +663,10 @@ def _word_of_mouth(dissatisfied, aggrieved, purchasers, contacted, satisfaction,
     reach = np.empty(len(negative))
     for t in range(len(negative)):
         reach[t] = negative_reach * (amplification if activist[negative[t]] else 1.0)
-    to_neg, _, unsent = _spread(negative, reach, _keyed_draws(ties_key, negative), ties, strong, capacity, rotation)
+    to_neg, _, unsent = _spread(negative, reach, _keyed_draws(ties_key, negative), ties, strong, capacity, rotation,
+                                weak)
     to_pos, _, _ = _spread(positive, np.full(n_positive, positive_reach), _keyed_draws(ties_key, positive), ties,
-                           strong, capacity, rotation)
+                           strong, capacity, rotation, weak)
     # Each message moves its hearer (those still customers): trust first, then satisfaction.
     n_neg = n_pos = 0
     for r in to_neg:

@@ -13,7 +13,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.effects import EffectSizes
 from sim.levers import VALUES
+
+#: The effect sizes of this module's mechanisms (sim.effects; docs/ODD.md 7.1.6).
+EARLY_WARNING_EFFECTS = EffectSizes("early_warning", "docs/ODD.md 7.1.6")
 
 # Which KPI stands for each value, and the scale its change is judged against.
 SIGNALS = {"customer": "satisfaction", "efficiency": "efficiency", "profit": "profit"}
@@ -69,7 +73,8 @@ class EarlyWarningMonitor:
 
     DEFAULT_THRESHOLDS = {"customer": 0.003, "efficiency": 0.015, "profit": 0.01}
 
-    def __init__(self, window: int = 26, threshold: float | dict | None = None, cooldown: int = 13):
+    def __init__(self, window: int = 26, threshold: float | dict | None = None, cooldown: int = 13, effects=None):
+        self.fx = EARLY_WARNING_EFFECTS.defaults if effects is None else effects   # this run's effect sizes
         self.window = window
         if threshold is None:
             threshold = self.DEFAULT_THRESHOLDS

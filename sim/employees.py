@@ -12,6 +12,7 @@ import numpy as np
 
 from sim.arrays import clip01 as _clip01
 from sim.arrays import put_where
+from sim.effects import EffectSizes
 from sim.jit import njit
 from sim.levers import BASELINE_KPI
 from sim.networks import FUNCTIONS, EmployeeNetwork, assign_functions
@@ -20,6 +21,9 @@ from sim.population import NEVER, Population
 SUPPORT_STATES = ("active_resistance", "passive_resistance", "compliance", "cooperation", "championing")
 ACTIVE_RESISTANCE, PASSIVE_RESISTANCE, COMPLIANCE, COOPERATION, CHAMPIONING = range(5)
 FRONT_LINE = FUNCTIONS.index("front_line")
+
+#: The effect sizes of the employees' mechanisms (sim.effects; docs/ODD.md 7.2).
+EMPLOYEE_EFFECTS = EffectSizes("employees", "docs/ODD.md 5.1, 7.2")
 N_TRAITS = 10  # normal draws per new employee (values x3, A, N, C, efficacy, resistance, identification, aptitude)
 
 # Productive zone of disequilibrium (Heifetz, Grashow & Linsky 2009): uptake peaks at
@@ -110,8 +114,9 @@ class Workforce:
         network: the :class:`EmployeeNetwork` over seats.
     """
 
-    def __init__(self, org, rng: np.random.Generator):
+    def __init__(self, org, rng: np.random.Generator, effects=None):
         self.org = org
+        self.fx = EMPLOYEE_EFFECTS.defaults if effects is None else effects   # this run's effect sizes
         n = org.n_employees
         shares = [org.share_front_line, org.share_sales, org.share_marketing, org.share_operations]
         self.seat_function = assign_functions(n, shares)

@@ -32,6 +32,11 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from sim.effects import EffectSizes
+
+#: The effect sizes of this module's mechanisms (sim.effects; docs/ODD.md 7.1.1-7.1.2a).
+LEVER_EFFECTS = EffectSizes("levers", "docs/ODD.md 7.1.1-7.1.2a")
+
 VALUES = ("customer", "efficiency", "profit")
 TIERS = ("top", "middle", "low")
 BASELINE_KPI = (0.2, 0.4, 0.4)        # business as usual rewards efficiency and profit

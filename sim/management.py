@@ -16,7 +16,11 @@ from typing import Any
 import mesa
 import pandas as pd
 
+from sim.effects import EffectSizes
 from sim.levers import LEVERS, AtUsual, Policy, lever_costs
+
+#: The effect sizes of this module's mechanisms (sim.effects; docs/ODD.md 7.1.0).
+MANAGEMENT_EFFECTS = EffectSizes("management", "docs/ODD.md 7.1.0")
 
 #: KPIs only a pulse survey shows management (the ``employee_survey`` lever): how employees
 #: feel and where they stand. Business, customer and HR figures are always reported.

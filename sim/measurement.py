@@ -10,9 +10,13 @@ import numpy as np
 
 from sim.accounting import COST_LINES
 from sim.customers import DETRACTOR, FOR_CUSTOMER, FOR_EFFICIENCY, FOR_PROFIT, PROMOTER
+from sim.effects import EffectSizes
 from sim.employees import ADOPTION_SHIFT, SUPPORT_STATES
 from sim.jit import njit
 from sim.levers import TIERS, VALUES
+
+#: The effect sizes of this module's mechanisms (sim.effects; docs/ODD.md 7.6).
+MEASUREMENT_EFFECTS = EffectSizes("measurement", "docs/ODD.md 7.6")
 
 REQUIRED = (
     "customer_centricity", "efficiency", "profit", "value_tension",

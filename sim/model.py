@@ -28,6 +28,7 @@ from sim.accounting import Ledger, rescore_tiers, update_rfm
 from sim.agents import Customer, Employee
 from sim.customers import REFERENCE_SATISFACTION, CustomerBase
 from sim.early_warning import EarlyWarningMonitor
+from sim.effects import EffectValues
 from sim.employees import Workforce
 from sim.management import Management
 from sim.measurement import measure
@@ -81,6 +82,9 @@ class CentricityModel(mesa.Model):
             :class:`~sim.params.Customers` or :class:`~sim.params.Levers` by name, e.g.
             ``n_employees=300``, ``n_customers=5000``, ``activist_share=0.2``, ``streamline=True``.
             Whole groups may also be given as dicts: ``organisation={...}``.
+        effects: effect sizes other than the declared ones (``sim.effects``), by
+            ``group.name`` (``{"customers.promoter": 0.8}``) or nested by group; for
+            studies of the model's own assumptions. The run's record keeps them.
 
     Raises:
         ValueError: for an unknown road or parameter, a wrong type or a value out of range,
@@ -89,12 +93,14 @@ class CentricityModel(mesa.Model):
     """
 
     def __init__(self, road: str = "status_quo", start_week: int = 0, road_params: dict | None = None,
-                 seed: Any = _NOT_GIVEN, *, rng: Any = _NOT_GIVEN, **params: Any):
+                 seed: Any = _NOT_GIVEN, *, rng: Any = _NOT_GIVEN, effects: dict | None = None, **params: Any):
         groups = self._parse(params)
         the_road = _make_road(road, start_week, road_params)
         seed = _resolve_seed(seed, rng)
+        fx = EffectValues(effects)
         super().__init__(rng=seed)
         self.seed = seed
+        self.effects = fx
         self.organisation: Organisation = groups["organisation"]
         self.customer_params: Customers = groups["customers"]
         self.levers: Levers = groups["levers"]
@@ -103,11 +109,12 @@ class CentricityModel(mesa.Model):
 
         self.org_state = OrganisationState.at_start(self.organisation.initial_integration_level,
                                                     self.organisation.n_employees)
-        self.workforce = Workforce(self.organisation, self.rng)
-        self.customers = CustomerBase(self.customer_params, self.organisation.n_customers, self.rng)
+        self.workforce = Workforce(self.organisation, self.rng, effects=fx.employees)
+        self.customers = CustomerBase(self.customer_params, self.organisation.n_customers, self.rng,
+                                      weak_tie_weight=fx.networks.weak_tie_weight, effects=fx.customers)
         self.ledger = Ledger()
         self.management = Management(self, the_road, ROADS["status_quo"]())
-        self.monitor = EarlyWarningMonitor()
+        self.monitor = EarlyWarningMonitor(effects=fx.early_warning)
         self.acquisition_boost = 0.0
         self.reference_satisfaction = REFERENCE_SATISFACTION
         self._burn_in_week: int | None = None
@@ -136,7 +143,7 @@ class CentricityModel(mesa.Model):
     @classmethod
     def settled(cls, road: str = "status_quo", start_week: int = 0, road_params: dict | None = None,
                 seed: Any = _NOT_GIVEN, shared_dir: str | Path | None = None, *, rng: Any = _NOT_GIVEN,
-                **params: Any) -> CentricityModel:
+                effects: dict | None = None, **params: Any) -> CentricityModel:
         """The model ``CentricityModel(...)`` builds, reusing an earlier model's burn-in when it can.
 
         No road acts before week 0, so models that differ only in their road start from the
@@ -159,14 +166,15 @@ class CentricityModel(mesa.Model):
         """
         groups = cls._parse(dict(params))
         seed = _resolve_seed(seed, rng)
-        key = (seed, *(dataclasses.astuple(groups[g]) for g in GROUPS))
+        key = (seed, *(dataclasses.astuple(groups[g]) for g in GROUPS), EffectValues(effects).key())
         blob = _SETTLED.get(key)
         if blob is None and shared_dir is not None:
             blob = _read_shared_start(shared_dir, key)
             if blob is not None:
                 _SETTLED.remember(key, blob)
         if blob is None:
-            model = cls(road=road, start_week=start_week, road_params=road_params, seed=seed, **params)
+            model = cls(road=road, start_week=start_week, road_params=road_params, seed=seed, effects=effects,
+                        **params)
             blob = pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)
             _SETTLED.remember(key, blob)
             if shared_dir is not None:
@@ -184,7 +192,8 @@ class CentricityModel(mesa.Model):
 
         Keys: ``organisation``, ``customers``, ``levers`` (dicts of parameters), ``road``
         (a name, or a dict with ``name``, ``start_week`` and the road's parameters),
-        ``seed`` (or Mesa's ``rng``; not both). Other top-level keys (``steps``, ``scenario``)
+        ``seed`` (or Mesa's ``rng``; not both), ``effects`` (effect sizes other than the
+        declared ones, see ``sim.effects``). Other top-level keys (``steps``, ``scenario``)
         are ignored here.
         ``reuse_burn_in=True`` builds it with :meth:`settled` (sharing settled starts with
         other processes through ``shared_dir``, if given).
@@ -211,7 +220,8 @@ class CentricityModel(mesa.Model):
             name, start, road = road, config.get("start_week", 0), dict(config.get("road_params") or {})
         groups = {g: config.get(g) or {} for g in GROUPS}
         seeding = {key: config[key] for key in ("seed", "rng") if key in config}
-        kwargs = dict(road=name, start_week=start, road_params=road, **seeding, **groups)
+        kwargs = dict(road=name, start_week=start, road_params=road, effects=config.get("effects") or None,
+                      **seeding, **groups)
         if reuse_burn_in and None not in seeding.values():
             return cls.settled(shared_dir=shared_dir, **kwargs)
         return cls(**kwargs)
@@ -224,6 +234,7 @@ class CentricityModel(mesa.Model):
             "organisation": dataclasses.asdict(self.organisation),
             "customers": dataclasses.asdict(self.customer_params),
             "levers": dataclasses.asdict(self.levers),
+            "effects": dict(self.effects.overrides),
         }
 
     # ------------------------------------------------------------------ time

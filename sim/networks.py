@@ -18,7 +18,17 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.effects import SOURCE_MECHANISM, EffectSizes, effect
 from sim.jit import njit
+
+NETWORK_EFFECTS = EffectSizes(
+    "networks", "docs/ODD.md 2.6, 7.4.6-7.4.7",
+    weak_tie_weight=effect(
+        0.5, 0.25, 0.75, SOURCE_MECHANISM,
+        "a weak tie's chance of being told, and of feeling a leaver's defection, relative to a strong tie's",
+        "Brown & Reingen 1987 and Granovetter 1973: strong ties are activated for word of mouth more often than "
+        "weak ones; how much more is not given, half is chosen"),
+)
 
 FUNCTIONS = ("front_line", "sales", "marketing", "operations", "back_office")
 
@@ -103,15 +113,17 @@ class PoolBySegment:
 class WordOfMouthNetwork:
     """Fixed-slot tie table: ``ties[c, k]`` is the k-th contact of customer c (-1 = empty)."""
 
-    def __init__(self, strong_ties: int, weak_ties: int, capacity: int):
+    def __init__(self, strong_ties: int, weak_ties: int, capacity: int,
+                 weak_tie_weight: float = NETWORK_EFFECTS.weak_tie_weight):
         self.n_strong = int(strong_ties)
         self.n_weak = int(weak_ties)
+        self.weak = np.float32(weak_tie_weight)
         self.slots = max(1, 2 * (self.n_strong + self.n_weak))
         self.ties = np.full((capacity, self.slots), -1, dtype=np.int32)
         self.strong = np.zeros((capacity, self.slots), dtype=bool)
         self.degree = np.zeros(capacity, dtype=np.int32)
-        # Row sums of the ties' weights (a strong tie 1, a weak one 0.5: the relative chance of
-        # being told), kept as ties are added (sums of halves: exact in any order).
+        # Row sums of the ties' weights (a strong tie 1, a weak one ``weak_tie_weight``: the
+        # relative chance of being told), kept as ties are added, in a fixed order.
         self.capacity = np.zeros(capacity, dtype=np.float32)
         golden = 0.6180339887498949
         self.rotation = ((golden * np.arange(self.slots)) % 1.0).astype(np.float32)
@@ -154,18 +166,18 @@ class WordOfMouthNetwork:
         starts = by_segment.starts if self.n_strong else np.zeros(1, dtype=np.int64)
         sorted_pool = by_segment.ids if self.n_strong else pool
         _pick(new, segment, pool, draws, sorted_pool, starts, self.n_strong, self.ties, self.strong,
-              self.capacity, self.degree)
+              self.capacity, self.degree, self.weak)
 
     def _reciprocate(self, new) -> None:
         """Reciprocal ties of ``new``'s own ties go into free slots of the targets, first come first served."""
         _reciprocate(new, self.n_strong, self.n_strong + self.n_weak, self.ties, self.strong,
-                     self.capacity, self.degree)
+                     self.capacity, self.degree, self.weak)
 
     def spread(self, talkers: np.ndarray, reach: np.ndarray, draws: np.ndarray):
         """Messages from ``talkers`` to their ties.
 
-        Each talker tells about ``reach`` of its ties, strong ties twice as likely as weak
-        ones. Which ties is fixed by the talker's own uniform ``draws`` (a rotation), so
+        Each talker tells about ``reach`` of its ties, a weak tie ``weak_tie_weight`` as
+        likely as a strong one. Which ties is fixed by the talker's own uniform ``draws`` (a rotation), so
         the stream stays indexed by customer id.
 
         Returns:
@@ -173,12 +185,12 @@ class WordOfMouthNetwork:
             talker the reach that found no tie (broadcast outside the network).
         """
         return _spread(talkers, np.asarray(reach, dtype=np.float64), np.asarray(draws, dtype=np.float64), self.ties,
-                       self.strong, self.capacity, self.rotation)
+                       self.strong, self.capacity, self.rotation, self.weak)
 
     def expose(self, exposure: np.ndarray, leavers: np.ndarray, decay: float) -> None:
         """Contagion: ``exposure`` (indexed by id) decays by ``decay``, then each tie of a leaver
-        receives a signal (a strong tie 1, a weak one 0.5)."""
-        _expose(exposure, leavers, decay, self.ties, self.strong)
+        receives a signal (a strong tie 1, a weak one ``weak_tie_weight``)."""
+        _expose(exposure, leavers, decay, self.ties, self.strong, self.weak)
 
     def nbytes(self) -> int:
         return self.ties.nbytes + self.strong.nbytes + self.degree.nbytes + self.capacity.nbytes
@@ -186,13 +198,13 @@ class WordOfMouthNetwork:
 
 # ---------------------------------------------------------------------------- kernels
 @njit
-def _tie_weight(tie, is_strong):
-    """A tie's relative chance of being told: 1 strong, 0.5 weak, 0 for an empty slot (float32)."""
-    return np.float32(0.0) if tie < 0 else (np.float32(1.0) if is_strong else np.float32(0.5))
+def _tie_weight(tie, is_strong, weak):
+    """A tie's relative chance of being told: 1 strong, ``weak`` weak, 0 for an empty slot (float32)."""
+    return np.float32(0.0) if tie < 0 else (np.float32(1.0) if is_strong else weak)
 
 
 @njit
-def _spread(talkers, reach, draws, ties, strong, capacity, rotation):
+def _spread(talkers, reach, draws, ties, strong, capacity, rotation, weak):
     """Each talker's ties told, in talker then slot order; in float32 as the tie tables are."""
     slots = ties.shape[1]
     recipients = np.empty(len(talkers) * slots, dtype=np.int64)
@@ -207,7 +219,7 @@ def _spread(talkers, reach, draws, ties, strong, capacity, rotation):
         for k in range(slots):
             u = u0 + rotation[k]
             u -= np.floor(u)         # the fractional part: the rotated draw of this slot
-            if u < p_strong * _tie_weight(ties[c, k], strong[c, k]):
+            if u < p_strong * _tie_weight(ties[c, k], strong[c, k], weak):
                 recipients[m] = ties[c, k]
                 senders[m] = c
                 m += 1
@@ -257,7 +269,7 @@ def _add_to_pool(ids, starts, new, segment):
 
 
 @njit
-def _pick(new, segment, pool, draws, sorted_pool, starts, n_strong, ties, strong, capacity, degree):
+def _pick(new, segment, pool, draws, sorted_pool, starts, n_strong, ties, strong, capacity, degree, weak):
     """Own ties of each newcomer: strong ones within its segment, weak ones anywhere; the first slots."""
     own = draws.shape[1]
     for r in range(len(new)):
@@ -274,13 +286,13 @@ def _pick(new, segment, pool, draws, sorted_pool, starts, n_strong, ties, strong
                 pick = -1                  # no tie to oneself
             ties[c, k] = pick
             strong[c, k] = k < n_strong and pick >= 0
-            total += _tie_weight(pick, k < n_strong)
+            total += _tie_weight(pick, k < n_strong, weak)
         capacity[c] = total
         degree[c] = own
 
 
 @njit
-def _reciprocate(new, n_strong, own, ties, strong, capacity, degree):
+def _reciprocate(new, n_strong, own, ties, strong, capacity, degree, weak):
     """Each own tie of ``new`` (in order) returned in the target's next free slot, while one is free."""
     slots = ties.shape[1]
     for r in range(len(new)):
@@ -292,17 +304,17 @@ def _reciprocate(new, n_strong, own, ties, strong, capacity, degree):
             slot = degree[target]
             ties[target, slot] = c
             strong[target, slot] = k < n_strong
-            capacity[target] += _tie_weight(c, k < n_strong)
+            capacity[target] += _tie_weight(c, k < n_strong, weak)
             degree[target] += 1
 
 
 @njit
-def _expose(exposure, leavers, decay, ties, strong):
+def _expose(exposure, leavers, decay, ties, strong, weak):
     n = len(exposure)
     signal = np.zeros(n)
     for leaver in leavers:
         for k in range(ties.shape[1]):
             if ties[leaver, k] >= 0:
-                signal[ties[leaver, k]] += 1.0 if strong[leaver, k] else 0.5
+                signal[ties[leaver, k]] += 1.0 if strong[leaver, k] else np.float64(weak)
     for i in range(n):
         exposure[i] = exposure[i] * decay + signal[i]

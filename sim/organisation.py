@@ -22,8 +22,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from sim.effects import EffectSizes
 from sim.levers import BASELINE_ESPOUSED, Policy
 from sim.service import CAPACITY_PER_QUALITY, front_line_capacity
+
+#: The effect sizes of this module's mechanisms (sim.effects; docs/ODD.md 7.1.3).
+ORGANISATION_EFFECTS = EffectSizes("organisation", "docs/ODD.md 7.1.3")
 
 N_SEGMENTS = 4
 START_FIT = 0.5            # processes fit every segment's job half-way at the start (assumption)

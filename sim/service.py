@@ -15,8 +15,12 @@ import numpy as np
 from scipy.special import ndtri
 
 from sim.customers import FOR_CUSTOMER, FOR_EFFICIENCY, FOR_PROFIT, WeekOfCustomers
+from sim.effects import EffectSizes
 from sim.jit import njit
 from sim.streams import keyed_uniform
+
+#: The effect sizes of this module's mechanisms (sim.effects; docs/ODD.md 7.3).
+SERVICE_EFFECTS = EffectSizes("service", "docs/ODD.md 7.3")
 
 ESCALATION_PENALTY = 0.15      # frustration of a failed self-service attempt (seed 003)
 SEPARATE_CHANNEL_PENALTY = 0.05

@@ -62,6 +62,9 @@ class RunConfig:
     customers: Customers = field(default_factory=Customers)
     levers: Levers = field(default_factory=Levers)
     road: Any = MISSING
+    #: Effect sizes other than the declared ones (``sim.effects``), for studies of the model's
+    #: own assumptions: ``+effects.customers.promoter=0.8``.
+    effects: dict[str, Any] = field(default_factory=dict)
 
 
 def road_schema(name: str) -> type:
@@ -187,7 +190,7 @@ def validate(cfg: Any) -> dict[str, Any]:
         ValueError: parameter 'road.pressure' = 2.0 is out of range; allowed range [0.0, 1.0]
     """
     plain = as_plain(cfg)
-    known = {"seed", "steps", "scenario", "road", *GROUPS}
+    known = {"seed", "steps", "scenario", "road", "effects", *GROUPS}
     unknown = sorted(set(plain) - known)
     if unknown:
         raise ValueError(f"unknown key '{unknown[0]}'; known keys: {', '.join(sorted(known))}")
@@ -199,6 +202,10 @@ def validate(cfg: Any) -> dict[str, Any]:
     for group, cls in GROUPS.items():
         out[group] = dataclasses.asdict(build_group(cls, dict(plain.get(group) or {}), group))
     out["road"] = validate_road(plain.get("road") or {"name": "status_quo"})
+    if plain.get("effects"):   # recorded only when given: a run at the declared values keeps its fingerprint
+        from sim.effects import EffectValues
+
+        out["effects"] = EffectValues(plain["effects"]).overrides
     return out
 
 
