@@ -10,18 +10,27 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.customers import FREQUENCY_MEMORY, VALUE_MEMORY
-from sim.effects import EffectSizes
+from sim.effects import ASSUMPTION, SOURCE_MECHANISM, EffectSizes, effect
 from sim.jit import njit
 from sim.levers import COST_LINE_OF
 
-#: The effect sizes of this module's mechanisms (sim.effects; docs/ODD.md 7.5).
-ACCOUNTING_EFFECTS = EffectSizes("accounting", "docs/ODD.md 7.5")
+#: The effect sizes of this module's mechanisms (sim.effects; docs/ODD.md 7.5). (The memories of
+#: frequency and value are the customers' ``frequency_memory`` and ``value_memory``.)
+ACCOUNTING_EFFECTS = EffectSizes(
+    "accounting", "docs/ODD.md 7.5",
+    # Value tiers from the RFM score (Hughes 1994).
+    top_tier_share=effect(
+        0.2, 0.1, 0.3, SOURCE_MECHANISM,
+        "share of present customers, by RFM score, in the top tier",
+        "Hughes 1994 scores RFM by quintiles; the top quintile as the top tier is chosen"),
+    middle_tier_share=effect(
+        0.3, 0.2, 0.4, ASSUMPTION,
+        "share of present customers, by RFM score, in the middle tier (next after the top tier)",
+        "the next one and a half quintiles; the low tier keeps the other half"),
+)
 
 COST_LINES = ("staff", "overtime", "handling", "training", "analytics", "promotion", "operations", "programme",
               "concessions", "rework", "complaint_handling", "hiring", "severance")
-TOP_TIER_SHARE = 0.2
-MIDDLE_TIER_SHARE = 0.3
 
 
 class Ledger:
@@ -83,9 +92,11 @@ def update_rfm(model) -> None:
     """Recency, frequency and monetary value of every present customer; periodic re-scoring."""
     p = model.customers.people
     week = model.moments
-    _update_rfm(week.purchasers, week.spend, p.active[: p.n], p.recency, p.frequency, p.monetary, p.value, p.spend_total)
+    memory = model.effects.customers
+    _update_rfm(week.purchasers, week.spend, p.active[: p.n], p.recency, p.frequency, p.monetary, p.value, p.spend_total,
+                memory.frequency_memory, memory.value_memory)
     if model.week % model.organisation.rfm_rescore_weeks == 0:
-        rescore_tiers(p, p.active_rows())
+        rescore_tiers(p, p.active_rows(), model.effects.accounting)
 
 
 def ranks_reached(x: np.ndarray, cuts) -> np.ndarray:
@@ -111,24 +122,30 @@ def ranks_reached(x: np.ndarray, cuts) -> np.ndarray:
 def _quintile(x: np.ndarray) -> np.ndarray:
     """Quintile score 1..5 by stable rank: 1 + floor(5 rank / n), the cuts at ceil(k n / 5)."""
     n = len(x)
-    return 1 + ranks_reached(x, [-(-k * n // 5) for k in range(1, 5)])
+    return 1 + ranks_reached(x, [-(-k * n // 5) for k in range(1, 5)])   # numerical: quintiles (Hughes 1994)
 
 
-def rescore_tiers(p, rows) -> None:
-    """RFM scores and value tiers (0 top, 1 middle, 2 low) for present customers."""
+def rescore_tiers(p, rows, fx=ACCOUNTING_EFFECTS.defaults) -> None:
+    """RFM scores and value tiers (0 top, 1 middle, 2 low) for present customers.
+
+    ``fx``: the run's effect sizes of this module (``model.effects.accounting``), for the tiers' shares.
+    """
     if len(rows) == 0:
         return
     score = _quintile(-p.recency[rows]) + _quintile(p.frequency[rows]) + _quintile(p.monetary[rows])
     p.rfm_score[rows] = score
-    n_top = int(round(TOP_TIER_SHARE * len(rows)))
-    n_mid = int(round(MIDDLE_TIER_SHARE * len(rows)))
+    n_top = int(round(fx.top_tier_share * len(rows)))
+    n_mid = int(round(fx.middle_tier_share * len(rows)))
     # By descending score (value breaking ties), stable: the first n_top, the next n_mid.
-    p.tier[rows] = ranks_reached(-(score + 1e-6 * p.value[rows]), [n_top, n_top + n_mid]).astype(np.int8)
+    tie_break = 1e-6 * p.value[rows]   # numerical: breaks ties of the integer scores by value, never reorders them
+    p.tier[rows] = ranks_reached(-(score + tie_break), [n_top, n_top + n_mid]).astype(np.int8)
 
 
 @njit
-def _update_rfm(purchasers, spend, active, recency, frequency, monetary, value, spend_total):
-    """One week of recency, frequency (a half-year memory), monetary and value (a year's memory)."""
+def _update_rfm(purchasers, spend, active, recency, frequency, monetary, value, spend_total, frequency_memory,
+                value_memory):
+    """One week of recency, frequency (``frequency_memory``: a half-year memory), monetary
+    (the spend per purchase) and value (``value_memory``: a year's memory)."""
     n = len(active)
     spent = np.zeros(n)
     bought = np.zeros(n, dtype=np.bool_)
@@ -138,12 +155,12 @@ def _update_rfm(purchasers, spend, active, recency, frequency, monetary, value, 
     for i in range(n):
         if active[i]:
             recency[i] += 1
-            frequency[i] += (bought[i] - frequency[i]) * FREQUENCY_MEMORY
-            value[i] += (spent[i] - value[i]) * VALUE_MEMORY
+            frequency[i] += (bought[i] - frequency[i]) * frequency_memory
+            value[i] += (spent[i] - value[i]) * value_memory
     for k in range(len(purchasers)):    # also those who bought and left this week
         j = purchasers[k]
         recency[j] = 0
-        monetary[j] += (spend[k] - monetary[j]) * 0.2
+        monetary[j] = spend[k]   # spend per purchase: a customer's basket is fixed, so the last is the mean
         spend_total[j] += spend[k]
 
 

@@ -13,14 +13,33 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.effects import EffectSizes
+from sim.effects import ASSUMPTION, SOURCE_MECHANISM, EffectSizes, effect
 from sim.levers import VALUES
-
-#: The effect sizes of this module's mechanisms (sim.effects; docs/ODD.md 7.1.6).
-EARLY_WARNING_EFFECTS = EffectSizes("early_warning", "docs/ODD.md 7.1.6")
 
 # Which KPI stands for each value, and the scale its change is judged against.
 SIGNALS = {"customer": "satisfaction", "efficiency": "efficiency", "profit": "profit"}
+
+#: The effect sizes of this module's mechanisms (sim.effects; docs/ODD.md 7.1.6): how the monitors
+#: judge a trend.
+EARLY_WARNING_EFFECTS = EffectSizes(
+    "early_warning", "docs/ODD.md 7.1.6",
+    comparison_window=effect(
+        26, 13, 39, SOURCE_MECHANISM,
+        "weeks the monitors look back: the mean of the later half against the earlier half (used whole: "
+        "the integer part)",
+        "seed 002 asks for early warning of one value acting to the detriment of another, with no horizon; "
+        "quarter on quarter, the usual reporting rhythm, is chosen", allowed=(2.0, None)),
+    default_thresholds=effect(
+        [0.003, 0.015, 0.01], [0.0015, 0.0075, 0.005], [0.0045, 0.0225, 0.015], ASSUMPTION,
+        "change that counts as a trend, by value (customer, efficiency, profit, as SIGNALS): satisfaction "
+        "points; relative to efficiency's own level; relative to revenue",
+        "small, but beyond the noise of a quarter's mean: 0.3 points of satisfaction on a 0-100 scale, 1.5% of "
+        "efficiency, profit moving by 1% of revenue"),
+    alarm_cooldown=effect(
+        13, 7, 20, ASSUMPTION,
+        "weeks a pair that fired stays quiet (used whole: the integer part)",
+        "one alarm a quarter for the same pair: the same trend is not reported again every week"),
+)
 _TREND_KPIS = (*SIGNALS.values(), "revenue")
 _REVENUE = len(SIGNALS)
 
@@ -71,17 +90,16 @@ class EarlyWarningMonitor:
         ((1, 2), (3, 4), 10.0, 20.0)
     """
 
-    DEFAULT_THRESHOLDS = {"customer": 0.003, "efficiency": 0.015, "profit": 0.01}
-
-    def __init__(self, window: int = 26, threshold: float | dict | None = None, cooldown: int = 13, effects=None):
+    def __init__(self, window: int | None = None, threshold: float | dict | None = None, cooldown: int | None = None,
+                 effects=None):
         self.fx = EARLY_WARNING_EFFECTS.defaults if effects is None else effects   # this run's effect sizes
-        self.window = window
+        self.window = int(self.fx.comparison_window) if window is None else window
         if threshold is None:
-            threshold = self.DEFAULT_THRESHOLDS
+            threshold = {value: float(t) for value, t in zip(SIGNALS, self.fx.default_thresholds, strict=True)}
         elif not isinstance(threshold, dict):
             threshold = dict.fromkeys(SIGNALS, float(threshold))
         self.threshold = threshold
-        self.cooldown = cooldown
+        self.cooldown = int(self.fx.alarm_cooldown) if cooldown is None else cooldown
         self.quiet_until: dict[tuple[str, str], int] = {}
         self.seen: list[Alarm] = []
 
@@ -113,9 +131,10 @@ class EarlyWarningMonitor:
         if trend is None:
             return []
         alarms = []
+        never = -(10**9)   # numerical: a week before any run, so a pair that never fired is not quiet
         for sacrificed in VALUES:
             for favoured in VALUES:
-                if sacrificed == favoured or week < self.quiet_until.get((sacrificed, favoured), -(10**9)):
+                if sacrificed == favoured or week < self.quiet_until.get((sacrificed, favoured), never):
                     continue
                 if trend[favoured] > self.threshold[favoured] and trend[sacrificed] < -self.threshold[sacrificed]:
                     alarms.append((sacrificed, favoured))

@@ -32,10 +32,78 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from sim.effects import EffectSizes
+from sim.effects import ASSUMPTION, EffectSizes, effect
 
-#: The effect sizes of this module's mechanisms (sim.effects; docs/ODD.md 7.1.1-7.1.2a).
-LEVER_EFFECTS = EffectSizes("levers", "docs/ODD.md 7.1.1-7.1.2a")
+#: The effect sizes of this module's mechanisms (sim.effects; docs/ODD.md 7.1.0-7.1.2a).
+#: Prices are weekly, in the model's money (a weekly wage is 1,000 by default), per *initial*
+#: head like the budgets, so small and large organisations pay alike. None is estimated from
+#: data (docs/ODD.md 7.1.2): each is an assumption with the reasoning given.
+_MONEY = (0.0, None)    # a price may be any non-negative amount
+LEVER_EFFECTS = EffectSizes(
+    "levers", "docs/ODD.md 7.1.0-7.1.2a",
+    # What a lever amounts to when put in force (7.1.0).
+    participation_time=effect(0.05, 0.025, 0.075, ASSUMPTION,
+                              "share of everyone's working time spent shaping the change at full participation "
+                              "(front-line capacity and back-office time lost, 7.3.7)",
+                              "two hours of a 40-hour week; one to three hours is defensible"),
+    differentiate_research=effect(0.3, 0.15, 0.45, ASSUMPTION,
+                                  "customer-job research intensity that treating buyer expectations differently "
+                                  "amounts to (Lee's lever 6)",
+                                  "a standing but modest research programme, well below a full job-research drive (1)"),
+    # Prices of the people levers (7.1.2; participation is paid in time, above, 7.1.2a).
+    monitoring_cost=effect(30.0, 15.0, 45.0, ASSUMPTION,
+                           "weekly price per initial employee per unit of monitoring above business as usual",
+                           "about one supervisor-analyst per 33 employees (one per 22 to one per 67)", allowed=_MONEY),
+    messaging_cost=effect(20.0, 10.0, 30.0, ASSUMPTION,
+                          "weekly price of mission messaging per initial employee at full intensity",
+                          "campaign, events and managers' time: 2% of a wage", allowed=_MONEY),
+    champion_time=effect(0.1, 0.05, 0.15, ASSUMPTION,
+                         "share of a weekly wage paid per change champion enlisted",
+                         "half a day a week of the champion's time"),
+    # Prices of the customer and market levers (7.1.2).
+    brand_cost=effect(16.0, 8.0, 24.0, ASSUMPTION,
+                      "weekly price per initial customer per unit of brand promise",
+                      "about 1 per customer a week at the mission road's promise of 0.06", allowed=_MONEY),
+    nudge_cost=effect(2.0, 1.0, 3.0, ASSUMPTION,
+                      "weekly price of nudging per initial customer at full intensity",
+                      "decision analytics and nudge design", allowed=_MONEY),
+    offer_cost=effect(0.4, 0.2, 0.6, ASSUMPTION,
+                      "weekly price of targeted offers per initial customer at full intensity",
+                      "personalised offers' content and delivery", allowed=_MONEY),
+    tiering_cost=effect(1.6, 0.8, 2.4, ASSUMPTION,
+                        "weekly price of RFM tiering per initial customer whenever a tier-based lever is in use",
+                        "RFM analytics: scoring every customer and keeping the tiers current", allowed=_MONEY),
+    # Prices of the operations and structure levers (7.1.2).
+    belt_cost=effect(20.0, 10.0, 30.0, ASSUMPTION,
+                     "weekly price of DMAIC projects per initial employee at full intensity",
+                     "black belts and their projects", allowed=_MONEY),
+    research_cost=effect(1.0, 0.5, 1.5, ASSUMPTION,
+                         "weekly price of customer-job research per initial customer at full research intensity",
+                         "jobs-to-be-done studies and process redesign", allowed=_MONEY),
+    rung_cost=effect(10.0, 5.0, 15.0, ASSUMPTION,
+                     "weekly price per initial employee per rung of the integration ladder above the starting rung",
+                     "coordinators, team time and managers", allowed=_MONEY),
+    # Prices of the sensing levers (7.1.2).
+    survey_cost=effect(5.0, 2.5, 7.5, ASSUMPTION,
+                       "weekly price of the pulse survey per initial employee",
+                       "ten minutes of each employee's week plus the survey's analysis", allowed=_MONEY),
+    ews_cost=effect(0.2, 0.1, 0.3, ASSUMPTION,
+                    "weekly price of the early-warning system per initial customer",
+                    "analysts watching the value trade-offs", allowed=_MONEY),
+    # Prices of Dick Lee's coping levers (7.1.2; seed 001).
+    root_cause_cost=effect(100.0, 50.0, 150.0, ASSUMPTION,
+                           "price of tracing one complaint to its cause (times the lever)",
+                           "a tenth of a weekly wage: about half a day of analysis per complaint traced", allowed=_MONEY),
+    streamline_cost=effect(5.0, 2.5, 7.5, ASSUMPTION,
+                           "weekly price of streamlined processes per initial employee",
+                           "redesigning processes from the customer contact inward and keeping them so", allowed=_MONEY),
+    content_cost=effect(0.1, 0.05, 0.15, ASSUMPTION,
+                        "weekly price of putting information online per initial customer",
+                        "keeping the information online current", allowed=_MONEY),
+    separate_channel_cost=effect(0.2, 0.1, 0.3, ASSUMPTION,
+                                 "weekly price of distinct web and person offers per initial customer",
+                                 "running two distinct offers", allowed=_MONEY),
+)
 
 VALUES = ("customer", "efficiency", "profit")
 TIERS = ("top", "middle", "low")
@@ -59,13 +127,15 @@ def _derived(default_factory=None, default=None):
 
 class AtUsual(NamedTuple):
     """The organisation at business as usual: its weekly budgets in money (multiplier 1 of
-    each) and its monitoring, which extra monitoring is priced against."""
+    each) and its monitoring, which extra monitoring is priced against; and the lever effect
+    sizes of the run (``model.effects.levers``; the declared ones outside a run)."""
 
     promotion: float
     operations: float
     training: float
     analytics: float
-    monitoring: float = 0.3
+    monitoring: float = 0.3     # the default organisation's base_monitoring (sim/params.py)
+    fx: Any = LEVER_EFFECTS.defaults
 
 
 @dataclass(slots=True)
@@ -81,7 +151,8 @@ class Policy:
     pressure: float = lever(0.15, 0.0, 1.0, "people", "pressure on employees to change",
                             "none in money; felt tension, backlash above the productive zone, eroded service norms")
     monitoring: float = lever(0.3, 0.0, 1.0, "people", "intensity of metric monitoring",
-                              "MONITORING_COST per initial employee per unit above business as usual; crowds out commitment")
+                              "levers.monitoring_cost per initial employee per unit above business as usual; "
+                              "crowds out commitment")
     kpi_customer: float = lever(BASELINE_KPI[0], 0.0, 1.0, "people",
                                 "reward weight on customer measures (normalised with the other two)",
                                 "through the decisions it sways: concessions, and handling time (paid as overtime when "
@@ -99,22 +170,22 @@ class Policy:
     espoused_profit: float = lever(BASELINE_ESPOUSED[2], 0.0, 1.0, "people", "espoused weight on profit", "as above")
     mission_messaging: float = lever(0.0, 0.0, 1.0, "people", "intensity of mission messaging (makes espoused values heard; "
                                      "those whose values fit identify and commit, the rest feel the norm)",
-                                     "MESSAGING_COST per initial employee at full intensity")
+                                     "levers.messaging_cost per initial employee at full intensity")
     champions: float = lever(0.0, 0.0, 0.5, "people", "share of employees enlisted as change champions, best value fit first "
-                             "(seed 004 step 1)", "CHAMPION_TIME of a wage per champion per week")
+                             "(seed 004 step 1)", "levers.champion_time of a wage per champion per week")
     participation: float = lever(0.0, 0.0, 1.0, "people", "how much employees shape the change (meaning, commitment, values)",
-                                 "PARTICIPATION_TIME of everyone's working time at full participation")
+                                 "levers.participation_time of everyone's working time at full participation")
     training: float = lever(1.0, 0.0, 10.0, "people", "training budget, multiple of business as usual",
                             "the budget itself")
     # Customers and the market.
     brand_promise: float = lever(0.0, 0.0, 0.4, "customers", "what the brand promises: raises customers' expectations "
                                  "and the prospects each promotion euro attracts",
-                                 "BRAND_COST per initial customer per unit of promise")
+                                 "levers.brand_cost per initial customer per unit of promise")
     promotion: float = lever(1.0, 0.0, 10.0, "customers", "promotion budget, multiple of business as usual", "the budget itself")
     nudging: float = lever(0.0, 0.0, 1.0, "customers", "decision-modelled persuasion: conversion and buying now, "
-                           "reactance when detected", "NUDGE_COST per initial customer at full intensity")
+                           "reactance when detected", "levers.nudge_cost per initial customer at full intensity")
     targeted_offers: float = lever(0.0, 0.0, 1.0, "customers", "offers to the top tier (half to the middle tier)",
-                                   "OFFER_COST per initial customer at full intensity, plus RFM tiering")
+                                   "levers.offer_cost per initial customer at full intensity, plus RFM tiering")
     priority_staff_share: float = lever(0.0, 0.0, 0.95, "customers", "best share of the front line reserved for the top tier "
                                         "(0: everyone served by everyone)", "RFM tiering; visible unequal treatment")
     self_service_push_middle: float = lever(0.0, 0.0, 1.0, "customers", "minimum share of middle-tier contacts sent to "
@@ -126,13 +197,13 @@ class Policy:
     operations: float = lever(1.0, 0.0, 10.0, "operations", "operations budget, multiple of business as usual",
                               "the budget itself")
     process_improvement: float = lever(0.0, 0.0, 1.0, "operations", "intensity of DMAIC projects (black belts)",
-                                       "BELT_COST per initial employee at full intensity")
+                                       "levers.belt_cost per initial employee at full intensity")
     own_process_focus: float = lever(0.5, 0.0, 1.0, "operations", "how much improvement projects optimise the firm's own process "
                                      "rather than the customer's job (seed 000)",
                                      "none in money; fit drifts to the standard process")
     job_research: float = lever(0.0, 0.0, 1.0, "operations", "customer-job research that fits processes to each segment's job "
                                 "(seed 000)",
-                                "RESEARCH_COST per initial customer at full intensity; redesign costs process quality")
+                                "levers.research_cost per initial customer at full intensity; redesign costs process quality")
     capacity_cut: float = lever(0.0, 0.0, 1.0, "operations", "share of capacity freed by process quality taken out as headcount",
                                 "severance; survivors' commitment (layoff shock)")
     right_sizing: float = lever(0.0, 0.0, 1.0, "operations", "share of spare front-line capacity, against observed demand, "
@@ -141,25 +212,26 @@ class Policy:
     # Structure: the integration ladder (seed 004).
     integration_target: int = lever(0, 0, 4, "structure", "rung of the integration ladder management climbs to "
                                     "(0 networks, 1 teams, 2 coordinator, 3 matrix, 4 segment managers)",
-                                    "RUNG_COST per initial employee per rung above the starting rung; the matrix step's failures")
+                                    "levers.rung_cost per initial employee per rung above the starting rung; "
+                                    "the matrix step's failures")
     ladder_pace: int = lever(26, 1, 520, "structure", "weeks spent on each rung before the next", "none by itself; "
                              "climbing fast leaves the matrix step unprepared")
     # Sensing: what management sees.
     employee_survey: float = lever(0.0, 0.0, 1.0, "sensing", "pulse survey: management sees employees' tension, readiness "
-                                   "and commitment (readiness assessment)", "SURVEY_COST per initial employee")
+                                   "and commitment (readiness assessment)", "levers.survey_cost per initial employee")
     early_warning_system: float = lever(0.0, 0.0, 1.0, "sensing", "management receives the early-warning alarms",
-                                        "EWS_COST per initial customer")
+                                        "levers.ews_cost per initial customer")
     # Dick Lee's seven coping levers (seed 001); business as usual from the scenario's `levers`.
     minimise_complaints: float = lever(0.0, 0.0, 1.0, "coping", "share of complaint causes traced and removed",
-                                       "ROOT_CAUSE_COST per complaint traced")
+                                       "levers.root_cause_cost per complaint traced")
     promotion_to_operations: float = lever(0.0, 0.0, 1.0, "coping", "share of the promotion budget shifted into operations",
                                            "fewer prospects won")
     streamline: float = lever(0.0, 0.0, 1.0, "coping", "redesign processes from the customer contact inward (0 or 1)",
-                              "STREAMLINE_COST per initial employee")
+                              "levers.streamline_cost per initial employee")
     information_online: float = lever(0.0, 0.0, 1.0, "coping", "put as much information as possible online (0 or 1)",
-                                      "CONTENT_COST per initial customer")
+                                      "levers.content_cost per initial customer")
     separate_web_retail: float = lever(0.0, 0.0, 1.0, "coping", "give web and person channels distinct offers (0 or 1)",
-                                       "SEPARATE_CHANNEL_COST per initial customer")
+                                       "levers.separate_channel_cost per initial customer")
     differentiate_expectations: float = lever(0.0, 0.0, 1.0, "coping", "treat differing buyer expectations differently "
                                               "(0 or 1): standing customer-job research", "that research's cost")
     play_it_straight: float = lever(0.0, 0.0, 1.0, "coping", "no hype, no manipulation (0 or 1): halves what brand "
@@ -211,8 +283,9 @@ class Policy:
         self.training_budget = self.training * usual.training
         self.analytics_budget = usual.analytics
         self.extra_monitoring = max(0.0, self.monitoring - usual.monitoring)
-        self.capacity_share_lost = PARTICIPATION_TIME * self.participation
-        self.research_intensity = min(1.0, self.job_research + DIFFERENTIATE_RESEARCH * self.differentiate_expectations)
+        fx = usual.fx
+        self.capacity_share_lost = fx.participation_time * self.participation
+        self.research_intensity = min(1.0, self.job_research + fx.differentiate_research * self.differentiate_expectations)
         self.tiering = s > 0 or self.self_service_push_middle > 0 or self.self_service_push_low > 0 or self.targeted_offers > 0
 
     def values(self) -> tuple:
@@ -264,62 +337,41 @@ LEVER_SETS = {
 }
 
 # ----------------------------------------------------------------------------- prices (docs/ODD.md 7.1.2)
-# Weekly, in the model's money (a weekly wage is 1,000 by default); all are assumptions
-# stated with their reasoning in docs/ODD.md table 7.1.2. Per *initial* head, like the
-# budgets, so small and large organisations pay alike.
-MONITORING_COST = 30.0        # per employee at monitoring 1 above business as usual: about 1 supervisor-analyst per 33
-MESSAGING_COST = 20.0         # per employee at full intensity: campaign, events, managers' time (2% of a wage)
-CHAMPION_TIME = 0.1           # of a wage per champion: half a day a week
-PARTICIPATION_TIME = 0.05     # of everyone's working time at full participation: two hours a week
-SURVEY_COST = 5.0             # per employee: ten minutes of each week plus the survey's analysis
-BRAND_COST = 16.0             # per customer per unit of brand promise (about 1 per customer a week at 0.06)
-NUDGE_COST = 2.0              # per customer at full intensity: decision analytics and nudge design
-OFFER_COST = 0.4              # per customer at full intensity: personalised offers' content and delivery
-TIERING_COST = 1.6            # per customer whenever tier-based levers are in use: RFM analytics
-EWS_COST = 0.2                # per customer: analysts watching the value trade-offs
-BELT_COST = 20.0              # per employee at full DMAIC intensity: black belts and projects
-RESEARCH_COST = 1.0           # per customer at full intensity: jobs-to-be-done studies and process redesign
-RUNG_COST = 10.0              # per employee per rung above the starting rung: coordinators, team time, managers
-ROOT_CAUSE_COST = 100.0       # per complaint traced to its cause
-STREAMLINE_COST = 5.0         # per employee: redesigning and keeping processes customer-inward
-CONTENT_COST = 0.1            # per customer: keeping information online
-SEPARATE_CHANNEL_COST = 0.2   # per customer: running two distinct offers
-DIFFERENTIATE_RESEARCH = 0.3  # job-research intensity that treating expectations differently amounts to
-
-
+# Each price is an effect size declared in LEVER_EFFECTS (top of the module); a run charges its own values.
 def lever_costs(policy: Policy, n_employees: int, n_customers: int, wage: float, complaints: int,
-                rungs_above_start: float, champions: int) -> dict[str, float]:
+                rungs_above_start: float, champions: int, fx: Any) -> dict[str, float]:
     """What each priced lever costs this week (money), by lever.
 
     Monitoring is priced above the organisation's usual level (its usual supervision is in
     the wage bill); a coping lever a scenario keeps on as business as usual is priced like any
     other. Budgets (training, promotion, operations) are booked on their own ledger lines and
     are not repeated here. ``champions`` is the number enlisted; ``rungs_above_start`` the rungs
-    climbed above the organisation's starting rung; ``complaints`` this week's complaints.
+    climbed above the organisation's starting rung; ``complaints`` this week's complaints;
+    ``fx`` the run's lever effect sizes (``model.effects.levers``), whose prices it charges.
 
     Example:
         >>> p = Policy(nudging=0.5)
         >>> p.put_in_force(AtUsual(0.0, 0.0, 0.0, 0.0))
-        >>> lever_costs(p, 300, 5000, 1000.0, 0, 0.0, 0)["nudging"]
+        >>> lever_costs(p, 300, 5000, 1000.0, 0, 0.0, 0, LEVER_EFFECTS.defaults)["nudging"]
         5000.0
     """
     return {
-        "monitoring": MONITORING_COST * n_employees * policy.extra_monitoring,
-        "mission_messaging": MESSAGING_COST * n_employees * policy.mission_messaging,
-        "champions": CHAMPION_TIME * wage * champions,
-        "employee_survey": SURVEY_COST * n_employees * policy.employee_survey,
-        "brand_promise": BRAND_COST * n_customers * policy.brand_promise,
-        "nudging": NUDGE_COST * n_customers * policy.nudging,
-        "targeted_offers": OFFER_COST * n_customers * policy.targeted_offers,
-        "rfm_tiering": TIERING_COST * n_customers * policy.tiering,
-        "early_warning_system": EWS_COST * n_customers * policy.early_warning_system,
-        "process_improvement": BELT_COST * n_employees * policy.process_improvement,
-        "job_research": RESEARCH_COST * n_customers * policy.research_intensity,
-        "integration_ladder": RUNG_COST * n_employees * rungs_above_start,
-        "minimise_complaints": ROOT_CAUSE_COST * complaints * policy.minimise_complaints,
-        "streamline": STREAMLINE_COST * n_employees * policy.streamline,
-        "information_online": CONTENT_COST * n_customers * policy.information_online,
-        "separate_web_retail": SEPARATE_CHANNEL_COST * n_customers * policy.separate_web_retail,
+        "monitoring": fx.monitoring_cost * n_employees * policy.extra_monitoring,
+        "mission_messaging": fx.messaging_cost * n_employees * policy.mission_messaging,
+        "champions": fx.champion_time * wage * champions,
+        "employee_survey": fx.survey_cost * n_employees * policy.employee_survey,
+        "brand_promise": fx.brand_cost * n_customers * policy.brand_promise,
+        "nudging": fx.nudge_cost * n_customers * policy.nudging,
+        "targeted_offers": fx.offer_cost * n_customers * policy.targeted_offers,
+        "rfm_tiering": fx.tiering_cost * n_customers * policy.tiering,
+        "early_warning_system": fx.ews_cost * n_customers * policy.early_warning_system,
+        "process_improvement": fx.belt_cost * n_employees * policy.process_improvement,
+        "job_research": fx.research_cost * n_customers * policy.research_intensity,
+        "integration_ladder": fx.rung_cost * n_employees * rungs_above_start,
+        "minimise_complaints": fx.root_cause_cost * complaints * policy.minimise_complaints,
+        "streamline": fx.streamline_cost * n_employees * policy.streamline,
+        "information_online": fx.content_cost * n_customers * policy.information_online,
+        "separate_web_retail": fx.separate_channel_cost * n_customers * policy.separate_web_retail,
     }
 
 

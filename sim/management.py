@@ -19,7 +19,10 @@ import pandas as pd
 from sim.effects import EffectSizes
 from sim.levers import LEVERS, AtUsual, Policy, lever_costs
 
-#: The effect sizes of this module's mechanisms (sim.effects; docs/ODD.md 7.1.0).
+#: The effect sizes of this module's mechanisms (sim.effects; docs/ODD.md 7.1.0). None:
+#: observation, sensing and hearing alarms are sized by parameters (``reporting_lag``) and
+#: by levers (``employee_survey``, ``early_warning_system``), and the prices those levers cost
+#: are declared with the levers (``sim.levers.LEVER_EFFECTS``).
 MANAGEMENT_EFFECTS = EffectSizes("management", "docs/ODD.md 7.1.0")
 
 #: KPIs only a pulse survey shows management (the ``employee_survey`` lever): how employees
@@ -79,7 +82,8 @@ class Management(mesa.Agent):
         promotion = org.promotion_budget * org.n_customers
         self.usual = AtUsual(promotion=promotion, operations=org.operations_budget * org.n_customers,
                              training=org.training_budget * org.n_employees,
-                             analytics=org.analytics_budget * org.n_customers, monitoring=org.base_monitoring)
+                             analytics=org.analytics_budget * org.n_customers, monitoring=org.base_monitoring,
+                             fx=model.effects.levers)
         self.policy = self.business_as_usual()
         self.observed: dict[str, float] = {}
         self.alarms: list[tuple[int, str, str]] = []
@@ -144,7 +148,7 @@ class Management(mesa.Agent):
         model = self.model
         org = model.organisation
         return lever_costs(self.policy, org.n_employees, org.n_customers, org.wage, model.moments.complaints,
-                           model.org_state.rungs_above_start, model.workforce.champions())
+                           model.org_state.rungs_above_start, model.workforce.champions(), model.effects.levers)
 
     def levers_applied(self) -> pd.DataFrame:
         """One row per recorded week (0 to the last), one column per lever: the values in force."""

@@ -26,7 +26,7 @@ import pandas as pd
 
 from sim.accounting import Ledger, rescore_tiers, update_rfm
 from sim.agents import Customer, Employee
-from sim.customers import REFERENCE_SATISFACTION, CustomerBase
+from sim.customers import CustomerBase
 from sim.early_warning import EarlyWarningMonitor
 from sim.effects import EffectValues
 from sim.employees import Workforce
@@ -108,7 +108,7 @@ class CentricityModel(mesa.Model):
         self.streams = RandomStreams(seed)
 
         self.org_state = OrganisationState.at_start(self.organisation.initial_integration_level,
-                                                    self.organisation.n_employees)
+                                                    self.organisation.n_employees, effects=fx.organisation)
         self.workforce = Workforce(self.organisation, self.rng, effects=fx.employees)
         self.customers = CustomerBase(self.customer_params, self.organisation.n_customers, self.rng,
                                       weak_tie_weight=fx.networks.weak_tie_weight, effects=fx.customers)
@@ -116,7 +116,7 @@ class CentricityModel(mesa.Model):
         self.management = Management(self, the_road, ROADS["status_quo"]())
         self.monitor = EarlyWarningMonitor(effects=fx.early_warning)
         self.acquisition_boost = 0.0
-        self.reference_satisfaction = REFERENCE_SATISFACTION
+        self.reference_satisfaction = fx.customers.reference_satisfaction
         self._burn_in_week: int | None = None
         self._first_recorded = 0
         self.history: list[dict[str, float]] = []
@@ -251,7 +251,7 @@ class CentricityModel(mesa.Model):
         """
         self.management.policy = self.management.business_as_usual()
         self.workforce.settle(self.management.policy, self.org_state)
-        rescore_tiers(self.customers.people, self.customers.people.active_rows())
+        rescore_tiers(self.customers.people, self.customers.people.active_rows(), self.effects.accounting)
         for w in range(-weeks, 0):
             self._burn_in_week = w
             self._advance_week()

@@ -125,7 +125,7 @@ class WordOfMouthNetwork:
         # Row sums of the ties' weights (a strong tie 1, a weak one ``weak_tie_weight``: the
         # relative chance of being told), kept as ties are added, in a fixed order.
         self.capacity = np.zeros(capacity, dtype=np.float32)
-        golden = 0.6180339887498949
+        golden = 0.6180339887498949   # numerical: the golden ratio's fraction spreads the slots' rotations evenly
         self.rotation = ((golden * np.arange(self.slots)) % 1.0).astype(np.float32)
 
     def _ensure(self, rows: int) -> None:

@@ -19,36 +19,87 @@ Example:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
-from sim.effects import EffectSizes
+from sim.effects import ASSUMPTION, SOURCE_MECHANISM, EffectSizes, effect
 from sim.levers import BASELINE_ESPOUSED, Policy
-from sim.service import CAPACITY_PER_QUALITY, front_line_capacity
+from sim.service import front_line_capacity
 
-#: The effect sizes of this module's mechanisms (sim.effects; docs/ODD.md 7.1.3).
-ORGANISATION_EFFECTS = EffectSizes("organisation", "docs/ODD.md 7.1.3")
+#: The effect sizes of this module's mechanisms (sim.effects; docs/ODD.md 7.1.3), in the order of the phase.
+ORGANISATION_EFFECTS = EffectSizes(
+    "organisation", "docs/ODD.md 7.1.3",
+    start_fit=effect(
+        0.5, 0.3, 0.7, ASSUMPTION,
+        "fit of the processes to every segment's job at the start",
+        "half-way: processes built for the firm serve some jobs and miss others"),
+    # Process improvement, DMAIC (seed 002, road 1).
+    quality_ceiling=effect(
+        0.6, 0.4, 0.8, ASSUMPTION,
+        "process quality DMAIC can reach",
+        "improvement projects close a gap with diminishing returns and never make a process perfect"),
+    dmaic_rate=effect(
+        0.04, 0.02, 0.06, ASSUMPTION,
+        "weekly share of the gap to the ceiling closed at full intensity on the firm's own process",
+        "a gap half closed in about 17 weeks: a few DMAIC project cycles of a quarter or so"),
+    customer_process_slowdown=effect(
+        0.5, 0.25, 0.75, ASSUMPTION,
+        "how much slower improving the customer's process goes than improving the firm's own",
+        "the customer's process must be researched before it can be improved: half as fast"),
+    fit_standard=effect(
+        0.3, 0.15, 0.45, SOURCE_MECHANISM,
+        "fit to the customer's job of a process standardised for the firm",
+        "seed 000: sustaining improvements on a service not aligned with the customer's process is "
+        "'efficient ineffectiveness'; the value is chosen, below the start's 0.5"),
+    fit_drift=effect(
+        0.004, 0.002, 0.006, ASSUMPTION,
+        "weekly drift of fit toward fit_standard at full intensity and full own-process focus",
+        "a tenth of the DMAIC rate: standardising erodes fit slowly, over years, not months"),
+    # Customer-job research (seed 000).
+    fit_ceiling=effect(
+        0.85, 0.7, 0.95, ASSUMPTION,
+        "fit to the segments' jobs research can reach",
+        "research learns most of a job, never all of it: segments are not single customers"),
+    research_rate=effect(
+        0.01, 0.005, 0.015, ASSUMPTION,
+        "weekly share of the gap to fit_ceiling closed at full research intensity",
+        "learning customers' jobs is slow: a gap half closed in about 70 weeks"),
+    segment_manager_gain=effect(
+        0.5, 0.25, 0.75, SOURCE_MECHANISM,
+        "extra speed of research, relative, with customer segment managers (rung 4)",
+        "seed 004: segment managers 'organise the whole company to deliver the right products' for their "
+        "segment; half as fast again is chosen"),
+    redesign_disruption=effect(
+        1.5, 0.75, 2.25, SOURCE_MECHANISM,
+        "share of process quality lost per unit of mean fit gained by research",
+        "seed 000: the aligned service 'begins as inefficient effectiveness' and can then be improved; the "
+        "size is chosen"),
+    # The integration ladder (seed 004).
+    maturity_weeks=effect(
+        28, 14, 42, SOURCE_MECHANISM,
+        "weeks on rungs 1-2 (teams, coordinator) that prepare the organisation fully for the matrix step",
+        "seed 004 gives no week count, only an upper bound: each of its steps 'could in principle be carried "
+        "out in 100-days or less', and the matrix goes well after 'the first three stages'; 28 is chosen at "
+        "that bound for the two stages the model counts (rungs 1-2; rung 0, the networks, is where it starts): "
+        "2 x 100 days, about 2 x 14 weeks, so a climb at the bound's pace arrives fully prepared and a faster "
+        "one part-prepared", allowed=(1.0, None)),
+    # Espoused values become heard through messaging.
+    hearing_speed=effect(
+        0.1, 0.05, 0.15, ASSUMPTION,
+        "weekly share of the gap between espoused and heard values closed at full messaging",
+        "a message repeated for a quarter is mostly heard (about 75% after 13 weeks)"),
+    # The headcount plan.
+    max_weekly_cut=effect(
+        0.01, 0.005, 0.02, ASSUMPTION,
+        "largest share of the starting seats right-sizing closes in a week",
+        "cuts are planned and staged: at most about half the seats' worth in a year"),
+)
 
 N_SEGMENTS = 4
-START_FIT = 0.5            # processes fit every segment's job half-way at the start (assumption)
-# Process improvement (DMAIC; seed 002, road 1).
-QUALITY_CEILING = 0.6      # process quality DMAIC can reach (assumption)
-DMAIC_RATE = 0.04          # weekly share of the gap to the ceiling closed at full intensity on the firm's own process
-CUSTOMER_PROCESS_SLOWDOWN = 0.5   # improving the customer's process goes half as fast: it must be researched first
-FIT_STANDARD = 0.3         # fit of a process standardised for the firm, not the customer's job (seed 000)
-FIT_DRIFT = 0.004          # weekly drift of fit toward FIT_STANDARD at full intensity and full own-process focus
-# Customer-job research (seed 000): "align the service to the customer's job, even if it begins
-# as inefficient effectiveness; the effective service can then be continuously improved".
-FIT_CEILING = 0.85         # fit research can reach
-RESEARCH_RATE = 0.01       # weekly share of the gap to FIT_CEILING closed at full intensity
-SEGMENT_MANAGER_GAIN = 0.5  # research goes half as fast again with customer segment managers (rung 4, seed 004)
-REDESIGN_DISRUPTION = 1.5  # share of process quality lost per unit of mean fit gained (redesigned processes start unpolished)
-# The integration ladder (seed 004).
+# The integration ladder (seed 004): rungs, counted from 0 (step 1, internal networks).
 MATRIX_RUNG = 3            # "step 4: matrix reporting ... often where things go badly wrong"
-MATURITY_WEEKS = 28        # weeks on rungs 1-2 that prepare the matrix: two steps of about 100 days (seed 004)
-# Espoused values become heard through messaging.
-HEARING_SPEED = 0.1        # weekly share of the gap between espoused and heard values closed at full messaging
-MAX_WEEKLY_CUT = 0.01      # right-sizing closes at most 1% of the starting seats a week
+SEGMENT_MANAGER_RUNG = 4   # step 5: customer segment managers
 
 
 @dataclass
@@ -67,10 +118,11 @@ class OrganisationState:
         reference_seats: seats at the start, against which freed capacity is cut.
         cut_front_line: this week's cuts fall on the front line (right-sizing) rather than anywhere.
         layoffs_this_week: layoffs of the last cut, felt by survivors the next week.
+        fx: this run's effect sizes of the organisation's mechanisms (``ORGANISATION_EFFECTS``).
     """
 
     process_quality: float = 0.0
-    process_fit: np.ndarray = field(default_factory=lambda: np.full(N_SEGMENTS, START_FIT))
+    process_fit: np.ndarray = field(default_factory=lambda: np.full(N_SEGMENTS, ORGANISATION_EFFECTS.start_fit))
     integration_level: float = 0.0
     starting_level: float = 0.0
     weeks_on_rung: int = 10**6
@@ -80,17 +132,21 @@ class OrganisationState:
     reference_seats: int = 0
     cut_front_line: bool = False
     layoffs_this_week: int = 0
+    fx: Any = field(default=ORGANISATION_EFFECTS.defaults, repr=False, compare=False)
 
     @classmethod
-    def at_start(cls, integration_level: int, n_employees: int) -> OrganisationState:
+    def at_start(cls, integration_level: int, n_employees: int, effects=None) -> OrganisationState:
         """The state of an organisation on rung ``integration_level`` with ``n_employees`` seats.
 
         An organisation that already stands on rung 1 or higher has had the time to learn
-        on its rungs, so it starts prepared for the matrix step.
+        on its rungs, so it starts prepared for the matrix step. ``effects``: the run's
+        effect sizes of this module (``model.effects.organisation``; the declared ones if None).
         """
-        return cls(integration_level=float(integration_level), starting_level=float(integration_level),
+        fx = ORGANISATION_EFFECTS.defaults if effects is None else effects
+        return cls(process_fit=np.full(N_SEGMENTS, fx.start_fit),
+                   integration_level=float(integration_level), starting_level=float(integration_level),
                    maturity=1.0 if integration_level >= 1 else 0.0,
-                   headcount_target=n_employees, reference_seats=n_employees)
+                   headcount_target=n_employees, reference_seats=n_employees, fx=fx)
 
     # ------------------------------------------------------------------ phase 1
     def develop(self, model, policy: Policy) -> None:
@@ -103,22 +159,24 @@ class OrganisationState:
 
     def improve_processes(self, policy: Policy) -> None:
         """DMAIC raises process quality; optimising the firm's own process drifts fit to the standard."""
+        fx = self.fx
         x, focus = policy.process_improvement, policy.own_process_focus
         if x <= 0:
             return
-        rate = DMAIC_RATE * x * (1.0 - CUSTOMER_PROCESS_SLOWDOWN * (1.0 - focus))
-        self.process_quality += rate * max(0.0, QUALITY_CEILING - self.process_quality)
-        self.process_fit += FIT_DRIFT * x * focus * (FIT_STANDARD - self.process_fit)
+        rate = fx.dmaic_rate * x * (1.0 - fx.customer_process_slowdown * (1.0 - focus))
+        self.process_quality += rate * max(0.0, fx.quality_ceiling - self.process_quality)
+        self.process_fit += fx.fit_drift * x * focus * (fx.fit_standard - self.process_fit)
 
     def research_jobs(self, policy: Policy) -> None:
         """Customer-job research fits processes to each segment's job; the redesign costs process quality."""
+        fx = self.fx
         r = policy.research_intensity
         if r <= 0:
             return
-        speed = RESEARCH_RATE * r * (1.0 + SEGMENT_MANAGER_GAIN * (self.integration_level >= 4))
-        gain = speed * np.maximum(0.0, FIT_CEILING - self.process_fit)
+        speed = fx.research_rate * r * (1.0 + fx.segment_manager_gain * (self.integration_level >= SEGMENT_MANAGER_RUNG))
+        gain = speed * np.maximum(0.0, fx.fit_ceiling - self.process_fit)
         self.process_fit += gain
-        self.process_quality *= max(0.0, 1.0 - REDESIGN_DISRUPTION * float(gain.mean()))
+        self.process_quality *= max(0.0, 1.0 - fx.redesign_disruption * float(gain.mean()))
 
     def climb_ladder(self, policy: Policy) -> None:
         """One rung toward the target every ``ladder_pace`` weeks; rungs 1-2 build the matrix's maturity."""
@@ -128,7 +186,7 @@ class OrganisationState:
             self.integration_level += 1.0 if target > self.integration_level else -1.0
             self.weeks_on_rung = 0
         if 1 <= self.integration_level < MATRIX_RUNG:
-            self.maturity = min(1.0, self.maturity + 1.0 / MATURITY_WEEKS)
+            self.maturity = min(1.0, self.maturity + 1.0 / self.fx.maturity_weeks)
 
     @property
     def unprepared_matrix(self) -> float:
@@ -142,12 +200,12 @@ class OrganisationState:
     def hear_values(self, policy: Policy) -> None:
         """Messaging makes the espoused values heard; without it, employees keep hearing the old ones."""
         if policy.mission_messaging > 0:
-            self.heard_values += HEARING_SPEED * policy.mission_messaging * (policy.espoused_values - self.heard_values)
+            self.heard_values += self.fx.hearing_speed * policy.mission_messaging * (policy.espoused_values - self.heard_values)
 
     def plan_headcount(self, model, policy: Policy) -> None:
         """The headcount target from freed capacity and from right-sizing the front line to demand."""
         if policy.capacity_cut > 0:
-            freed = 1.0 - 1.0 / (1.0 + CAPACITY_PER_QUALITY * self.process_quality)
+            freed = 1.0 - 1.0 / (1.0 + model.effects.service.capacity_per_quality * self.process_quality)
             target = int(round(self.reference_seats * (1.0 - policy.capacity_cut * freed)))
             self.headcount_target = min(self.headcount_target, target)
         self.cut_front_line = policy.right_sizing > 0
@@ -158,5 +216,5 @@ class OrganisationState:
             needed = seen / (front_line_capacity(model, policy) * policy.right_sizing_workload)
             cut = int(round(policy.right_sizing * max(0.0, front - needed)))
             if cut > 0:
-                step = max(1, int(MAX_WEEKLY_CUT * self.reference_seats))
+                step = max(1, int(self.fx.max_weekly_cut * self.reference_seats))
                 self.headcount_target -= min(cut, step)

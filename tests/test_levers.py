@@ -81,11 +81,12 @@ def test_a_lever_moves_its_mechanism_and_is_paid_for(levers, moves, pays):
 
 
 def test_every_priced_lever_is_in_the_lever_space_and_every_lever_has_a_price():
+    from sim.levers import LEVER_EFFECTS as PRICES
     from sim.levers import AtUsual, Policy
 
     policy = Policy()
     policy.put_in_force(AtUsual(1.0, 1.0, 1.0, 1.0))
-    priced = set(lever_costs(policy, 1, 1, 1.0, 0, 0.0, 0)) - {"rfm_tiering", "integration_ladder"}
+    priced = set(lever_costs(policy, 1, 1, 1.0, 0, 0.0, 0, PRICES.defaults)) - {"rfm_tiering", "integration_ladder"}
     assert priced <= set(LEVERS)
     for name, spec in LEVERS.items():
         assert spec["doc"] and spec["cost"], name

@@ -3,7 +3,7 @@
 import numpy as np
 
 from sim import CentricityModel
-from sim.customers import SEGMENT_NEED_PERSON, SEGMENTS
+from sim.customers import CUSTOMER_EFFECTS, SEGMENTS
 from tests.helpers import tiny_model
 
 
@@ -36,7 +36,7 @@ def test_turnover_and_hiring_keep_seats_filled():
 
 def test_peer_influence_spreads_commitment_to_those_the_mission_does_not_reach():
     """The mission moves employees whose values fit; through the network, the others follow a little."""
-    from sim.employees import MISSION_FIT_THRESHOLD
+    from sim.employees import EMPLOYEE_EFFECTS
     from sim.roads.mission import Mission
 
     gains = []
@@ -47,7 +47,7 @@ def test_peer_influence_spreads_commitment_to_those_the_mission_does_not_reach()
             m.run(52)
             e, rows = m.workforce.people, m.workforce.rows()
             fit = 1.0 - 0.5 * np.abs(e.values[rows] - Mission.espoused).sum(1)
-            untouched = rows[fit < MISSION_FIT_THRESHOLD]
+            untouched = rows[fit < EMPLOYEE_EFFECTS.mission_fit_threshold]
             shifts.append((e.affective[untouched] - e.affective_rest[untouched]).mean())
         gains.append(shifts[1] - shifts[0])
     assert (np.array(gains) > 0).all()
@@ -63,7 +63,7 @@ def test_satisfaction_weighs_the_layers_by_segment_needs():
     drop = before - cb.performance(rows)
     seg = cb.people.segment[rows]
     by_segment = np.array([drop[seg == s].mean() for s in range(len(SEGMENTS))])
-    assert np.argmax(by_segment) == int(np.argmax(SEGMENT_NEED_PERSON))
+    assert np.argmax(by_segment) == int(np.argmax(CUSTOMER_EFFECTS.segment_need_person))
     np.testing.assert_allclose(by_segment, 0.2 * np.array([cb.people.need_person[rows][seg == s].mean()
                                                             for s in range(len(SEGMENTS))]))
 
