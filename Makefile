@@ -18,7 +18,7 @@ RUNTIME := $(VENV)/.installed-runtime
 TESTING := $(VENV)/.installed-test
 TEST_ARGS ?=
 
-.PHONY: install test test-fast smoke demo brief bench app lint clean validate roads search which-python
+.PHONY: install test test-fast smoke demo brief bench app lint clean validate roads search assumptions which-python
 
 # A venv of a supported Python (an older .venv, e.g. of Python 3.11, is made again).
 $(READY):
@@ -93,6 +93,13 @@ validate: $(RUNTIME)
 roads: $(RUNTIME)
 	$(BIN)/python -m sim -m +experiment=where_roads_win hydra.sweep.dir=results/where_roads_win
 	$(BIN)/python -m sim.study.roads_report results/where_roads_win
+
+# Which assumptions each conclusion hinges on: every effect size screened within its plausible
+# range (Morris, then Sobol on the few that matter; the twelve patterns too); rewrites
+# docs/ASSUMPTIONS.md and docs/assumptions.csv. About half an hour on 2 cores; a rerun goes on
+# from the runs kept in results/assumptions.
+assumptions: $(RUNTIME)
+	$(BIN)/python -m sim.validation.assumptions $(ASSUMPTIONS_ARGS)
 
 # A road designed for the default organisation and for the retail bank (python -m sim.search),
 # then docs/SEARCH.md. About 27 min on 2 cores (13 and 14); a rerun resumes. SEARCH_ARGS adds options to both.

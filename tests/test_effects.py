@@ -172,29 +172,57 @@ def _at_edge(e):
     return float(e.high if abs(e.high - e.value) >= abs(e.value - e.low) else e.low)
 
 
+def _every_lever_half_way():
+    """A schedule that moves every lever half way from its usual value to the top of its range
+    (every switch on) from week 1: mechanisms no named road uses act too."""
+    import pandas as pd
+
+    from sim.levers import LEVERS
+
+    plan = {"week": [1]}
+    for name, spec in LEVERS.items():
+        plan[name] = [1.0 if spec["type"] is bool else spec["default"] + 0.5 * (spec["high"] - spec["default"])]
+    return pd.DataFrame(plan)
+
+
+# Where each effect size can act: the named roads and every lever half way up, in a small
+# organisation; then, for those that have not, a larger and longer one on the matrix rung (quits,
+# headcount cuts, dual reporting, repeated alarms); then one with almost no front line
+# (contacts nobody answers).
+CASES = (
+    (TINY, 30),
+    ({"n_employees": 200, "n_customers": 1500, "burn_in_weeks": 4, "initial_integration_level": 3,
+      "turnover_rate": 0.5}, 80),
+    ({"n_employees": 12, "n_customers": 600, "burn_in_weeks": 2, "share_front_line": 0.05}, 10),
+)
+
+
 @pytest.mark.slow
 def test_every_declared_effect_size_acts_on_a_run():
-    """Set each effect size to the far end of its range: some road's run must change (one with it
-    unread, or read from a copy, would not)."""
+    """Set each effect size to the far end of its range: some run must change (one with it
+    unread, or read from a copy of the declared value, would not)."""
     from sim.roads import NAMED_ROADS
 
-    def runs(effects):
+    plan = _every_lever_half_way()
+
+    def runs(effects, params, weeks):
         out = []
-        for road in NAMED_ROADS:
-            m = CentricityModel.settled(road=road, seed=1, effects=effects, **TINY)
-            m.run(30)
+        for road, road_params in [*((r, None) for r in NAMED_ROADS), ("custom", {"schedule": plan})]:
+            m = CentricityModel.settled(road=road, road_params=road_params, seed=1, effects=effects, **params)
+            m.run(weeks)
             out.append(m.results().to_numpy())
         return out
 
-    base = runs(None)
-    silent = []
-    for key, e in every_effect().items():
-        if not np.any(e.high > e.low):
-            continue
-        changed = runs({key: _at_edge(e)})
-        if all(np.array_equal(a, b, equal_nan=True) for a, b in zip(base, changed, strict=True)):
-            silent.append(key)
-    assert not silent, f"effect sizes that change no run of any road in 30 weeks: {silent}"
+    silent = [k for k, e in every_effect().items() if np.any(e.high > e.low)]
+    for params, weeks in CASES:
+        base = runs(None, params, weeks)
+        still = []
+        for key in silent:
+            changed = runs({key: _at_edge(every_effect()[key])}, params, weeks)
+            if all(np.array_equal(a, b, equal_nan=True) for a, b in zip(base, changed, strict=True)):
+                still.append(key)
+        silent = still
+    assert not silent, f"effect sizes that change no run: {silent}"
 
 
 def test_every_group_is_declared_in_the_module_named_for_it():
@@ -203,3 +231,19 @@ def test_every_group_is_declared_in_the_module_named_for_it():
         assert any(v is sizes for v in vars(module).values()), group
     assert list(declared()) == [m.rsplit(".", 1)[1] for m in MODULES]
     assert EffectValues().key() == ()
+
+
+def test_the_command_line_checks_an_effect_size_before_anything_runs():
+    from sim.study.config import validate
+    from sim.study.inputs import check_overrides
+
+    assert check_overrides(["+effects.customers.promoter=0.8"]) == []
+    assert check_overrides(["+effects.customers.promoter=2"]) == [
+        "effect size 'effects.customers.promoter' = 2.0 is out of range; allowed range [0.0, 1.0]"]
+    assert check_overrides(["+effects.customers.promotr=0.8"]) == [
+        "unknown effect size 'effects.customers.promotr'; did you mean 'effects.customers.promoter'?"]
+    checked = validate({"steps": 4, "effects": {"customers": {"promoter": 0.8}}})
+    assert checked["effects"] == {"customers.promoter": 0.8}
+    assert CentricityModel.from_config({**checked, "organisation": {**checked["organisation"], **TINY}}
+                                       ).effects.customers.promoter == 0.8
+    assert "effects" not in validate({"steps": 4})   # a run at the declared values keeps its fingerprint

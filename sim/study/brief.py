@@ -245,6 +245,11 @@ def brief_html(comparisons: list[Comparison], context: StudyContext, figure: Pat
                     + "</li>" for c in comparisons)
     assumptions = "".join(f'<li>{e(text)} <a href="{e(str(odd))}">ODD {e(section)}</a></li>'
                           for text, section in ASSUMPTIONS)
+    from sim.validation.assumptions import flag_sentences
+
+    screened = odd.with_name("ASSUMPTIONS.md")
+    assumptions += "".join(f'<li>{e(text[:1].upper() + text[1:])}. <a href="{e(str(screened))}">The screening</a></li>'
+                           for text in flag_sentences(context.scenario, [c.road for c in comparisons]))
     headline = " ".join(s for s in best if s)
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">

@@ -407,6 +407,20 @@ def summary_markdown(comparisons: list[Comparison], context: StudyContext, figur
     return "\n".join(lines)
 
 
+def assumption_cautions(scenario: str | None, roads: list[str], limit: int = 4) -> list[str]:
+    """What the screening of the model's assumptions (docs/ASSUMPTIONS.md) flags about these roads
+    in this organisation: conclusions that flip within the plausible ranges of the effect sizes."""
+    from sim.validation.assumptions import flag_sentences
+
+    flagged = flag_sentences(scenario, roads)
+    if not flagged:
+        return []
+    shown = "; ".join(flagged[:limit])
+    more = f"; and {len(flagged) - limit} more" if len(flagged) > limit else ""
+    return [f"**Assumptions ({len(flagged)} flagged):** {shown[:1].upper()}{shown[1:]}{more}. The screening ran "
+            "at a small size (docs/ASSUMPTIONS.md): read it as which conclusions are fragile, not as this sweep's."]
+
+
 def write_summary(sweep_dir: Path, summary: pd.DataFrame, runs: pd.DataFrame, swept: list[str],
                   context: StudyContext, figures: list[Path], alarms: pd.DataFrame | None = None,
                   warnings: list[tuple[str, int]] | None = None) -> Path:
@@ -429,6 +443,7 @@ def write_summary(sweep_dir: Path, summary: pd.DataFrame, runs: pd.DataFrame, sw
                     "or `python -m sim.study.roads_report`), `summary.csv` and the figures hold the results.")
         else:
             comparisons = compare(summary, pair_on, runs=runs, alarms=alarms)
+            cautions += assumption_cautions(context.scenario, sorted(set(summary["road"].astype(str))))
     path = sweep_dir / SUMMARY_FILE
     path.write_text(summary_markdown(comparisons, context, first_figure(figures), sweep_dir, note,
                                     cautions), encoding="utf-8")

@@ -144,9 +144,27 @@ def check_overrides(overrides: Sequence[str], multirun: bool = False) -> list[st
                 problems += _check_values(key, values, spec["default"], spec["low"], spec["high"])
         elif key.startswith("road.") and key.count(".") == 1:
             problems += _check_road_parameter(key.partition(".")[2], values, roads, multirun, experiment)
+        elif key.startswith("effects.") and key.count(".") == 2:
+            problems += _check_effect_size(key, values)
         else:
             problems.append(_unknown_parameter(key))
     return problems
+
+
+def _check_effect_size(key: str, values: list[Any]) -> list[str]:
+    """An effect size set on the command line (``+effects.customers.promoter=0.8``): known, and in range."""
+    from sim.effects import EffectValues
+
+    for value in values:
+        try:
+            EffectValues({key.partition(".")[2]: value})
+        except ValueError as err:
+            message = str(err)
+            if message.startswith(("unknown effect size", "unknown effect-size group")):
+                hint = _did_you_mean(key, known_keys())
+                return [message.split(";")[0] + ";" + (hint or " docs/ODD.md section 7.8 lists them all")]
+            return [message]
+    return []
 
 
 def sweep_values(value: Any) -> list[Any]:
@@ -288,6 +306,9 @@ def known_keys() -> list[str]:
     for group, cls in GROUPS.items():
         keys += [f"{group}.{name}" for name in describe(cls)]
     keys += sorted({f"road.{name}" for road in ROADS.values() for name in road.declared()})
+    from sim.effects import every_effect
+
+    keys += [f"effects.{key}" for key in every_effect()]
     return keys
 
 

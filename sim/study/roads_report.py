@@ -233,9 +233,28 @@ def write_roads_report(result, path: Path | str, seeds: int = 8, jobs: int | Non
               "world. A road best at few points may still be a close second at many: `where_roads_win.csv` in the sweep "
               "folder has each point's margin over the runner-up.",
               f"- {len(LEVERS)} levers exist; the named roads use a few each. The `custom` road (experiments/"
-              "proper_order.md) shows one built from others.", ""]
+              "proper_order.md) shows one built from others.", *assumption_bullets(), ""]
     path.write_text("\n".join(lines))
     return path
+
+
+def assumption_bullets() -> list[str]:
+    """What the screening of the model's effect sizes (docs/ASSUMPTIONS.md) flags about the default
+    organisation's conclusions, as bullets (none if no screening has been made)."""
+    from sim.validation.assumptions import flag_sentences, read_flags
+
+    flags = read_flags()
+    if flags is None:
+        return []
+    default = flags[flags.organisation == "default"]
+    clear = int((default.verdict != "no clear sign").sum())
+    flipped = flag_sentences(None)
+    head = (f"- **Assumptions.** docs/ASSUMPTIONS.md screens every effect size of the model within its plausible range "
+            f"(at a small size). Of its {len(default)} conclusions about the default organisation, {clear} have a "
+            f"clear sign there, and {clear - len(flipped)} of them hold")
+    if not flipped:
+        return [head + "."]
+    return [head + f"; {len(flipped)} flip:", *(f"  - {text[:1].upper()}{text[1:]}." for text in flipped)]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -20,7 +20,6 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from sim.customers import DETRACTOR
 from sim.model import CentricityModel
 from sim.study.stats import t_interval as interval  # the 95% t interval of a mean across seeds
 
@@ -34,9 +33,15 @@ class Scale:
     seeds: int = 8
     weeks: int = 260
     burn_in_weeks: int = 52
+    #: Effect sizes other than the declared ones, as sorted (group.name, value) pairs (hashable:
+    #: runs are cached by scale); the screening of the assumptions sets them.
+    effects: tuple = ()
 
     def model_kwargs(self) -> dict:
-        return {"n_customers": self.n_customers, "n_employees": self.n_employees, "burn_in_weeks": self.burn_in_weeks}
+        kwargs = {"n_customers": self.n_customers, "n_employees": self.n_employees, "burn_in_weeks": self.burn_in_weeks}
+        if self.effects:
+            kwargs["effects"] = dict(self.effects)
+        return kwargs
 
 
 @dataclass
@@ -211,7 +216,7 @@ def pattern_05_service_profit_chain(scale: Scale, units: int | None = None) -> V
                   "turnover_rate": rng.uniform(0.08, 0.25), "activist_share": rng.uniform(0.05, 0.3),
                   "base_defect_rate": rng.uniform(0.02, 0.06), "self_service_quality": rng.uniform(0.4, 0.8),
                   "basket": rng.uniform(225.0, 275.0), "wage": rng.uniform(950.0, 1050.0)}
-        small = Scale(n_customers=1000, n_employees=80, seeds=1, weeks=52, burn_in_weeks=26)
+        small = Scale(n_customers=1000, n_employees=80, seeds=1, weeks=52, burn_in_weeks=26, effects=scale.effects)
         d = run("status_quo", u, small, params=tuple(sorted(params.items()))).iloc[1:]
         rows.append({"unit": u, "engagement": d.engagement.mean(), "satisfaction": d.satisfaction.mean(),
                      "profit_per_customer": d.profit_per_customer.mean()})
@@ -412,7 +417,7 @@ def pattern_12_complaints_undercount(scale: Scale) -> Verdict:
         ratio.append(d.complaints.sum() / max(d.dissatisfied.sum(), 1))
         left = np.flatnonzero(~p.active[: p.n])
         left = left[p.churned_week[left] >= 1]          # left during the run, not the burn-in
-        unhappy = left[p.satisfaction[left] < DETRACTOR]
+        unhappy = left[p.satisfaction[left] < model.effects.customers.detractor]
         voiced = p.last_complaint_week[unhappy] >= p.churned_week[unhappy] - 26
         silent.append(float(1.0 - voiced.mean()) if len(unhappy) else float("nan"))
     checks = {"complaints < half of dissatisfaction": interval(ratio)[1] < 0.5,
