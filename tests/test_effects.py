@@ -172,28 +172,33 @@ def _at_edge(e):
     return float(e.high if abs(e.high - e.value) >= abs(e.value - e.low) else e.low)
 
 
-def _every_lever_half_way():
+def _every_lever_half_way(**levers):
     """A schedule that moves every lever half way from its usual value to the top of its range
-    (every switch on) from week 1: mechanisms no named road uses act too."""
+    (every switch on) from week 1, or to ``levers``: mechanisms no named road uses act too."""
     import pandas as pd
 
-    from sim.levers import LEVERS
+    from sim.levers import LEVERS, SWITCHES
 
     plan = {"week": [1]}
     for name, spec in LEVERS.items():
-        plan[name] = [1.0 if spec["type"] is bool else spec["default"] + 0.5 * (spec["high"] - spec["default"])]
+        half_way = spec["default"] + 0.5 * (spec["high"] - spec["default"])
+        plan[name] = [1.0 if name in SWITCHES else round(half_way) if spec["type"] is int else half_way]
+    plan.update({name: [value] for name, value in levers.items()})
     return pd.DataFrame(plan)
 
 
-# Where each effect size can act: the named roads and every lever half way up, in a small
+# Where each effect size can act: the named roads and a schedule of levers, in a small
 # organisation; then, for those that have not, a larger and longer one on the matrix rung (quits,
-# headcount cuts, dual reporting, repeated alarms); then one with almost no front line
+# headcount cuts, cross-functional ties, repeated alarms); a fast climb from rung 0 to the segment
+# managers (an unprepared matrix, research at rung 4); an organisation with no front line
 # (contacts nobody answers).
 CASES = (
-    (TINY, 30),
+    (TINY, 30, {}),
     ({"n_employees": 200, "n_customers": 1500, "burn_in_weeks": 4, "initial_integration_level": 3,
-      "turnover_rate": 0.5}, 80),
-    ({"n_employees": 12, "n_customers": 600, "burn_in_weeks": 2, "share_front_line": 0.05}, 10),
+      "turnover_rate": 0.5}, 80, {}),
+    (TINY, 30, {"integration_target": 4, "ladder_pace": 2}),
+    ({"n_employees": 10, "n_customers": 300, "burn_in_weeks": 2, "share_front_line": 0.05, "share_sales": 0.16,
+      "share_marketing": 0.1, "share_operations": 0.2}, 10, {}),
 )
 
 
@@ -203,9 +208,8 @@ def test_every_declared_effect_size_acts_on_a_run():
     unread, or read from a copy of the declared value, would not)."""
     from sim.roads import NAMED_ROADS
 
-    plan = _every_lever_half_way()
-
-    def runs(effects, params, weeks):
+    def runs(effects, params, weeks, levers):
+        plan = _every_lever_half_way(**levers)
         out = []
         for road, road_params in [*((r, None) for r in NAMED_ROADS), ("custom", {"schedule": plan})]:
             m = CentricityModel.settled(road=road, road_params=road_params, seed=1, effects=effects, **params)
@@ -214,11 +218,11 @@ def test_every_declared_effect_size_acts_on_a_run():
         return out
 
     silent = [k for k, e in every_effect().items() if np.any(e.high > e.low)]
-    for params, weeks in CASES:
-        base = runs(None, params, weeks)
+    for params, weeks, levers in CASES:
+        base = runs(None, params, weeks, levers)
         still = []
         for key in silent:
-            changed = runs({key: _at_edge(every_effect()[key])}, params, weeks)
+            changed = runs({key: _at_edge(every_effect()[key])}, params, weeks, levers)
             if all(np.array_equal(a, b, equal_nan=True) for a, b in zip(base, changed, strict=True)):
                 still.append(key)
         silent = still
