@@ -688,6 +688,10 @@ def write_report(tables: dict, path: Path) -> str:
               "`experiments/sensitivity.md` study them.",
               "- Morris runs at the default organisation only; the other three organisations see the few effect "
               "sizes taken on to Sobol. An effect size that matters only elsewhere can be missed.",
+              f"- Sobol with N = {meta['settings']['sobol_base']} is coarse: its bootstrap intervals (`sobol.csv` in "
+              "`results/assumptions`) are wide, and the chance in a point's two seeds adds to every index (the totals "
+              "sum to more than one). The indices rank the few; `--sobol-base 64` measures them (eight times the "
+              "Sobol runs).",
               "- The patterns are screened by groups: a group that matters is not taken apart.",
               f"- The size is small ({meta['size']}): the conclusions here are this size's, and docs/ROADS.md's "
               "(300 employees, 5,000 customers) may differ where a margin is thin.",
