@@ -3,12 +3,14 @@ rules, and every figure says what it shows (context line, statistic, direction, 
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
 from sim.study.context import StudyContext
 from sim.study.findings import compare, summary_markdown, when
-from sim.study.metrics import KEY_METRICS, OUTCOME
+from sim.study.metrics import KEY_METRICS, OUTCOME, format_difference, format_level
 from sim.study.plots import make_figures, plot_paired_differences, plot_parameter_sweep, plot_tradeoff, set_theme
 
 SEEDS = 12
@@ -101,7 +103,9 @@ def test_figures_carry_the_context_the_statistic_the_direction_and_difference_un
     plot_paired_differences(summary, ["seed"], tmp_path, context=context)
     svg = (tmp_path / "paired_differences.svg").read_text()
     assert context in svg and "in the final week" in svg
-    assert "difference, currency units per week" in svg and "mean, 0-1" not in svg   # difference units
+    # Difference units, as summary.md gives them: profit as a share of the status quo, commitment in points.
+    assert "difference, % of the status quo's level" in svg and "currency units per week" not in svg
+    assert "difference, percentage points" in svg and "mean, 0-1" not in svg
     assert "\u2191 better" in svg and "\u2195 trade-off" in svg
     plot_tradeoff(summary, "road", tmp_path, context=context)
     svg = (tmp_path / "tradeoff.svg").read_text()
@@ -137,3 +141,95 @@ def test_a_design_with_many_conditions_is_not_put_into_words(tmp_path):
     few = pd.concat([status_quo, *levels[:3]], ignore_index=True)
     text = write_summary(tmp_path, few, pd.DataFrame(), ["road", "road.pressure"], StudyContext(), []).read_text()
     assert text.count("- Mission (strategic differentiator) (road.pressure=") == 3
+
+
+# ---------------------------------------------------------------------- one format per metric (issue 25)
+def test_an_interval_is_formatted_like_its_estimate():
+    """A custom schedule's summary read "+5,574 [+87.24, +11,061]": each number chose its own format."""
+    assert format_difference("profit", 5574.0, 87.24, 11061.0, base=-2_000.0) == "+5,574 [+87, +11,061]"
+    assert format_difference("profit", 12.5, 0.8, 24.3, base=-1.0) == "+12.50 [+0.80, +24.30]"
+    assert format_difference("share_committed", 0.215, 0.205, 0.224) == "+21.5 percentage points [+20.5, +22.4]"
+
+
+def test_no_bound_of_an_interval_reads_as_zero():
+    """"-5% [-9%, +0%]" hid the sign of the upper bound: a bound that would round to zero gets a digit."""
+    assert format_difference("profit", -2_500.0, -4_500.0, 150.0, base=50_000.0) == "-5.0% [-9.0%, +0.3%]"
+    assert format_difference("customer_centricity", 0.0018, -0.0003, 0.004) == "+0.0018 [-0.0003, +0.0040]"
+    summary = paired({"profit": -2_500.0}, noise=0.004)
+    (c,) = compare(summary, ["seed"])
+    for d in c.differences:
+        for bound in d.amount().split(" [")[1].rstrip("]").split(", "):
+            digits = bound.strip("+-%").replace(",", "")
+            assert float(digits) != 0 or not bound.startswith(("+", "-")), d.amount()
+        assert "+0%" not in d.amount() and "-0%" not in d.amount() and "[+0.000" not in d.amount(), d.amount()
+
+
+def test_summary_md_gives_shares_in_percent_and_their_differences_in_points():
+    summary = paired({"share_cooperation": 0.05})
+    text = summary_markdown(compare(summary, ["seed"]), StudyContext(weeks=[260], seeds=SEEDS))
+    (row,) = [line for line in text.splitlines() if line.startswith("| Commitment")]
+    cells = [c.strip() for c in row.split("|")[1:-1]]
+    assert cells[2].endswith("%") and cells[3].endswith("%"), row          # levels: percent of employees
+    assert re.fullmatch(r"\+\d\.\d percentage points \[\+\d\.\d, \+\d\.\d\]", cells[4]), row
+    base = summary.loc[summary.road == "status_quo", ["final_share_cooperation", "final_share_championing"]]
+    assert cells[2] == format_level("share_committed", base.sum(axis=1).mean())
+
+
+def test_the_paired_differences_figure_draws_the_numbers_of_summary_md():
+    from sim.study.plots import paired_differences, paired_intervals
+
+    summary = paired({"profit": 6_000.0, "share_cooperation": 0.05, "customer_centricity": -0.05})
+    (c,) = compare(summary, ["seed"])
+    diffs = paired_differences(summary, ["seed"])
+    for d in c.differences:
+        mean, lo, hi, scale = paired_intervals(diffs, d.metric.name, ["mission"])["mission"]
+        assert scale.format(mean, lo, hi) == d.amount(), d.metric.name
+
+
+def test_a_trade_off_on_the_metrics_a_page_shows_names_no_other():
+    """"Engineering buys efficiency (+5%)" where the brief showed no efficiency: a page's sentences
+    name only the metrics it shows."""
+    (c,) = compare(paired({"affective": 0.2, "profit": 3_000.0, "customer_centricity": -0.03}), ["seed"])
+    assert c.trade_off().startswith("it buys affective commitment")
+    shown = ("profit", "customer_centricity", "satisfaction")
+    assert c.trade_off(shown).startswith("it buys profit (+6%) at the price of customer centricity (-0.03")
+    assert "affective" not in c.trade_off(shown)
+
+
+def weekly(effect_by_week, seeds: int = SEEDS, weeks: int = 120, noise: float = 0.3) -> pd.DataFrame:
+    """Weekly profit of a status quo and a road whose paired difference is ``effect_by_week(weeks)``."""
+    w = np.arange(weeks)
+    rows = []
+    for s in range(seeds):
+        rng = np.random.default_rng(100 + s)
+        base = 100 + rng.normal(0, 1.0, weeks)
+        for road, profit in (("status_quo", base), ("mission", base + effect_by_week(w) + rng.normal(0, noise, weeks))):
+            rows += [{"road": road, "seed": s, "step": k, "profit": p} for k, p in zip(w, profit, strict=True)]
+    return pd.DataFrame(rows)
+
+
+def test_a_road_with_no_clear_difference_at_the_end_is_never_said_to_fall_behind():
+    """Nudges "fall behind the status quo from week 260 to the end" (one week) beside a table that said
+    no clear difference: the end follows the final week's verdict, and a stretch must last a quarter."""
+    runs = weekly(lambda w: np.where(w >= 80, -3.0, 0.0))          # clearly behind for the last 40 weeks
+    assert when(runs, "mission", {}, ["seed"], metrics=("profit",))["profit"].startswith("behind from week")
+    text = when(runs, "mission", {}, ["seed"], metrics=("profit",), at_end={"profit": 0})["profit"]
+    assert text == "never clearly ahead or behind for a quarter"
+    short = weekly(lambda w: np.where(w >= 114, -3.0, 0.0))        # behind only in the last few weeks
+    text = when(short, "mission", {}, ["seed"], metrics=("profit",))["profit"]
+    assert "to the end" not in text and text.endswith("but not over the last quarter"), text
+    earlier = weekly(lambda w: np.where((w >= 30) & (w < 70), -3.0, 0.0))
+    text = when(earlier, "mission", {}, ["seed"], metrics=("profit",), at_end={"profit": 0})["profit"]
+    assert text.startswith("behind in weeks ") and text.endswith("; no clear difference at the end"), text
+
+
+def test_compare_ends_the_words_over_time_as_the_table_does():
+    runs = weekly(lambda w: np.where(w >= 80, -3.0, 0.0))
+    final = runs[runs.step == runs.step.max()].rename(columns={"profit": "final_profit"})
+    final = final.assign(job=final.road + final.seed.astype(str))
+    # The final week alone: make it a toss-up, whatever the weeks before it say.
+    final.loc[final.road == "mission", "final_profit"] = final.loc[final.road == "status_quo", "final_profit"].to_numpy() \
+        + np.random.default_rng(0).normal(0, 1.0, SEEDS)
+    (c,) = compare(final, ["seed"], metrics=["profit"], runs=runs)
+    assert c.differences[0].verdict == "no clear difference"
+    assert "to the end" not in c.when["profit"] and "falls behind" not in c.when["profit"], c.when

@@ -4,12 +4,16 @@
 every road, the same seeds) unless its results are there already (a rerun resumes, like any
 sweep), then writes ``brief.html`` beside them: the question, the organisation in words, the
 answer with its uncertainty, what each road trades away, what to watch for (the early
-warnings), and what the model leaves out. Figures are inline, nothing is fetched from the
-network, and it prints to PDF from a browser in one or two pages (a third when a search for
-the organisation adds "A road designed for this organisation").
+warnings), and what the model leaves out, with an appendix that holds what the model's
+documentation says of each assumption and what the screening of the assumptions flags.
+Figures are inline, nothing is fetched from the network and every link points inside the
+page, so an e-mailed copy keeps working. It prints to PDF from a browser on two A4 pages and
+the appendix on a third (one more when a search for the organisation adds "A road designed
+for this organisation").
 
 Every sentence about the results comes from ``sim.study.findings`` (rules written once, with
-their thresholds); this module only lays them out.
+their thresholds) and names only metrics the page shows, in the one format of
+``sim.study.metrics``, the same in the table and the figure; this module only lays them out.
 
 Usage::
 
@@ -28,7 +32,7 @@ import base64
 import hashlib
 import html
 import json
-import os
+import re
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -37,7 +41,7 @@ from pathlib import Path
 from sim.params import GROUPS, describe
 from sim.roads import NAMED_ROADS, ROADS
 from sim.study.context import StudyContext
-from sim.study.findings import Comparison, compare
+from sim.study.findings import Comparison, Difference, compare
 from sim.study.metrics import KEY_METRICS, OUTCOME
 
 BRIEF_FILE = "brief.html"
@@ -46,24 +50,38 @@ SEEDS_RANGE = (2, 1000)
 RESULTS = Path("results") / "briefs"
 #: Where ``python -m sim.search`` keeps a search for an organisation (the brief reports it when it is there).
 SEARCHES = Path("results") / "search"
-#: The metrics the brief's answer shows (the full set is in the sweep's summary.md).
-ANSWER_METRICS = ("profit", "customer_centricity", "satisfaction", "share_committed")
+#: The metrics the brief's answer shows, in its table and its figure alike (the full set is in
+#: the sweep's summary.md): the three competing values, the customers' verdict and the staff's.
+ANSWER_METRICS = ("profit", "efficiency", "customer_centricity", "satisfaction", "share_committed")
+#: The figure's width in inches: the printable width of A4 with the page's 12 mm margins, so it
+#: prints at its own size and its text at the sizes ``sim.study.plots.PRINT_TEXT`` sets.
+FIGURE_WIDTH = 7.2
+#: The model's documentation, whose passages the appendix quotes (an e-mailed page cannot link to it).
+ODD = Path(__file__).resolve().parents[2] / "docs" / "ODD.md"
+#: The longest passage the appendix quotes from one section, in characters (whole sentences).
+PASSAGE_CHARS = 450
 
-#: What the model leaves out or assumes, in a board's words, each with the ODD section that says more.
+#: What the model leaves out or assumes, in a board's words, each with the ODD section that says
+#: more and, when the passage to quote is not the section's first paragraph, the phrase of the
+#: sentence it opens with and how many sentences it takes (None: up to ``PASSAGE_CHARS``).
 ASSUMPTIONS = (
     ("One organisation and its customers, no competitors: a rival's moves, prices and the wider "
-     "economy are outside the model.", "1.1"),
+     "economy are outside the model.", "1.1", (None, None)),
     ("Every lever has a price and an effect taken from the literature where it gives one, else a "
-     "stated assumption; the prices are assumptions (they decide what a road costs).", "7.1"),
+     "stated assumption; the prices are assumptions (they decide what a road costs).", "7.1.2",
+     ("All values are", 1)),
     ("Where a customer's hard question meets the firm's time and money, staff decide it for the customer, for "
      "efficiency or for profit, by the values they hold or are rewarded for; what each decision gives and costs (a "
-     "concession, handling time, a sale, trust) is a stated assumption.", "7.1.2a"),
+     "concession, handling time, a sale, trust) is a stated assumption.", "7.1.2a", (None, None)),
     ("People are simulated, not surveyed: employees move along a support continuum (resistance to "
-     "championing) and customers decide to buy, complain, talk or leave by rules from the literature.", "7.2"),
+     "championing) and customers decide to buy, complain, talk or leave by rules from the literature.", "4.1",
+     (None, None)),
     ("Each road is run as written, from week 0, at its default strength; a management that adapts "
-     "beyond its rule, or stops half way, is another study (road parameters, the custom road).", "3.2"),
+     "beyond its rule, or stops half way, is another study (road parameters, the custom road).", "3.2",
+     ("The road moves the levers", 2)),
     ("Differences are paired: the same seed gives each road the same customers and the same chance "
-     "events, so a difference is the road's, not luck's; the intervals are across seeds.", "4"),
+     "events, so a difference is the road's, not luck's; the intervals are across seeds.", "4.9",
+     ("common random numbers", None)),
 )
 
 
@@ -152,11 +170,12 @@ def write_brief(sweep_dir: Path, out: Path | None = None, searches: Path = SEARC
     context = read.context
     set_theme()
     figure_dir = sweep_dir / "brief-figures"
-    figures = plot_paired_differences(ok, pair_on, figure_dir, metrics=ANSWER_METRICS, name="answer")
+    figures = plot_paired_differences(ok, pair_on, figure_dir, metrics=ANSWER_METRICS, name="answer",
+                                      page_width=FIGURE_WIDTH)
     svg = next(p for p in figures if p.suffix == ".svg")     # text stays text: sharp on paper
     out = Path(out) if out is not None else sweep_dir / BRIEF_FILE
     designed = designed_road(searches, context)
-    out.write_text(brief_html(comparisons, context, svg, link_base=out.parent, designed=designed), encoding="utf-8")
+    out.write_text(brief_html(comparisons, context, svg, designed=designed), encoding="utf-8")
     return out
 
 
@@ -197,8 +216,7 @@ def _designed_section(d: dict | None) -> str:
     measure = "mean" if d["robustness"] == "mean" else f"{d['robustness'][1:]}th percentile"
 
     def cell(o: str, v: float) -> str:
-        text = f"{v / 1e6:+.2f} M" if o == "cumulative_profit" else f"{v:+.3f}"
-        return text.replace("-", "\u2212")
+        return f"{v / 1e6:+.2f} M" if o == "cumulative_profit" else f"{v:+.3f}"   # as the answer's table signs
 
     head = "".join(f"<th>{e(OUTCOMES[o].title)}</th>" for o in objectives)
     rows = [f"<tr><th>The designed policy</th>{''.join(f'<td>{cell(o, chosen[f"score.{o}"])}</td>' for o in objectives)}</tr>"]
@@ -225,69 +243,106 @@ The most balanced of them, with the levers it does not need left alone ({chosen[
 SEARCH.md in its folder.</p></section>"""
 
 
-def brief_html(comparisons: list[Comparison], context: StudyContext, figure: Path, link_base: Path,
-               designed: dict | None = None) -> str:
-    """The brief as one HTML document (the figure inline)."""
+def brief_html(comparisons: list[Comparison], context: StudyContext, figure: Path,
+               designed: dict | None = None, flags: Path | None = None) -> str:
+    """The brief as one HTML document: the figure inline, every link to a place in the page itself
+    (``flags``: the screening of the assumptions to report, default docs/assumptions.csv)."""
     e = html.escape
-    odd = Path(os.path.relpath(Path(__file__).resolve().parents[2] / "docs" / "ODD.md", link_base.resolve()))
     image = base64.b64encode(figure.read_bytes()).decode()
     years = context.horizon
     organisation = context.scenario_title or "the model's default organisation (300 employees, 5,000 customers)"
     settings = _settings_in_words(context)
     best = _best_on(comparisons, "profit"), _best_on(comparisons, "customer_centricity")
     answer_rows = "".join(_answer_row(c) for c in comparisons)
-    trades = "".join(f"<li><b>{e(c.name)}</b>: {e(c.trade_off())}." + (
-        " " + e("; ".join(f"{KEY_METRICS[m].title} {t}" for m, t in c.when.items())) + "."
+    trades = "".join(f"<li><b>{e(c.name)}</b>: {e(c.trade_off(ANSWER_METRICS))}." + (
+        " Over time: " + e("; ".join(f"{KEY_METRICS[m].title.lower()} {t}" for m, t in c.when.items())) + "."
         if c.when else "") + "</li>" for c in comparisons)
     watch = "".join(f"<li><b>{e(c.name)}</b>: " + (e("; ".join(c.warnings)) if c.warnings else
                                                    "no alarm fired" if c.warnings is not None else
                                                    "not recorded by the code that made these runs")
                     + "</li>" for c in comparisons)
-    assumptions = "".join(f'<li>{e(text)} <a href="{e(str(odd))}">ODD {e(section)}</a></li>'
-                          for text, section in ASSUMPTIONS)
-    from sim.validation.assumptions import flag_sentences
-
-    screened = odd.with_name("ASSUMPTIONS.md")
-    assumptions += "".join(f'<li>{e(text[:1].upper() + text[1:])}. <a href="{e(str(screened))}">The screening</a></li>'
-                           for text in flag_sentences(context.scenario, [c.road for c in comparisons]))
+    screening = screened_conclusions(context.scenario, [c.road for c in comparisons], flags)
+    assumptions = "".join(f'<li>{e(text)} (<a href="#{_anchor(section)}">ODD {e(section)}</a>, appendix A)</li>'
+                          for text, section, _passage in ASSUMPTIONS)
+    if screening and screening["flagged"]:
+        n = len(screening["flagged"])
+        assumptions += (f"<li>A screening of the assumptions flags {n} conclusion{'s' if n != 1 else ''} about these "
+                        f'roads here as fragile (<a href="#screening">appendix B</a>).</li>')
     headline = " ".join(s for s in best if s)
+    seeds = context.seeds
+    few = 0 < seeds < DEFAULT_SEEDS
+    kicker = f"{seeds} paired seeds per road" + (f", fewer than the default {DEFAULT_SEEDS}" if few else "")
+    caution = (f'<p class="caution"><b>{seeds} paired seeds per road, fewer than the default {DEFAULT_SEEDS}.</b> '
+               "The intervals are wider than a full study's and a verdict may change with more seeds; "
+               f"<code>seeds={DEFAULT_SEEDS}</code> runs the full study.</p>") if few else ""
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <title>Board brief: becoming customer-centric, {e(context.organisation)}</title>
 <style>{CSS}</style></head>
 <body><main>
-<header><p class="kicker">Board brief · simulated, {e(years)} · {context.seeds} paired seeds per road</p>
+<header><p class="kicker">Board brief · simulated, {e(years)} · {e(kicker)}</p>
 <h1>Which change road makes {e(_short(organisation))} customer-centric, and at what price?</h1></header>
 <section id="question"><h2>The question</h2>
 <p>Starting from the same organisation, the same customers and the same chance events, where does each
-change road take customer centricity, profit, customer satisfaction and the staff's commitment after
-{e(years)}, compared with changing nothing (the status quo)?</p></section>
+change road take profit, efficiency, customer centricity, customer satisfaction and the staff's commitment
+after {e(years)}, compared with changing nothing (the status quo)?</p></section>
 <section id="organisation"><h2>The organisation</h2>
 <p>{e(organisation)}.{(" " + e(_scenario_text(context))) if context.scenario else ""}</p>
 {settings}</section>
 <section id="answer"><h2>The answer</h2>
-<p class="lead">{e(headline)}</p>
+{caution}<p class="lead">{e(headline)}</p>
 <table><thead><tr><th>Road, against the status quo</th>{"".join(
         f"<th>{e(KEY_METRICS[m].title)}<br><small>{e(KEY_METRICS[m].direction_words)}</small></th>"
         for m in ANSWER_METRICS)}</tr></thead><tbody>{answer_rows}</tbody></table>
 <p class="note">Each cell: the mean difference from the status quo on the same seeds, in the {OUTCOME}, with
-its 95% interval in brackets; profit as a share of the status quo's profit when that is positive, the 0-1
-indexes in points, commitment in percentage points of employees. <i>No clear difference</i>: the
-interval includes zero.</p>
+its 95% interval in brackets; {e(_units_in_words(comparisons))}. <i>No clear difference</i>: the interval
+includes zero; <i>slightly</i>: it excludes zero, but the difference is below 1% for profit and efficiency,
+0.01 on a 0-1 index or one percentage point of employees.</p>
 <figure><img alt="Each road minus the status quo, with 95% intervals" src="data:image/svg+xml;base64,{image}">
-<figcaption>Each road minus the status quo on the same seeds, in the {OUTCOME}: mean and 95% interval.
-Right of the dashed line is higher; the arrow says which way is better.</figcaption></figure></section>
-<section id="trade-offs"><h2>What each road trades away</h2><ul>{trades}</ul></section>
+<figcaption>The table's numbers drawn in its units: mean (dot) and 95% interval (bar); right of the dashed line
+is higher.</figcaption></figure></section>
+<section id="trade-offs"><h2>What each road trades away</h2>
+<p class="note">The largest clear gain against the largest clear loss among the measures of the table above,
+and when a road is clearly ahead of or behind the status quo for a quarter or more.</p><ul>{trades}</ul></section>
 {_designed_section(designed)}
 <section id="watch"><h2>What to watch for</h2>
 <p>The early-warning monitors flag one value bought at another's expense: one of satisfaction, efficiency
 and profit rising while another fell, quarter on quarter. How often they fired, per road:</p>
 <ul>{watch}</ul></section>
 <section id="leaves-out"><h2>What the model leaves out</h2><ul>{assumptions}</ul>
-<p class="note">Made with the customer-centric change model (sim), {e(context.subtitle())}. Every number here is
-in the study's <code>summary.csv</code> and <code>summary.md</code>.</p></section>
+</section>
+{_appendix(screening, context)}
 </main></body></html>
 """
+
+
+def _anchor(section: str) -> str:
+    """The id of an ODD section's passage in the appendix ('odd-7-1-2a')."""
+    return "odd-" + section.replace(".", "-")
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f" {version('centricity-sim')}"
+    except PackageNotFoundError:
+        return ""
+
+
+def _units_in_words(comparisons: list[Comparison]) -> str:
+    """'profit and efficiency in % of the status quo's level; ...': the units the table and the figure use."""
+    scales: dict[str, list[str]] = {}
+    shown = {d.metric.name: d for c in comparisons[:1] for d in c.differences}
+    for m in ANSWER_METRICS:
+        if m in shown:
+            name = shown[m].name
+            scales.setdefault(shown[m].scale.axis, []).append(name)
+    return "; ".join(f"{_and(names)} in {axis}" for axis, names in scales.items())
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _answer_row(c: Comparison) -> str:
@@ -305,15 +360,164 @@ def _answer_row(c: Comparison) -> str:
 
 
 def _best_on(comparisons: list[Comparison], metric: str) -> str:
-    """'On profit, Engineering does best: +12% [...]' or 'No road clearly beats the status quo on profit.'"""
-    clear = [(c, d) for c in comparisons for d in c.differences if d.metric.name == metric and d.verdict == "better"]
+    """'On profit, Engineering does best: +12% [...]; also clearly better: Mission, +5% [...].' or
+    'No road clearly beats the status quo on profit.'"""
+    clear: list[tuple[Comparison, Difference]] = [
+        (c, d) for c in comparisons for d in c.differences if d.metric.name == metric and d.verdict == "better"]
     name = KEY_METRICS[metric].title.lower()
     if not clear:
         return f"No road clearly beats the status quo on {name}."
-    c, d = max(clear, key=lambda cd: cd[1].mean)
-    others = len(clear) - 1
-    more = f" ({others} other road{'s' if others != 1 else ''} also clearly better)" if others else ""
+    clear.sort(key=lambda cd: cd[1].mean, reverse=True)
+    (c, d), others = clear[0], clear[1:]
+    more = "; also clearly better: " + "; ".join(f"{o.name}, {od.amount()}" for o, od in others) if others else ""
     return f"On {name}, {c.name} does best: {d.amount()}{more}."
+
+
+# ---------------------------------------------------------------------- the appendix
+def odd_passage(section: str, phrase: str | None = None, sentences: int | None = None,
+                text: str | None = None) -> tuple[str, str]:
+    """The title of ODD ``section`` and a passage of it in plain text: its first paragraph of prose,
+    or from the sentence that holds ``phrase``; whole sentences up to ``PASSAGE_CHARS`` (or
+    ``sentences`` of them), without a last one that only announces a table or list (ends with a colon).
+
+    Raises ``ValueError`` when the ODD has no such section (or no such paragraph), so a renumbered
+    ODD fails the tests rather than the appendix going quiet.
+
+    Example:
+        >>> odd_passage("1.1")[0]
+        'Purpose'
+    """
+    text = ODD.read_text(encoding="utf-8") if text is None else text
+    number = re.escape(section)
+    heading = re.search(rf"^#+ {number} (.+)$", text, re.M)
+    bold = re.search(rf"^\*\*{number} ([^*]+?)\.\*\* ", text, re.M)
+    found = heading or bold
+    if found is None:
+        raise ValueError(f"docs/ODD.md has no section {section}")
+    body = text[found.end() if heading else found.start():]
+    body = re.split(r"^#+ |^\*\*\d+\.\d+ ", body[1:] if heading else body[2:], maxsplit=1, flags=re.M)[0]
+    if bold:
+        body = body[len(found.group(0)) - 2:]
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", body) if p.strip()]
+    prose = [p for p in paragraphs if not p.startswith(("|", "-", "```", "<!--", "1."))]
+    chosen = next((p for p in prose if phrase is None or phrase in p), None)
+    if chosen is None:
+        raise ValueError(f"docs/ODD.md section {section} has no paragraph" + (f" with '{phrase}'" if phrase else ""))
+    chosen = _plain(chosen)
+    if phrase is not None:
+        start = chosen.find(phrase)
+        chosen = chosen[max(chosen.rfind(". ", 0, start) + 2, 0) if chosen.rfind(". ", 0, start) >= 0 else 0:]
+    return _plain(found.group(1)), _sentences(chosen, PASSAGE_CHARS, sentences)
+
+
+def _plain(markdown: str) -> str:
+    """Markdown and TeX to plain text: code, emphasis, links and math marks dropped."""
+    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", markdown)
+    text = re.sub(r"\\(mathrm|text|operatorname)\{([^}]*)\}", r"\2", text)
+    text = text.replace("\\,", " ").replace("\\cdot", "·")
+    text = re.sub(r"[`$*]", "", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _sentences(text: str, limit: int, count: int | None = None) -> str:
+    """Whole sentences of ``text`` up to ``limit`` characters (at least one) or ``count`` sentences,
+    '…' when cut."""
+    parts = re.split(r"(?<=[.;:])\s+(?=[A-Z(])", text)
+    if count is not None and len(parts) > count:
+        parts = parts[:count] + ["…"]
+        return " ".join(parts)
+    while len(parts) > 1 and parts[-1].endswith(":"):   # it announces a table the passage leaves out
+        parts.pop()
+    out = parts[0]
+    for part in parts[1:]:
+        if len(out) + 1 + len(part) > limit:
+            return out + " …"
+        out += " " + part
+    return out
+
+
+def screened_conclusions(scenario: str | None, roads: list[str], flags: Path | None = None) -> dict | None:
+    """What the screening of the assumptions (``python -m sim.validation.assumptions``) says of these
+    roads in this organisation: ``screened`` (how many conclusions), ``flagged`` (one dict each: its
+    words, the shares of the screening's points and of single seeds that agree with it, the effect
+    sizes it hinges on) and ``effects`` (those effect sizes' declarations); None when it has not
+    screened this organisation. ``flags``: the screening's verdicts (default docs/assumptions.csv).
+    """
+    from sim.effects import every_effect
+    from sim.validation.assumptions import FLAGS_FILE, conclusion_words, read_flags
+
+    verdicts = read_flags(flags or FLAGS_FILE)
+    org = scenario or "default"
+    if verdicts is None or org not in set(verdicts.organisation):
+        return None
+    rows = verdicts[(verdicts.organisation == org) & verdicts.road.isin(roads)]
+    declared = every_effect()
+    flagged, hinges = [], []
+    for r in rows[rows.verdict == "flips"].itertuples():
+        keys = [k for k in str(r.hinges_on).split() if k]
+        hinges += [k for k in keys if k not in hinges]
+        flagged.append({"words": conclusion_words(r.conclusion, r.road if r.kind == "best" else None, int(r.horizon)),
+                        "points_agree": float(r.points_agree), "seeds_agree": float(r.seeds_agree), "hinges_on": keys})
+    return {"screened": len(rows), "flagged": flagged, "effects": {k: declared[k] for k in hinges if k in declared}}
+
+
+def _appendix(screening: dict | None, context: StudyContext) -> str:
+    """Where the page comes from, appendix A (what the model's documentation says of each assumption,
+    quoted) and B (the conclusions the screening flags, with its numbers and the effect sizes they
+    hinge on)."""
+    e = html.escape
+    made = (f'<p class="note">Made with the customer-centric change model (sim{e(_version())}), '
+            f"{e(context.subtitle())}. Every number about the roads is in the study's <code>summary.csv</code> and "
+            "<code>summary.md</code>.</p>")
+    passages = []
+    for text, section, (phrase, sentences) in ASSUMPTIONS:
+        try:
+            title, passage = odd_passage(section, phrase, sentences)
+            quoted = f"<b>ODD {e(section)} {e(title)}.</b> \u201c{e(passage)}\u201d"
+        except OSError:
+            # An installation without the source's docs/ (pip install .): say where to read it instead.
+            quoted = (f"<b>ODD {e(section)}.</b> Section {e(section)} of docs/ODD.md in the model's source "
+                      "(not found beside this installation, so not quoted here).")
+        passages.append(f'<li id="{_anchor(section)}">{quoted}<br><small>For: {e(text)}</small></li>')
+    part_a = (f"""<h3>A. What the model's documentation says of each assumption</h3>
+<p class="note">Quoted from the model's description by the ODD protocol (docs/ODD.md in the model's source,
+sim{e(_version())}), so that this page needs nothing else.</p><ol class="passages">{"".join(passages)}</ol>""")
+    part_b = ""
+    if screening is not None:
+        from sim.effects import CLASS_WORDS
+        from sim.validation.assumptions import FLIP_SHARE
+
+        flagged = screening["flagged"]
+        items = "".join(
+            f"<li>{e(f['words'])}: it agrees at {f['points_agree']:.0%} of the screening's points against "
+            f"{f['seeds_agree']:.0%} of single seeds at the declared values; it hinges on "
+            f"{e(', '.join(f['hinges_on']) or 'several assumptions together')}.</li>" for f in flagged)
+        effects = "".join(
+            f"<tr><td><code>{e(k)}</code></td><td>{e(x.meaning)}</td><td>{e(_number(x.value))}</td>"
+            f"<td>{e(_number(x.low))} to {e(_number(x.high))}</td><td>{e(CLASS_WORDS.get(x.kind, x.kind))}</td></tr>"
+            for k, x in screening["effects"].items())
+        table = ("<table><thead><tr><th>Effect size</th><th>Meaning</th><th>Declared</th><th>Plausible range</th>"
+                 f"<th>Class</th></tr></thead><tbody>{effects}</tbody></table>") if effects else ""
+        verdict = (f"It flags {len(flagged)} of the {screening['screened']} conclusions it states about these roads "
+                   "in this organisation:" if flagged else
+                   f"It flags none of the {screening['screened']} conclusions it states about these roads in this "
+                   "organisation.")
+        part_b = f"""<h3 id="screening">B. Conclusions that hinge on assumptions</h3>
+<p class="note">Every number that sizes a mechanism is declared with a plausible range; a screening
+(<code>python -m sim.validation.assumptions</code>, at a small size, over the whole run rather than the final
+week) varies them within those ranges and asks whether each conclusion keeps its sign. A conclusion is flagged
+when the screening's points agree with it less often than single seeds at the declared values by more than
+{FLIP_SHARE:.0%}. {e(verdict)}</p>{f"<ul>{items}</ul>" if items else ""}{table}"""
+    return f'<section id="appendix"><h2>Appendix</h2>{made}{part_a}{part_b}</section>'
+
+
+def _number(x) -> str:
+    """An effect size's value or bound: a number, or a table of them (by segment or function)."""
+    import numpy as np
+
+    if isinstance(x, np.ndarray):
+        return ", ".join(f"{v:g}" for v in x.ravel())
+    return f"{x:g}"
 
 
 def _settings_in_words(context: StudyContext) -> str:
@@ -352,18 +556,21 @@ h1 { font-size: 1.55em; margin: 0.2em 0 0.8em; }
 h2 { font-size: 1.1em; margin: 1.1em 0 0.4em; border-bottom: 2px solid #009E73; padding-bottom: 0.15em; }
 .kicker { color: #555; margin: 0; font-size: 0.9em; text-transform: uppercase; letter-spacing: 0.04em; }
 .lead { font-size: 1.05em; font-weight: 600; }
-.note { color: #444; font-size: 0.85em; }
-table { border-collapse: collapse; width: 100%; font-size: 0.85em; }
+.note { color: #444; font-size: 0.9em; }
+.caution { background: #fff4d6; border-left: 4px solid #E69F00; padding: 0.3em 0.6em; }
+table { border-collapse: collapse; width: 100%; font-size: 0.9em; }
 th, td { border-bottom: 1px solid #ddd; padding: 0.3em 0.4em; text-align: left; vertical-align: top; }
 thead th { background: #f3f3f3; }
 td.good { background: #e3f4ec; }
 td.bad { background: #fbe7e1; }
-small { color: #555; }
+small { color: #555; font-size: 0.9em; }
+h3 { font-size: 1em; margin: 0.8em 0 0.3em; }
+#appendix code { font-size: 0.9em; }
 figure { margin: 0.8em 0; }
 #designed ul { columns: 2; column-gap: 2em; font-size: 0.9em; margin: 0.3em 0; }
 #designed li { break-inside: avoid; }
 figure img { width: 100%; height: auto; }
-figcaption { font-size: 0.8em; color: #444; }
+figcaption { font-size: 0.9em; color: #444; }
 ul { padding-left: 1.2em; margin: 0.3em 0; }
 li { margin: 0.15em 0; }
 @page { size: A4; margin: 12mm 12mm; }
@@ -371,10 +578,14 @@ li { margin: 0.15em 0; }
   body { font-size: 8.5pt; line-height: 1.3; }
   main { max-width: none; padding: 0; }
   h1 { font-size: 1.35em; }
-  h2 { margin-top: 0.7em; }
-  figure { break-inside: avoid; margin: 0.4em 0; }
+  h2 { margin-top: 0.7em; break-after: avoid; }
+  table { font-size: 0.85em; }
+  .note, figcaption { font-size: 0.85em; }
+  figure { break-inside: avoid; margin: 0.3em 0 0; }
   tr, li { break-inside: avoid; }
+  li { margin: 0.05em 0; }
   a { color: inherit; }
+  #appendix { break-before: page; }
 }
 """
 

@@ -20,7 +20,9 @@ Rules (each stated in ``summary.md`` too):
 4. **When.** Week by week, the paired difference smoothed over a quarter (13 weeks, trailing
    mean), with its 95% interval across seeds. The road is *ahead from week W* when the
    interval stays above zero from W to the end (*behind*: below zero); it *overtakes* when it
-   was behind for a quarter or more before.
+   was behind for a quarter or more before. A stretch shorter than a quarter is not told,
+   and the end agrees with rule 2: a road with no clear difference in the final week is
+   never said to be ahead or behind at the end (only its earlier stretches are told).
 5. **Early warnings.** In how many runs each kind of alarm fired (one value rising while
    another fell, quarter on quarter: docs/ODD.md 7.1.6), with the median week it first
    fired, beside the status quo's count on the same seeds.
@@ -36,6 +38,7 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,7 +47,7 @@ import pandas as pd
 
 from sim.early_warning import SIGNALS
 from sim.study.context import StudyContext
-from sim.study.metrics import KEY_METRICS, OUTCOME, KeyMetric, key_metric
+from sim.study.metrics import KEY_METRICS, OUTCOME, DifferenceScale, KeyMetric, difference_scale, format_level, key_metric
 from sim.study.stats import t_interval
 
 SUMMARY_FILE = "summary.md"
@@ -69,6 +72,7 @@ class Difference:
     hi: float
     n: int
     base: float          # the status quo's mean
+    share_allowed: bool = True   # False when another condition's status quo level of this metric is not positive
 
     @property
     def level(self) -> float:
@@ -76,9 +80,14 @@ class Difference:
         return self.base + self.mean
 
     @property
+    def scale(self) -> DifferenceScale:
+        """How it is shown (``sim.study.metrics.difference_scale``: one format per metric everywhere)."""
+        return difference_scale(self.metric, self.base, self.share_allowed)
+
+    @property
     def relative(self) -> bool:
         """Given as a share of the status quo's level (money and efficiency, when that level is positive)."""
-        return self.metric.relative and self.base > 0
+        return self.scale.suffix == "%"
 
     def size(self) -> float:
         """The mean in multiples of the metric's smallest difference worth a word (for money and
@@ -108,17 +117,13 @@ class Difference:
 
     def amount(self) -> str:
         """'+12% [+9%, +15%]', '+0.032 [+0.020, +0.045]' or '+3.1 percentage points [+2.0, +4.2]'."""
-        if self.relative:
-            f = 100.0 / self.base
-            text = _percent(self.mean * f)
-            interval = f" [{_percent(self.lo * f)}, {_percent(self.hi * f)}]"
-        elif self.metric.difference_unit == "share of employees":
-            text = f"{100 * self.mean:+.1f} percentage points"
-            interval = f" [{100 * self.lo:+.1f}, {100 * self.hi:+.1f}]"
-        else:
-            text = _signed(self.mean)
-            interval = f" [{_signed(self.lo)}, {_signed(self.hi)}]"
-        return text + (interval if self.n >= 2 else " (one seed, no interval)")
+        if self.n < 2:
+            return self.scale.format(self.mean) + " (one seed, no interval)"
+        return self.scale.format(self.mean, self.lo, self.hi)
+
+    def estimate(self) -> str:
+        """The mean alone, as ``amount`` writes it ('+12%')."""
+        return self.amount().split(" [")[0].removesuffix(" (one seed, no interval)")
 
     @property
     def name(self) -> str:
@@ -145,23 +150,6 @@ class Difference:
         return f"{self.name}: {self.amount()}, {self.verdict_words()}"
 
 
-def _percent(x: float) -> str:
-    """'+12%', and '+0%' rather than '-0%'."""
-    return f"{int(round(x)) + 0:+d}%"
-
-
-def _signed(x: float) -> str:
-    if abs(x) >= 100:
-        return f"{x:+,.0f}"
-    return f"{x:+.3f}" if abs(x) < 1 else f"{x:+.2f}"
-
-
-def _level(x: float) -> str:
-    if abs(x) >= 100:
-        return f"{x:,.0f}"
-    return f"{x:.3f}" if abs(x) < 1 else f"{x:.2f}"
-
-
 # ---------------------------------------------------------------------- one road
 @dataclass
 class Comparison:
@@ -181,18 +169,23 @@ class Comparison:
         extra = ", ".join(f"{k}={v}" for k, v in self.levels.items())
         return road_label(self.road) + (f" ({extra})" if extra else "")
 
-    def gains(self) -> list[Difference]:
-        return sorted((d for d in self.differences if d.verdict == "better"), key=Difference.size, reverse=True)
+    def among(self, metrics: Collection[str] | None = None) -> list[Difference]:
+        """Its differences, only on ``metrics`` when given (what a brief's table shows)."""
+        return [d for d in self.differences if metrics is None or d.metric.name in metrics]
 
-    def losses(self) -> list[Difference]:
-        return sorted((d for d in self.differences if d.verdict == "worse"), key=Difference.size, reverse=True)
+    def gains(self, metrics: Collection[str] | None = None) -> list[Difference]:
+        return sorted((d for d in self.among(metrics) if d.verdict == "better"), key=Difference.size, reverse=True)
 
-    def trade_off(self) -> str:
-        """Rule 3, in one sentence."""
-        gains, losses = self.gains(), self.losses()
+    def losses(self, metrics: Collection[str] | None = None) -> list[Difference]:
+        return sorted((d for d in self.among(metrics) if d.verdict == "worse"), key=Difference.size, reverse=True)
+
+    def trade_off(self, metrics: Collection[str] | None = None) -> str:
+        """Rule 3, in one sentence; on ``metrics`` only when given, so that a page which shows
+        some metrics names no other."""
+        gains, losses = self.gains(metrics), self.losses(metrics)
         if gains and losses:
-            return (f"it buys {gains[0].name} ({gains[0].amount().split(' [')[0]}) at the price "
-                    f"of {losses[0].name} ({losses[0].amount().split(' [')[0]})")
+            return (f"it buys {gains[0].name} ({gains[0].estimate()}) at the price "
+                    f"of {losses[0].name} ({losses[0].estimate()})")
         if gains:
             return f"it clearly gains on {_and([d.name for d in gains])} and is clearly worse on no key metric"
         if losses:
@@ -209,7 +202,8 @@ class Comparison:
         if rest and len(clear) <= 3:
             shown.append(f"no clear difference worth a word on the other {rest}")
         elif rest:
-            shown.append(f"and {len(clear) - 3} more clear differences")
+            more = len(clear) - 3
+            shown.append(f"and {more} more clear difference{'s' if more != 1 else ''}")
         return f"{self.name}: " + "; ".join(shown)
 
 
@@ -249,17 +243,29 @@ def compare(summary: pd.DataFrame, pair_on: list[str], metrics=tuple(KEY_METRICS
             differences.append(Difference(key_metric(m), float(np.mean(d)), lo, hi, len(d), base))
         comparison = Comparison(key[0], levels, differences, seeds=int(rows["seed"].nunique()))
         if runs is not None and not runs.empty:
-            comparison.when = when(runs, key[0], levels, pair_on, baseline)
+            at_end = {d.metric.name: (0 if not d.clear else 1 if d.mean > 0 else -1) for d in differences}
+            comparison.when = when(runs, key[0], levels, pair_on, baseline, at_end=at_end)
         if alarms is not None:
             comparison.warnings = warnings_raised(alarms, summary, key[0], levels, rows["seed"], baseline)
         out.append(comparison)
+    # One unit per metric across the conditions: a share of the status quo only if every status quo level is positive.
+    for m in present:
+        column = [d for c in out for d in c.differences if d.metric.name == m]
+        if not all(d.base > 0 for d in column):
+            for d in column:
+                d.share_allowed = False
     order = ordered_levels([c.road for c in out], "road")
     return sorted(out, key=lambda c: (order.index(c.road), str(c.levels)))
 
 
 def when(runs: pd.DataFrame, road: str, levels: dict, pair_on: list[str], baseline: str = "status_quo",
-         metrics=WHEN_METRICS) -> dict[str, str]:
-    """Rule 4: when the road is clearly ahead of or behind the status quo, per metric, in words."""
+         metrics=WHEN_METRICS, at_end: dict[str, int] | None = None) -> dict[str, str]:
+    """Rule 4: when the road is clearly ahead of or behind the status quo, per metric, in words.
+
+    ``at_end`` gives, per metric, the final week's verdict of rule 2 (+1 clearly higher, -1 clearly
+    lower, 0 no clear difference), so the words end as the table does; without it the smoothed
+    difference's last week decides.
+    """
     from scipy.stats import t
 
     keys = [c for c in pair_on if c in runs and runs.loc[runs["road"] == baseline, c].notna().any()]
@@ -285,7 +291,10 @@ def when(runs: pd.DataFrame, road: str, levels: dict, pair_on: list[str], baseli
         half = t.ppf(0.975, n - 1) * smooth.std(axis=1, ddof=1) / np.sqrt(n) if n > 1 else 0.0 * mean
         above, below = (mean - half > 0).to_numpy(), (mean + half < 0).to_numpy()
         weeks = smooth.index.to_numpy()
-        out[metric] = _when_words(weeks, above, below)
+        end = (at_end or {}).get(metric)
+        if end is None:
+            end = 1 if above[-1] else -1 if below[-1] else 0
+        out[metric] = _when_words(weeks, above, below, end)
     return out
 
 
@@ -295,21 +304,43 @@ def _stretches(flags: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1) - 1, strict=True))
 
 
-def _when_words(weeks: np.ndarray, above: np.ndarray, below: np.ndarray) -> str:
-    """Rule 4 in words, from the weeks the interval is wholly above and wholly below zero."""
-    for final, before, now, then, turn in ((above, below, "ahead", "behind", "overtakes the status quo and is ahead"),
-                                           (below, above, "behind", "ahead", "falls behind the status quo")):
-        if not final[-1]:
-            continue
-        since = _stretches(final)[-1][0]
-        earlier = [(a, b) for a, b in _stretches(before[:since]) if b - a + 1 >= QUARTER]
-        if earlier:
-            a, b = max(earlier, key=lambda ab: ab[1] - ab[0])
-            return f"{then} in weeks {weeks[a]}-{weeks[b]}, then {turn} from week {weeks[since]} to the end"
-        return f"{now} from week {weeks[since]} to the end"
-    if above.any() or below.any():
-        return "ahead or behind for a while, but not clearly either way at the end"
-    return "never clearly ahead or behind"
+def _when_words(weeks: np.ndarray, above: np.ndarray, below: np.ndarray, end: int) -> str:
+    """Rule 4 in words, from the weeks the interval is wholly above and wholly below zero and the
+    final week's verdict ``end`` (+1 ahead, -1 behind, 0 no clear difference).
+
+    Only stretches of a quarter or more count; one that runs to the last week counts only in the
+    direction of ``end``, so the words never contradict the final week's verdict.
+    """
+    last = len(weeks) - 1
+    quarter = {side: [(a, b) for a, b in _stretches(flags) if b - a + 1 >= QUARTER]
+               for side, flags in (("ahead", above), ("behind", below))}
+    final_side = {1: "ahead", -1: "behind"}.get(end)
+    if final_side is not None:
+        other = "behind" if final_side == "ahead" else "ahead"
+        turn = "overtakes the status quo and is ahead" if final_side == "ahead" else "falls behind the status quo"
+        tail = [(a, b) for a, b in quarter[final_side] if b == last]
+        if tail:
+            since = tail[0][0]
+            earlier = [(a, b) for a, b in quarter[other] if b < since]
+            if earlier:
+                a, b = max(earlier, key=lambda ab: ab[1] - ab[0])
+                return f"{other} in weeks {weeks[a]}-{weeks[b]}, then {turn} from week {weeks[since]} to the end"
+            return f"{final_side} from week {weeks[since]} to the end"
+    # The end is not a quarter-long stretch the verdict agrees with: tell the earlier stretches only.
+    earlier = sorted((a, b, side) for side, spans in quarter.items() for a, b in spans if b < last)[-3:]
+    told: list[list] = []     # [side, "a-b", ...]: stretches on the same side told together
+    for a, b, side in earlier:
+        if told and told[-1][0] == side:
+            told[-1].append(f"{weeks[a]}-{weeks[b]}")
+        else:
+            told.append([side, f"{weeks[a]}-{weeks[b]}"])
+    history = ", then ".join(f"{side} in weeks {_and(spans)}" for side, *spans in told)
+    ending = {0: "no clear difference at the end",
+              1: "clearly ahead in the final week, but not over the last quarter",
+              -1: "clearly behind in the final week, but not over the last quarter"}[end]
+    if history:
+        return f"{history}; {ending}"
+    return "never clearly ahead or behind for a quarter" if end == 0 else ending
 
 
 def alarm_words(sacrificed: str, favoured: str) -> str:
@@ -377,8 +408,8 @@ def summary_markdown(comparisons: list[Comparison], context: StudyContext, figur
                   "| Metric | Good direction | Status quo | Road | Difference [95% interval] | In words |",
                   "|---|---|---|---|---|---|"]
         for d in c.differences:
-            lines.append(f"| {d.metric.label()} | {d.metric.direction_words} | {_level(d.base)} | {_level(d.level)} "
-                         f"| {d.amount()} | {d.verdict_words()} |")
+            lines.append(f"| {d.metric.label()} | {d.metric.direction_words} | {format_level(d.metric, d.base)} "
+                         f"| {format_level(d.metric, d.level)} | {d.amount()} | {d.verdict_words()} |")
         lines += ["", f"**Main trade-off:** {c.trade_off()}.", ""]
         if c.when:
             lines.append("**When:** " + "; ".join(f"{key_metric(m).title.lower()}: {text}"
@@ -392,7 +423,10 @@ def summary_markdown(comparisons: list[Comparison], context: StudyContext, figur
             lines += ["**Early warnings:** none fired in its runs.", ""]
     lines += ["## How to read this", "",
               f"- Difference: for each seed, the road's value minus the status quo's in the {OUTCOME}; the mean over "
-              "seeds and its 95% t interval.",
+              "seeds and its 95% t interval. Profit and efficiency as a share of the status quo's level (when that is "
+              "positive), shares of employees in percent and their differences in percentage points, the 0-1 indexes "
+              "in index points; an interval has its estimate's format, with a digit more where a bound would "
+              "round to zero.",
               "- No clear difference: the interval includes zero. Slightly higher or lower: the interval excludes "
               "zero but the mean is below the smallest difference worth a word (0.01 on a 0-1 scale, one "
               "percentage point of employees, 1% of the status quo's level for profit and efficiency).",
@@ -401,7 +435,8 @@ def summary_markdown(comparisons: list[Comparison], context: StudyContext, figur
               "- Main trade-off: the largest clear gain against the largest clear loss, each in multiples of "
               "its smallest difference worth a word.",
               f"- When: the weekly paired difference smoothed over {QUARTER} weeks; ahead (behind) from week W when "
-              "its 95% interval stays above (below) zero from W to the end.",
+              "its 95% interval stays above (below) zero from W to the end, for a quarter or more, and the final "
+              "week's difference is clear the same way; stretches shorter than a quarter are not told.",
               "- Early warnings: one value rising while another fell, quarter on quarter (docs/ODD.md 7.1.6).",
               "- The rules are in `sim/study/findings.py`; the model's assumptions in docs/ODD.md.", ""]
     return "\n".join(lines)

@@ -36,11 +36,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import seaborn as sns
+from matplotlib import rc_context
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import Formatter, MaxNLocator
 
 from sim.roads import ROADS
-from sim.study.metrics import KEY_METRICS, OUTCOME, key_metric
+from sim.study.metrics import KEY_METRICS, OUTCOME, DifferenceScale, difference_scale, key_metric
 from sim.study.stats import t_interval
 
 #: One colour per road, everywhere (Okabe-Ito, colour-blind safe); the status quo is grey.
@@ -59,6 +60,10 @@ ROAD_ORDER = [name for name in ROAD_COLOURS if name in ROADS] + [n for n in ROAD
 DERIVED = {"share_committed": ("share_cooperation", "share_championing")}
 
 FORMATS = ("png", "svg")
+#: Text sizes (points) of a figure drawn at the width a page prints it (the brief's): at that
+#: width on A4 the smallest text prints at 8 points, and at 1280 pixels it is about 13 pixels high.
+PRINT_TEXT = {"font.size": 8.5, "axes.titlesize": 9.0, "axes.labelsize": 8.0, "xtick.labelsize": 8.0,
+              "ytick.labelsize": 8.0, "legend.fontsize": 8.0, "figure.titlesize": 9.0}
 #: Figure 1 draws 95% bands only up to this many lines.
 MAX_BANDS = 6
 
@@ -369,10 +374,57 @@ def paired_differences(summary: pd.DataFrame, pair_on: list[str], metrics=tuple(
     return out
 
 
+class _ScaleTicks(Formatter):
+    """Tick labels in the format of the tables' numbers (``DifferenceScale.tick``): '+20%', '-0.05'."""
+
+    def __init__(self, scale: DifferenceScale):
+        self.scale = scale
+        self.step = 0.0
+
+    def set_locs(self, locs):
+        # The ticks' spacing decides the decimals, so every label of an axis has as many.
+        locs = np.sort(np.asarray(locs, dtype=float))
+        self.step = float(np.min(np.diff(locs))) if len(locs) > 1 else 0.0
+
+    def __call__(self, x, pos=None):
+        return self.scale.tick(x, self.step)
+
+
+def paired_intervals(diffs: pd.DataFrame, metric: str, levels: Sequence[str]
+                     ) -> dict[str, tuple[float, float, float, DifferenceScale]]:
+    """Per road of ``levels``: the mean paired difference of ``metric``, its 95% interval and the scale it
+    is shown in, as ``sim.study.findings.compare`` gives them (the status quo's mean level as the base;
+    one unit for all roads: a share of the status quo only if every road's status quo level is positive).
+
+    Example:
+        >>> s = pd.DataFrame({"road": ["status_quo"] * 2 + ["mission"] * 2, "seed": [0, 1] * 2,
+        ...                   "final_profit": [100.0, 100.0, 110.0, 112.0]})
+        >>> mean, lo, hi, scale = paired_intervals(paired_differences(s, ["seed"], ["profit"]), "profit", ["mission"])["mission"]
+        >>> scale.format(mean, lo, hi)
+        '+11% [-2%, +24%]'
+    """
+    rows = {level: diffs[diffs["road"] == level] for level in levels}
+    bases = {level: float(r["base_" + metric].mean()) for level, r in rows.items()}
+    share_allowed = all(b > 0 for b in bases.values())
+    out = {}
+    for level, r in rows.items():
+        d = r["diff_" + metric].to_numpy(float)
+        lo, hi = t_interval(d)
+        out[level] = (float(np.mean(d)), lo, hi, difference_scale(metric, bases[level], share_allowed))
+    return out
+
+
 def plot_paired_differences(summary: pd.DataFrame, pair_on: list[str], out_dir: Path,
                             metrics=tuple(KEY_METRICS), name: str = "paired_differences",
-                            context: str = "", ncols: int = 4) -> list[Path]:
-    """Figure 4: each road minus the status quo on the same seeds (final week), mean and 95% interval."""
+                            context: str = "", ncols: int = 4, page_width: float | None = None) -> list[Path]:
+    """Figure 4: each road minus the status quo on the same seeds (final week), mean and 95% interval.
+
+    The differences are in the units ``summary.md`` and the brief give them (``difference_scale``):
+    profit and efficiency as a share of the status quo's level, shares of employees in percentage
+    points, the 0-1 indexes in index points, each road's interval computed as ``findings.compare``
+    computes it. ``page_width`` (inches) draws it for a page that shows it at that width: one row of
+    panels, text at ``PRINT_TEXT`` sizes, no title (the page's caption says what it shows).
+    """
     diffs = paired_differences(summary, pair_on, metrics)
     if diffs.empty:
         return []
@@ -380,27 +432,41 @@ def plot_paired_differences(summary: pd.DataFrame, pair_on: list[str], out_dir: 
     levels = ordered_levels(diffs["road"], "road")
     palette = palette_for("road", levels)
     n_pairs = int(diffs.groupby("road").size().min())
-    fig, axes = _new_figure(len(metrics), ncols=ncols, size=(3.8, 0.45 * len(levels) + 1.8), sharey=True)
-    for ax, metric in zip(axes, metrics, strict=True):
-        col = "diff_" + metric
-        for i, level in enumerate(levels):
-            d = diffs.loc[diffs["road"] == level, col]
-            lo, hi = t_interval(d)
-            mean = d.mean()
-            ax.errorbar(mean, i, xerr=[[mean - lo], [hi - mean]], fmt="o", color=palette[level], mec="black",
-                        ms=5, capsize=5, capthick=1.5, lw=2)
-        ax.axvline(0.0, color=ROAD_COLOURS["status_quo"], lw=1, ls="--")
-        ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
-        m = key_metric(metric)
-        _panel_title(ax, metric, f"{m.title}:\nroad minus status quo")
-        ax.set_xlabel(f"difference, {m.difference_unit or metric}")
-    # The panels share the y axis: label and order it once (first road at the top).
-    axes[0].set_yticks(range(len(levels)), [road_label(r) for r in levels])
-    axes[0].set_ylim(len(levels) - 0.5, -0.5)
-    interval = "mean and 95% interval" if n_pairs > 1 else "one pair (no interval: one needs two seeds or more)"
-    _suptitle(fig, f"Difference from the status quo on the same seeds, in the {OUTCOME}: {interval}, "
-                   f"{n_pairs} pair{'s' if n_pairs != 1 else ''} per road (dashed line: no difference)", context)
-    return save_figure(fig, out_dir, name)
+    text = PRINT_TEXT if page_width else {}
+    with rc_context(text):
+        if page_width:
+            fig = Figure(figsize=(page_width, 0.22 * len(levels) + 0.95), layout="constrained")
+            axes = fig.subplots(1, len(metrics), squeeze=False, sharey=True).ravel().tolist()
+        else:
+            fig, axes = _new_figure(len(metrics), ncols=ncols, size=(3.8, 0.45 * len(levels) + 1.8), sharey=True)
+        for ax, metric in zip(axes, metrics, strict=True):
+            m = key_metric(metric)
+            shown = paired_intervals(diffs, metric, levels)
+            for i, level in enumerate(levels):
+                mean, lo, hi, scale = shown[level]
+                mean, lo, hi = scale.shown(mean), scale.shown(lo), scale.shown(hi)
+                ax.errorbar(mean, i, xerr=[[mean - lo], [hi - mean]], fmt="o", color=palette[level], mec="black",
+                            ms=4 if page_width else 5, capsize=4 if page_width else 5, capthick=1.5, lw=2)
+            ax.axvline(0.0, color=ROAD_COLOURS["status_quo"], lw=1, ls="--")
+            ax.xaxis.set_major_locator(MaxNLocator(nbins=3 if page_width else 4))
+            ax.xaxis.set_major_formatter(_ScaleTicks(scale))
+            if page_width:
+                # Narrow panels: the title's short form (the page's table gives the full one) over its mark.
+                ax.set_title(m.title.split(" (")[0].replace(" ", "\n", 1) + (f"\n{m.mark}" if m.mark else ""),
+                             loc="left")
+                ax.set_xlabel("\n".join(textwrap.wrap(scale.axis, 18)))
+            else:
+                _panel_title(ax, metric, f"{m.title}:\nroad minus status quo")
+                ax.set_xlabel(textwrap.fill(f"difference, {scale.axis}", 40))
+        # The panels share the y axis: label and order it once (first road at the top).
+        wrap = 200
+        axes[0].set_yticks(range(len(levels)), [textwrap.fill(road_label(r), wrap) for r in levels])
+        axes[0].set_ylim(len(levels) - 0.5, -0.5)
+        if not page_width:
+            interval = "mean and 95% interval" if n_pairs > 1 else "one pair (no interval: one needs two seeds or more)"
+            _suptitle(fig, f"Difference from the status quo on the same seeds, in the {OUTCOME}: {interval}, "
+                           f"{n_pairs} pair{'s' if n_pairs != 1 else ''} per road (dashed line: no difference)", context)
+        return save_figure(fig, out_dir, name)
 
 
 def plot_parameter_sweep(summary: pd.DataFrame, param: str, hue: str | None, out_dir: Path,
