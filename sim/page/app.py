@@ -9,8 +9,11 @@ chosen under *Speed* and stops at the horizon (week 260 unless changed), from wh
 
 At 1280 x 720 everything a class needs is on one screen: the controls on the left, the
 week and the four charts on the right; the week's numbers, the early warnings in words and
-the road's description follow below the charts. An organisation that loses money every week
-before any road starts (every road's profit then reads as losses) is said once, above the week.
+the road's description follow below the charts. It is made for a projector: no text there is
+under 14 px (the charts' included), nothing is cut off (a long road's name wraps), and a
+refused value's reason appears right below its field, scrolled into view, with a limit a
+person can read. An organisation that loses money every week before any road starts (every
+road's profit then reads as losses) is said once, above the week.
 
 The page is built the way Mesa's SolaraViz pages are: every chart subscribes to Mesa's
 ``update_counter`` and is redrawn by ``force_update``. It has its own run controls instead
@@ -27,13 +30,15 @@ import traceback
 import warnings
 from typing import Any
 
+import ipyvuetify
 import reacton.ipyvuetify as rv
 import solara
 import solara.server.settings
+import traitlets
 from mesa.visualization.utils import force_update, update_counter
 
 from sim.page import explain
-from sim.page.charts import ALARM_COLOUR, CHARTS, ChartCache, LiveChart
+from sim.page.charts import ALARM_COLOUR, CHARTS, ROAD_STYLE, TWIN_COLOUR, TWIN_STYLE, ChartCache, LiveChart
 from sim.page.explorer import (
     DEFAULT_SCENARIO,
     PAGE_ROADS,
@@ -48,6 +53,7 @@ from sim.page.explorer import (
 )
 from sim.page.play import DEFAULT_SPEED, HORIZON, MAX_HORIZON, SPEEDS, play, speed_named
 from sim.roads import ROADS
+from sim.study.metrics import format_difference, format_level, format_number
 
 __all__ = ["CHARTS", "ChartCache", "ExplorerModel", "Page", "controls_for", "load_scenarios"]
 
@@ -69,26 +75,40 @@ MAX_SEED = 2**63 - 1
 # 1280 x 720 the controls, the week and all four charts are on screen together.
 CSS = """
 .cc-page { display: flex; height: 100vh; overflow: hidden; background: #fff; }
-.cc-controls { width: 310px; flex: none; overflow-y: auto; padding: 6px 8px; background: #f6f6f6;
+.cc-controls { width: 310px; flex: none; overflow-y: auto; padding: 6px 8px 40px 8px; background: #f6f6f6;
                border-right: 1px solid #ddd; }
 .cc-controls .v-card { margin: 0 0 6px 0 !important; padding: 2px 10px 8px 10px; }
-.cc-controls .v-card__title { font-size: 0.95rem; padding: 2px 0 0 0 !important; }
+.cc-controls .v-card__title { font-size: 17px; padding: 2px 0 0 0 !important; }
 .cc-controls .v-card__text { padding: 0 !important; }
 .cc-controls .v-input { margin-top: 4px; }
-.cc-controls .v-btn { text-transform: none; letter-spacing: normal; font-size: 0.95rem; }
+.cc-controls .v-btn { text-transform: none; letter-spacing: normal; font-size: 16px; }
 .cc-controls .v-input__slider .v-input__slot { flex-wrap: wrap; }
-.cc-controls .v-input__slider .v-label { flex: 0 0 100%; margin: 0 !important; font-size: 0.85rem; }
-.cc-controls .v-messages__message { line-height: 1.2; }
+.cc-controls .v-input__slider .v-label { flex: 0 0 100%; margin: 0 !important; font-size: 15px; }
+.cc-controls .v-label { font-size: 15px; }
+/* A field's label stays full size above it when it holds a value (Vuetify shrinks it to 75%). */
+.cc-controls .v-text-field { padding-top: 16px; }
+.cc-controls .v-text-field .v-label--active { max-width: 100%; transform: translateY(-20px) scale(1); font-size: 14px; }
+.cc-controls .v-messages, .cc-controls .v-messages__message { font-size: 14px; line-height: 1.25; }
+/* A long road's name wraps in its menu and in the chosen field; nothing is cut short. */
+.cc-controls .v-select__selection--comma { white-space: normal; overflow: visible; text-overflow: clip;
+                                           line-height: 1.25; margin: 4px 4px 4px 0; }
+.v-menu__content .v-list .v-list-item .v-list-item__title { white-space: normal; overflow: visible;
+                                        text-overflow: clip; line-height: 1.3; font-size: 16px; }
+.cc-help { font-size: 14px; color: #555; line-height: 1.25; }
 .cc-main { flex: 1; min-width: 0; overflow-y: auto; padding: 2px 10px 10px 10px; }
 .cc-charts { display: grid; grid-template-columns: 1fr 1fr; gap: 4px 8px; }
 .cc-charts img { width: 100%; height: auto; display: block; }
 .cc-below { display: grid; grid-template-columns: 1fr 1fr; gap: 8px; margin: 8px 0; }
+.cc-below .jp-RenderedHTMLCommon table { font-size: 15px; width: 100%; table-layout: auto; }
+.cc-below th:first-child, .cc-below td:first-child { text-align: left; width: 38%; }
 .cc-strip { padding: 0 0 4px 0; line-height: 1.35; }
-.cc-week { font-size: 1.4rem; font-weight: 600; margin-right: 10px; }
-.cc-key { font-size: 0.85rem; color: #333; display: flex; flex-wrap: wrap; gap: 0 16px; align-items: center; }
-.cc-status { font-size: 0.85rem; color: #555; margin-right: 12px; }
-.cc-field-error { color: #b00020; font-size: 0.8rem; line-height: 1.2; }
-.cc-losing-money { font-size: 0.85rem; line-height: 1.3; margin: 4px 0 !important; }
+.cc-week { font-size: 1.6rem; font-weight: 600; margin-right: 10px; }
+.cc-key { font-size: 15px; color: #333; display: flex; flex-wrap: wrap; gap: 0 18px; align-items: center; }
+.cc-status { font-size: 15px; color: #555; margin-right: 12px; }
+.cc-field-error { color: #b00020; font-size: 15px; line-height: 1.25; padding-top: 2px; }
+.cc-losing-money { font-size: 15px; line-height: 1.3; margin: 4px 0 !important; }
+.cc-prose { font-size: 15px; }
+.cc-prose-quiet { font-size: 15px; color: #555; }
 @media (max-width: 900px) {
   .cc-page { display: block; height: auto; overflow: visible; }
   .cc-controls { width: auto; border-right: none; }
@@ -100,7 +120,7 @@ CSS = """
 # ---------------------------------------------------------------------------- text
 
 
-def Prose(markdown_text: str, style: dict | None = None):
+def Prose(markdown_text: str, style: dict | None = None, classes: list[str] | None = None):
     """Markdown rendered on the server into plain HTML.
 
     ``solara.Markdown`` loads KaTeX from a CDN in the browser, which an offline machine lacks;
@@ -111,29 +131,36 @@ def Prose(markdown_text: str, style: dict | None = None):
     html = markdown.markdown(markdown_text, extensions=["tables"])
     css = ";".join(f"{k}:{v}" for k, v in (style or {}).items())
     return solara.HTML(tag="div", unsafe_innerHTML=html, style=css,
-                       classes=["solara-markdown", "rendered_html", "jp-RenderedHTMLCommon"])
+                       classes=["solara-markdown", "rendered_html", "jp-RenderedHTMLCommon", *(classes or [])])
 
 
 def _line_sample(dashed: bool) -> str:
-    """A short line in the charts' style (solid: the road; dashed: its twin), as inline SVG."""
-    dash = ' stroke-dasharray="5 3"' if dashed else ""
-    width = 1.5 if dashed else 2.2
-    return (f'<svg width="30" height="10" style="vertical-align: middle"><line x1="1" y1="5" x2="29" y2="5" '
-            f'stroke="#333" stroke-width="{width}"{dash}/></svg>')
+    """A short line in the charts' style (solid with this week's dot: the road; grey dashed: its
+    twin), as inline SVG."""
+    if dashed:
+        on, off = TWIN_STYLE["linestyle"][1]
+        width = TWIN_STYLE["linewidth"]
+        line = (f'<line x1="1" y1="7" x2="33" y2="7" stroke="{TWIN_COLOUR}" stroke-width="{width + 0.5}" '
+                f'stroke-dasharray="{on * 1.4} {off * 1.4}"/>')
+    else:
+        line = (f'<line x1="1" y1="7" x2="29" y2="7" stroke="#333" stroke-width="{ROAD_STYLE["linewidth"] + 0.5}"/>'
+                '<circle cx="29" cy="7" r="3.5" fill="#333"/>')
+    return f'<svg width="34" height="14" style="vertical-align: middle">{line}</svg>'
 
 
 def _band_sample() -> str:
-    return (f'<svg width="16" height="12" style="vertical-align: middle"><rect width="16" height="12" '
+    return (f'<svg width="18" height="14" style="vertical-align: middle"><rect width="18" height="14" '
             f'fill="{ALARM_COLOUR}" fill-opacity="0.25"/></svg>')
 
 
 def key_html(model: ExplorerModel) -> str:
-    """What solid, dashed and red mean on every chart, with the roads' plain names."""
+    """What solid, dashed and red mean on every chart, with the roads' plain names (what the
+    dashed road shares with the solid one is said under *Compare with* and below the charts)."""
     road = road_label(model.road.name, getattr(model.road, "pressure", None))
     parts = [f"<span>{_line_sample(False)} {road}</span>"]
     if model.twin is not None:
         twin = road_label(model.twin.road.name, getattr(model.twin.road, "pressure", None))
-        parts.append(f"<span>{_line_sample(True)} {twin} (same seed, {model.seed})</span>")
+        parts.append(f"<span>{_line_sample(True)} {twin}</span>")
     parts.append(f"<span>{_band_sample()} early warning</span>")
     return "".join(parts)
 
@@ -166,22 +193,39 @@ def WeekStrip(model: ExplorerModel, horizon: int, playing: bool, speed: str):
         solara.HTML(tag="div", unsafe_innerHTML=key_html(model), classes=["cc-key"])
 
 
-def _fmt(value: float, kind: str) -> str:
-    if kind == "money":
-        return f"{value / 1000:,.1f}k"
-    if kind == "pct":
-        return f"{value:.0%}"
-    if kind == "pct2":
-        return f"{100 * value:.2f}%"
-    if kind == "int":
-        return f"{value:,.1f}"
-    return f"{value:.3f}"
+#: This week's numbers: (row, the metric's column, its format: a metric of ``sim.study.metrics``).
+COMPARISON = (("Customer centricity (0 to 1)", "customer_centricity", "customer_centricity"),
+              ("Profit per week", "profit", "profit"),
+              ("Satisfaction of the least valuable customers (0 to 1)", "satisfaction_low", "satisfaction"),
+              ("Satisfaction of the most valuable customers (0 to 1)", "satisfaction_top", "satisfaction"),
+              ("Net promoter score (\u2212100 to 100)", "nps", "nps"),
+              ("Customers lost per week", "churn_rate", "churn"),
+              ("Employees committed (cooperating or championing)", "committed", "share_committed"))
 
 
-COMPARISON = (("Customer centricity", "customer_centricity", "num"), ("Profit per week", "profit", "money"),
-              ("Satisfaction, low tier", "satisfaction_low", "num"),
-              ("Satisfaction, top tier", "satisfaction_top", "num"), ("NPS", "nps", "int"),
-              ("Churn per week", "churn_rate", "pct2"), ("Committed (cooperation + championing)", "committed", "pct"))
+def level_text(metric: str, value: float) -> str:
+    """A level as the project's one format for ``metric`` writes it (churn: a percentage).
+
+    Example:
+        >>> level_text("share_committed", 0.241), level_text("churn", 0.0052), level_text("profit", 51234.5)
+        ('24.1%', '0.52%', '51,234')
+    """
+    if metric == "churn":
+        return format_number(100 * value, 2, sign=False) + "%"
+    return format_level(metric, value)
+
+
+def difference_text(metric: str, solid: float, dashed: float) -> str:
+    """Solid minus dashed in the project's one format for ``metric``: shares (churn, commitment)
+    in percentage points, money as a share of the dashed road's level.
+
+    Example:
+        >>> difference_text("share_committed", 0.24, 0.41), difference_text("churn", 0.0056, 0.0052)
+        ('-17.0 percentage points', '+0.04 percentage points')
+    """
+    if metric == "churn":
+        return format_number(100 * (solid - dashed), 2) + " percentage points"
+    return format_difference(metric, solid - dashed, base=dashed)
 
 
 def week_table(model: ExplorerModel) -> str:
@@ -195,14 +239,14 @@ def week_table(model: ExplorerModel) -> str:
 
     if twin is None:
         lines = ["| | this run |", "|---|---:|"]
-        lines += [f"| {label} | {_fmt(value(road, c), k)} |" for label, c, k in COMPARISON]
+        lines += [f"| {label} | {level_text(metric, value(road, c))} |" for label, c, metric in COMPARISON]
     else:
         lines = [f"| | {ROADS[model.road.name].title} (solid) | {ROADS[model.twin.road.name].title} (dashed) "
-                 "| difference |", "|---|---:|---:|---:|"]
-        for label, c, k in COMPARISON:
+                 "| difference, solid minus dashed |", "|---|---:|---:|---:|"]
+        for label, c, metric in COMPARISON:
             a, b = value(road, c), value(twin, c)
-            sign = "+" if a - b >= 0 else "−"
-            lines.append(f"| {label} | {_fmt(a, k)} | {_fmt(b, k)} | {sign}{_fmt(abs(a - b), k)} |")
+            lines.append(f"| {label} | {level_text(metric, a)} | {level_text(metric, b)} "
+                         f"| {difference_text(metric, a, b)} |")
     return "\n".join(lines)
 
 
@@ -220,7 +264,7 @@ def ThisWeek(model: ExplorerModel):
     """This week's road against its twin."""
     update_counter.get()
     with solara.Card(f"Week {model.steps} in numbers", elevation=1, margin=0):
-        Prose(week_table(model), style={"font-size": "0.9em"})
+        Prose(week_table(model), classes=["cc-prose"])
 
 
 @solara.component
@@ -229,14 +273,14 @@ def EarlyWarnings(model: ExplorerModel):
     update_counter.get()
     alarms = model.alarms()
     with solara.Card(f"Early warnings: {len(alarms)} so far", elevation=1, margin=0):
-        Prose(explain.EARLY_WARNINGS, style={"font-size": "0.85em", "color": "#555"})
+        Prose(explain.EARLY_WARNINGS, classes=["cc-prose-quiet"])
         if alarms:
             text = "\n".join(f"- {explain.alarm_text(a)}" for a in reversed(alarms[-6:]))
             if len(alarms) > 6:
                 text += f"\n- … and {len(alarms) - 6} earlier"
-            Prose(text, style={"font-size": "0.9em"})
+            Prose(text, classes=["cc-prose"])
         else:
-            solara.Text("None yet.", style={"font-size": "0.9em", "color": "#555"})
+            solara.Text("None yet.", classes=["cc-prose-quiet"])
 
 
 @solara.component
@@ -244,13 +288,13 @@ def RoadPanel(model: ExplorerModel, scenarios: dict[str, Scenario]):
     """The chosen road in plain language, how to read the page, and the organisation."""
     scenario = scenarios.get(model.scenario_name)
     with solara.Card(elevation=1):
-        Prose(explain.road_text(model.road.name))
-        Prose(explain.HOW_TO_READ, style={"font-size": "0.85em", "color": "#555"})
+        Prose(explain.road_text(model.road.name), classes=["cc-prose"])
+        Prose(explain.HOW_TO_READ, classes=["cc-prose-quiet"])
         if scenario is not None and scenario.name != DEFAULT_SCENARIO:
             sets = "".join(f"<li>{SPEC[k]['doc'] if k in SPEC else k}: {v}</li>" for k, v in scenario.overrides.items())
             Prose(f"**Organisation: {scenario.title}.** {scenario.description}\n\n"
                   f"<details><summary>The {len(scenario.overrides)} parameters it sets (the sliders "
-                  f"override theirs)</summary><ul>{sets}</ul></details>", style={"font-size": "0.85em"})
+                  f"override theirs)</summary><ul>{sets}</ul></details>", classes=["cc-prose"])
 
 
 @solara.component
@@ -274,10 +318,23 @@ def CommitSlider(label: str, value: float, on_commit, min: float, max: float, st
     text = f"{shown:,}" if is_int else f"{shown:.2f}"
     with solara.Column(gap="0px"):
         slider = rv.Slider(v_model=shown, on_v_model=set_shown, label=f"{label}: {text}", min=min, max=max, step=step,
-                           thumb_label=True, hide_details=True, disabled=disabled, class_="mt-2")
+                           hide_details=True, disabled=disabled, class_="mt-2")
         rv.use_event(slider, "change", commit)
         if help:
-            solara.Text(help, style={"font-size": "0.75em", "color": "#666", "line-height": "1.2"})
+            solara.Text(help, classes=["cc-help"])
+
+
+def limit_text(number: int) -> str:
+    """A field's limit as a person reads it: thousands separated, a huge power of two as one.
+
+    Example:
+        >>> limit_text(5200), limit_text(2**63 - 1)
+        ('5,200', '2⁶³ − 1')
+    """
+    if number >= 2**32 and (number + 1).bit_count() == 1:
+        power = str(number.bit_length()).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
+        return f"2{power} − 1"
+    return f"{number:,}"
 
 
 def whole_number_problem(text: str, label: str, low: int, high: int) -> str | None:
@@ -286,18 +343,39 @@ def whole_number_problem(text: str, label: str, low: int, high: int) -> str | No
     Example:
         >>> whole_number_problem("-5", "Seed", 0, 100)
         'Seed -5 is refused: allowed is a whole number from 0 to 100.'
+        >>> whole_number_problem("1e3", "Seed", 0, 2**63 - 1)
+        "Seed '1e3' is refused: allowed is a whole number from 0 to 2⁶³ − 1."
         >>> whole_number_problem(" 42 ", "Seed", 0, 100) is None
         True
     """
-    allowed = f"allowed is a whole number from {low:,} to {high:,}"
+    allowed = f"allowed is a whole number from {limit_text(low)} to {limit_text(high)}"
     text = str(text).strip()
+    shown = text if len(text) <= 24 else text[:23] + "…"  # as typed, so the teacher recognises it
     try:
         number = int(text)
     except ValueError:
-        return f"{label} '{text}' is refused: {allowed}." if text else f"{label} is empty: {allowed}."
+        return f"{label} '{shown}' is refused: {allowed}." if text else f"{label} is empty: {allowed}."
     if not low <= number <= high:
-        return f"{label} {number:,} is refused: {allowed}."
+        return f"{label} {shown} is refused: {allowed}."
     return None
+
+
+class FieldMessage(ipyvuetify.VuetifyTemplate):
+    """A refused field's reason, right below the field, scrolled into view when it appears or
+    changes: the field may sit at the bottom edge of the controls, and the reason must be seen
+    where the teacher is looking."""
+
+    text = traitlets.Unicode("").tag(sync=True)
+    template = traitlets.Unicode("""
+<template><div class="cc-field-error" role="alert">{{ text }}</div></template>
+<script>
+module.exports = {
+  mounted() { this.show(); },
+  watch: { text() { this.show(); } },
+  methods: { show() { this.$nextTick(() => this.$el.scrollIntoView({block: "nearest", inline: "nearest"})); } },
+};
+</script>
+""").tag(sync=True)
 
 
 @solara.component
@@ -305,7 +383,8 @@ def WholeNumberField(label: str, value: int, on_value, low: int, high: int, help
     """A field for a whole number that refuses, visibly and with the allowed range, anything else.
 
     The value is taken on Enter or on leaving the field; a refused entry stays in the field,
-    in red, with the reason below it, and the model keeps the last good value.
+    in red, with the reason right below it (scrolled into view), and the model keeps the last
+    good value.
     """
     text, set_text = solara.use_state(str(value))
     problem, set_problem = solara.use_state(None)
@@ -324,11 +403,11 @@ def WholeNumberField(label: str, value: int, on_value, low: int, high: int, help
 
     with solara.Column(gap="0px"):  # one root, so the field keeps its widget (and its events) when refused
         field = rv.TextField(v_model=text, on_v_model=set_text, label=label, dense=True, error=problem is not None,
-                             hint=help, persistent_hint=bool(help) and problem is None, hide_details="auto")
+                             hint=help if problem is None else "", persistent_hint=bool(help), hide_details="auto")
         rv.use_event(field, "keyup.enter", commit)
         rv.use_event(field, "blur", commit)
         if problem:
-            solara.Text(problem, classes=["cc-field-error"])
+            FieldMessage.element(text=problem)
 
 
 def Menu(label: str, items: list[tuple[str, str]], value: str, on_value, help: str = ""):
@@ -431,8 +510,8 @@ def Page():
     solara.Style(CSS)
     with solara.Div(classes=["cc-page"]):
         with solara.Div(classes=["cc-controls"]):
-            solara.HTML(tag="div", unsafe_innerHTML="<b style='font-size:1.1rem'>Customer-centric change</b>"
-                        "<br><span style='font-size:0.8rem;color:#555'>Try a road; one step is one week.</span>")
+            solara.HTML(tag="div", unsafe_innerHTML="<b style='font-size:19px'>Customer-centric change</b>"
+                        "<br><span class='cc-help'>Try a road; one step is one week.</span>")
             with solara.Card("Run", elevation=1):
                 RunControls(m, playing, speed, horizon, lambda: rebuild(dict(controls.value)), error)
             if error.value:

@@ -20,10 +20,12 @@ from sim.params import GROUPS
 from sim.roads import ROADS
 
 HOW_TO_READ = (
-    "**Solid lines** are your organisation on the chosen road. **Dashed lines** are the same "
-    "organisation, the same customers and the same random events, on the road you compare it with "
-    "(the status quo unless you choose another). The gap between the two is the difference between "
-    "the roads, not chance. One step is one week; a dotted vertical line marks the week the road "
+    "**Solid lines** are your organisation on the chosen road. **Dashed lines** (grey; pale in each "
+    "group's colour for satisfaction) are the same organisation, the same customers and the same chance "
+    "events, on the road you compare it with (the status quo unless you choose another). The gap between "
+    "the two is the difference between the roads, not chance. Each panel's title gives its full range; "
+    "a panel marked **zoomed in** shows only part of it, so that a small gap can be seen: read its size "
+    "from the numbers on the axis. One step is one week; a dotted vertical line marks the week the road "
     "starts; a red band marks the weeks in which an early warning saw one value rise while another fell."
 )
 
@@ -50,12 +52,13 @@ WHERE_TO_LOOK = {
         "more than the organisation delivers is punished."
     ),
     "consumer_decision": (
-        "*Profit* early on; then *NPS* and *satisfaction* as customers, activists first, see "
+        "*Profit* early on; then the *net promoter score* and *satisfaction* as customers, activists first, see "
         "through the nudges. The support picture hardly moves: minds, not hearts."
     ),
     "best_customer": (
-        "The *Customers* panel: the **low tier** line against its dashed twin, while the top tier "
-        "holds. Then *profit*, *NPS* and *churn*. Move the pressure and see how far the gap opens."
+        "The *Satisfaction* panel: the **least valuable** customers' line against its dashed line, "
+        "while the most valuable hold. Then *profit*, *net promoter score* and *customers lost*. Move the "
+        "pressure and see how far the gap opens."
     ),
     "competing_values": (
         "*Value tension* easing as rewards move toward a balance; *early warnings* heard and acted "
@@ -67,7 +70,7 @@ WHERE_TO_LOOK = {
 
 CONTROL_HELP = {
     "road": "The change programme management runs (five roads, or none: the status quo).",
-    "twin_road": "The dashed lines: the same organisation, seed and events on this road.",
+    "twin_road": "The dashed lines: the same organisation and chance events on this road.",
     "speed": "How fast play runs; the charts are redrawn as often as that pace allows.",
     "horizon": "Play stops at this week; continue from there with the button that appears.",
     "pressure": "How hard management pushes people to change, 0 (none) to 1 (maximum).",
@@ -82,7 +85,7 @@ CONTROL_HELP = {
     "self_service_quality": "Chance that self-service resolves an easy question.",
     "n_employees": "Employees at the start.",
     "n_customers": "Customers at the start.",
-    "seed": "Same seed and settings give the same run, week for week.",
+    "seed": "The run's number: the same number and settings give the same run, week for week.",
 }
 
 
@@ -97,12 +100,11 @@ def road_text(road: str) -> str:
 
 
 def _level(value: str, amount: float) -> str:
-    """A value's KPI in its own units, as the charts show it."""
-    if value == "profit":
-        return f"{amount / 1000:,.1f}k a week"
-    if value == "efficiency":
-        return f"{amount:.2f}"
-    return f"{amount:.3f}"
+    """A value's KPI in the project's one format for it (``sim.study.metrics.format_level``)."""
+    from sim.study.metrics import format_level
+
+    metric = {"customer": "satisfaction"}.get(value, value)
+    return format_level(metric, amount) + (" a week" if value == "profit" else "")
 
 
 def alarm_text(alarm: Alarm) -> str:
@@ -113,7 +115,7 @@ def alarm_text(alarm: Alarm) -> str:
         ...           before={"satisfaction": 0.702, "efficiency": 7.5, "profit": 93100.0},
         ...           after={"satisfaction": 0.695, "efficiency": 7.5, "profit": 101400.0}, change={})
         >>> print(alarm_text(a))  # doctest: +NORMALIZE_WHITESPACE
-        **Week 25:** profit rose from 93.1k a week to 101.4k a week while customer satisfaction fell
+        **Week 25:** profit rose from 93,100 a week to 101,400 a week while customer satisfaction fell
         from 0.702 to 0.695 (the average of weeks 13-25 against weeks 0-12), a sign that customer
         satisfaction may be paying for profit. Marked in red on the Profit panel and the Satisfaction panel.
     """
