@@ -53,6 +53,10 @@ def test_each_road_composes_with_its_own_parameters_and_defaults(hydra_compose, 
     assert set(cfg.road) == {"name", *declared}
     for name, s in declared.items():
         assert cfg.road[name] == s["default"]
+    if road == "custom":   # a custom road without a schedule is an input error, not the status quo
+        with pytest.raises(ValueError, match="needs a schedule"):
+            validate(cfg)
+        return
     assert validate(cfg)["road"] == {"name": road, **ROADS[road].defaults()}
 
 

@@ -7,6 +7,9 @@ and before any job runs it:
   value out of range is reported at once and recorded, and the valid ones still run;
 * skips jobs whose folder already holds results for the same config (resume), unless
   ``hydra.sweeper.resume=false``;
+* estimates what the jobs to run will take on its workers (``sim.study.sweep.sweep_cost``):
+  a sweep that needs more memory than is free, or more than a day, runs nothing unless the
+  command line says ``--yes``; one that takes a minute or more says how long;
 * compiles the model's kernels (or loads them from numba's cache) once, in this process,
   so that the workers load them instead of compiling the same kernels side by side;
 
@@ -97,6 +100,7 @@ class CentricitySweeper(BasicSweeper):
         from sim.kernels import warm_up
         from sim.study.records import clear_job
         from sim.study.sweep import (
+            LONG_SECONDS,
             Progress,
             finish_sweep,
             forget_settled_starts,
@@ -104,6 +108,7 @@ class CentricitySweeper(BasicSweeper):
             made_by_other_code,
             plan_jobs,
             refuse_invalid,
+            refuse_too_large,
             warn_once,
         )
 
@@ -117,6 +122,9 @@ class CentricitySweeper(BasicSweeper):
         if plan.with_state("invalid") and not self.skip_invalid:
             refuse_invalid(plan)          # nothing runs, no job folder is made
             return []
+        cost = self._cost(plan)
+        if cost is not None and refuse_too_large(cost):
+            return []                     # nothing runs, no folder is made
         sweep_dir.mkdir(parents=True, exist_ok=True)
         OmegaConf.save(self.config, sweep_dir / "multirun.yaml")
         plan.save()
@@ -143,7 +151,8 @@ class CentricitySweeper(BasicSweeper):
             progress = Progress(total=len(plan.jobs), already_done=done, running=[j.dir for j in to_run],
                                 invalid=invalid)
             # Said before the progress line starts: on a terminal that line is rewritten in place.
-            log.info(f"Running {len(to_run)} jobs {self._where(len(to_run))} into {sweep_dir}")
+            takes = f" ({cost.text()})" if cost is not None and cost.seconds >= LONG_SECONDS else ""
+            log.info(f"Running {len(to_run)} jobs {self._where(len(to_run))} into {sweep_dir}{takes}")
             try:
                 with progress if self.progress else _nothing():
                     try:
@@ -191,6 +200,17 @@ class CentricitySweeper(BasicSweeper):
 
     def after_sweep(self, plan: Any, outcome: dict[str, Any]) -> None:
         """Called after the jobs ran and the sweep was aggregated."""
+
+    def _cost(self, plan: Any) -> Any:
+        """What the jobs to run will take side by side on this machine; None with a launcher that runs
+        them elsewhere (its cluster's limits apply)."""
+        from sim.study.sweep import sweep_cost
+
+        to_run = plan.with_state("to_run")
+        if not to_run or not _is_joblib(self.launcher):
+            return None
+        return sweep_cost([job.cost for job in to_run if job.cost is not None],
+                          joblib_workers(dict(self.launcher.joblib), len(to_run)))
 
     def _where(self, jobs: int) -> str:
         """'on 2 workers' (joblib), or the launcher that runs them."""

@@ -23,7 +23,7 @@ class BestCustomer(ChangeProgramme):
     title = "Best customer (RFM)"
     summary = ("Analytics score customers by recency, frequency and spend; the best get the best "
                "people, the rest are steered to self-service, and the front line is slimmed.")
-    watch_for = ("Higher profit per customer; lower-tier satisfaction and trust falling when the "
+    watch_for = ("Higher profit per customer; the less valuable customers' satisfaction and trust falling when the "
                  "difference in treatment shows; top customers who regress to the mean.")
     common = {
         **ChangeProgramme.common,

@@ -1,7 +1,8 @@
 """A road of your own: replay a schedule of levers, week by week.
 
 The schedule is a table with a ``week`` column and one column per lever (any of
-``sim.levers.LEVERS``), as a CSV or Parquet file or, from Python, a DataFrame. In a week the
+``sim.levers.LEVERS``), as a CSV or Parquet file or, from Python, a DataFrame; the road needs
+one (without it, it would be the status quo under another name). In a week the
 table lists, the listed levers take the listed values; a week it does not list keeps the
 values of the last week it did; a lever it does not list (or a blank cell before the lever's
 first value) stays at business as usual. ``model.levers_applied()`` writes exactly such a
@@ -28,13 +29,17 @@ import pandas as pd
 from sim.levers import LEVERS, SWITCHES
 from sim.roads.base import Road, road_param
 
+#: Said when the road is chosen without a schedule (on the command line before anything runs).
+NO_SCHEDULE = ("road 'custom' needs a schedule: road.schedule=<a CSV or Parquet file with a 'week' column and one "
+               "column per lever; a run's levers.csv replays it>")
+
 
 class Custom(Road):
     """A user-designed road: the levers of a schedule.
 
     Raises:
-        ValueError: for a missing or unreadable file, a table without whole, distinct, non-negative
-            ``week`` values, an unknown lever, or a value out of a lever's range (naming the week).
+        ValueError: for no schedule, a missing or unreadable file, a table without whole, distinct,
+            non-negative ``week`` values, an unknown lever, or a value out of a lever's range (naming the week).
     """
 
     name = "custom"
@@ -43,12 +48,14 @@ class Custom(Road):
                "at the same prices as every other road.")
     watch_for = "Whatever you designed it for; compare it with the status quo and the five roads on the same seeds."
     parameters = {
-        "schedule": road_param("", doc="CSV or Parquet file: a week column and one column per lever (empty: none)"),
+        "schedule": road_param("", doc="CSV or Parquet file: a week column and one column per lever (required)"),
     }
 
     def __init__(self, **params):
         given = params.pop("schedule", "")
         super().__init__(**params)
+        if given is None or isinstance(given, str) and given == "":
+            raise ValueError(f"{NO_SCHEDULE} (from Python: road_params={{'schedule': a file or a table}})")
         table = read_schedule(given)
         self.schedule = _describe(given, table)
         self._weeks = table["week"].to_numpy(dtype=np.int64)

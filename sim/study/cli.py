@@ -11,6 +11,10 @@ Sweep (parallel, one worker per core; resumable; aggregated at the end)::
     python -m sim -m road=engineering,mission seed='range(0,30)'
     python -m sim -m +experiment=five_roads hydra.sweep.dir=results/five_roads
 
+A run that will take a minute or more says what it will take (time, memory) before it starts
+and shows a progress line; one that needs more memory than is free, or more than a day, stops
+before anything runs unless ``--yes`` is given (:func:`sim.study.sweep.too_large`).
+
 Each run folder holds ``timeseries.parquet`` (one row per step, every metric),
 ``summary.json`` (final values and means, the resolved config, seed, version, git commit,
 wall time), ``status.json`` (ok / failed / invalid, and why) and Hydra's ``.hydra/``.
@@ -34,10 +38,10 @@ from typing import Any
 import hydra
 from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
-from omegaconf import DictConfig
+from omegaconf import DictConfig, open_dict
 
 from sim.study.config import CONFIG_DIR, config_hash, register_configs, road_warnings, validate
-from sim.study.inputs import InputError, check_command_line, for_hydra
+from sim.study.inputs import MULTIRUN, YES, InputError, check_command_line, for_hydra, split_arguments
 from sim.study.records import (
     LEVERS_FILE,
     SUMMARY_FILE,
@@ -50,16 +54,29 @@ from sim.study.records import (
     write_status,
 )
 from sim.study.reference import command_line_reference
-from sim.study.sweep import LAST_SWEEP, SETTLED_DIR
+from sim.study.sweep import (
+    COMMAND_LINE,
+    LAST_SWEEP,
+    LONG_SECONDS,
+    SETTLED_DIR,
+    RunProgress,
+    one_line,
+    run_cost,
+    too_large,
+)
 
 log = logging.getLogger("sim")
 
 register_configs()
 
 
+#: Weeks run between two looks at the progress line (a few hundredths of a second at the default size).
+PROGRESS_WEEKS = 10
+
+
 def simulate(checked: dict[str, Any], out_dir: Path, overrides: list[str] | None = None,
              shared_dir: Path | None = None, warnings: list[str] | None = None,
-             on_warning: Callable[[str], None] | None = None) -> dict[str, Any]:
+             on_warning: Callable[[str], None] | None = None, progress: RunProgress | None = None) -> dict[str, Any]:
     """Run one validated config and write its results into ``out_dir``.
 
     Writes ``timeseries.parquet`` and ``summary.json``; the caller writes ``status.json``
@@ -75,6 +92,8 @@ def simulate(checked: dict[str, Any], out_dir: Path, overrides: list[str] | None
         on_warning: called with what the built model warns of (an organisation that loses money
             before any road starts: :meth:`CentricityModel.losing_money`), before the run; the
             warning is recorded in ``summary.json`` (``warnings``, and ``losing_money``) either way.
+        progress: shown as the weeks go by (the run is the same: ``model.run`` in pieces of
+            :data:`PROGRESS_WEEKS` weeks is ``model.run`` of them all).
 
     Returns:
         The summary written to ``summary.json``.
@@ -99,7 +118,16 @@ def simulate(checked: dict[str, Any], out_dir: Path, overrides: list[str] | None
     warnings = [*(warnings or []), *([losing_money] if losing_money else [])]
     if losing_money and on_warning is not None:
         on_warning(losing_money)
-    model.run(checked["steps"])
+    if progress is None:
+        model.run(checked["steps"])
+    else:
+        done = 0
+        while done < checked["steps"]:
+            weeks = min(PROGRESS_WEEKS, checked["steps"] - done)
+            model.run(weeks)
+            done += weeks
+            progress.show(done)
+        progress.show(done, force=True)
     timeseries = model.results()
     wall = time.perf_counter() - started
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -157,7 +185,8 @@ def run_job(cfg: DictConfig) -> dict[str, Any]:
         shared = Path(str(hc.sweep.dir)) / SETTLED_DIR if in_sweep else None
         # A sweep says what its built models warn of once, at its end (sim.study.sweep.warn_at_end).
         summary = simulate(checked, out_dir, overrides, shared_dir=shared, warnings=warnings,
-                           on_warning=None if in_sweep else _warn)
+                           on_warning=None if in_sweep else _warn,
+                           progress=None if in_sweep else RunProgress(checked["steps"], run_cost(checked)))
     except Exception as err:
         fields = failure_fields(err)
         write_status(out_dir, "failed", overrides=overrides, config_hash=digest, **fields)
@@ -207,7 +236,8 @@ _hydra_main = hydra.main(version_base="1.3", config_path=str(CONFIG_DIR), config
 def main() -> None:
     """Entry point of ``python -m sim``: the inputs are checked, then Hydra runs the job or the
     sweep. Exit status: 0 when every job finished, 1 when a job of a sweep failed, 2 when an input
-    is wrong or a sweep has invalid jobs (then nothing runs), 130 when interrupted (Ctrl-C)."""
+    is wrong, a sweep has invalid jobs, or a run or sweep is too large without ``--yes`` (then nothing
+    runs), 130 when interrupted (Ctrl-C)."""
     if not CONFIG_DIR.is_dir():
         # An install without the repository (pip install .) has the model but not the config tree.
         print(f"error: the command line reads its configs from {CONFIG_DIR}, which is missing: run it from a "
@@ -217,14 +247,21 @@ def main() -> None:
     if {"--help", "-h"} & set(sys.argv[1:]):
         print(command_line_reference(), end="")       # every key, from the model's declarations
         return
-    # Every input is checked here first, in one format, before Hydra composes anything.
+    argv = sys.argv[1:]
+    COMMAND_LINE["yes"] = YES in argv
+    # Every input is checked here first, in one format, before Hydra composes anything; a single run's
+    # whole config too, and what it will take, before Hydra makes its folder (a sweep's: in the sweeper).
     try:
-        check_command_line(sys.argv[1:])
+        check_command_line(argv)
+        argv = for_hydra(argv)
+        checked = check_single_run(argv) if _runs_one_job(argv) else None
+        if checked is not None:
+            _say_what_it_takes(checked)
     except InputError as err:
         for problem in err.problems:
             print(f"error: {problem}", file=sys.stderr)
         sys.exit(2)
-    sys.argv[1:] = for_hydra(sys.argv[1:])
+    sys.argv[1:] = argv
     LAST_SWEEP.clear()
     try:
         _hydra_main()
@@ -237,3 +274,63 @@ def main() -> None:
         sys.exit(2)
     if LAST_SWEEP.get("failed"):
         sys.exit(1)
+
+
+#: Flags with which Hydra runs no job (it prints, or composes elsewhere): no single-run check.
+_NO_JOB = {"--cfg", "-c", "--info", "-i", "--hydra-help", "--version", "--shell-completion", "-sc",
+           "--config-path", "-cp", "--config-name", "-cn", "--config-dir", "-cd", "--experimental-rerun"}
+
+
+def _runs_one_job(argv: list[str]) -> bool:
+    flags = split_arguments(argv)[1]
+    return not flags & (MULTIRUN | _NO_JOB)
+
+
+def check_single_run(argv: list[str]) -> dict[str, Any] | None:
+    """A single run's config, composed as Hydra will compose it and validated, before Hydra makes the
+    run's folder: what only the whole config shows (shares of the workforce over 1, a schedule file
+    that cannot be read) is refused before anything exists, as a wrong value is.
+
+    Args:
+        argv: the command line as Hydra will see it (:func:`sim.study.inputs.for_hydra`).
+
+    Returns:
+        The validated config (:func:`sim.study.config.validate`), or None if the command line is a
+        sweep after all (``+experiment=...`` sets ``hydra.mode``): the sweeper checks its jobs.
+
+    Raises:
+        InputError: what is wrong, in one line.
+
+    Example:
+        >>> check_single_run(["seed=3", "steps=10"])["seed"]
+        3
+        >>> check_single_run(["organisation.share_front_line=0.9", "organisation.share_sales=0.5"])
+        Traceback (most recent call last):
+        ...
+        sim.study.inputs.InputError: parameters 'organisation.share_front_line + share_sales + ...
+    """
+    from hydra import compose, initialize_config_dir
+
+    try:
+        with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3", job_name="sim"):
+            cfg = compose(config_name="config", overrides=split_arguments(argv)[0], return_hydra_config=True)
+        if cfg.hydra.mode == RunMode.MULTIRUN:
+            return None
+        with open_dict(cfg):
+            del cfg["hydra"]
+        return validate(cfg)
+    except ValueError as err:
+        raise InputError([str(err)]) from None
+    except Exception as err:  # Hydra's composition errors, said in one line
+        raise InputError([one_line(err)]) from None
+
+
+def _say_what_it_takes(checked: dict[str, Any]) -> None:
+    """A run too large to start without --yes is refused; a long one says what it will take."""
+    cost = run_cost(checked)
+    refusal = too_large(cost)
+    if refusal and not COMMAND_LINE["yes"]:
+        raise InputError([refusal])
+    if refusal or cost.seconds >= LONG_SECONDS:
+        print(f"[sim] {cost.what} takes {cost.text()}; a progress line follows (Ctrl-C stops it)",
+              file=sys.stderr, flush=True)

@@ -43,8 +43,12 @@ Sweeps (python -m sim -m ...; hydra.sweeper.<key>=value):
   Launchers: hydra/launcher=joblib (default: one worker per core), ray, slurm, slurm_local.
   hydra/sweeper=design: a sensitivity design (Morris, Sobol, Latin hypercube); see README.md.
 
-Exit status: 0 every job finished; 1 a job of a sweep failed; 2 a wrong input or an invalid
-sweep (nothing ran); 130 interrupted (Ctrl-C; finished jobs are kept, rerun to resume).
+A large run: python -m sim steps=100000 --yes (one needing more memory than is free, or over a
+day, stops first and says so; one of a minute or more says its estimate and shows progress).
+
+Exit status: 0 every job finished; 1 a job of a sweep failed; 2 a wrong input, an invalid
+sweep or a run too large without --yes (nothing ran); 130 interrupted (Ctrl-C; finished jobs
+are kept, rerun to resume).
 More: README.md (Command line and sweeps), experiments/*.md; Hydra's own options: --hydra-help."""
 
 

@@ -9,6 +9,21 @@ skips jobs whose results exist for the same config and reruns only missing or fa
 The Hydra side lives in ``hydra_plugins/centricity_sweeper`` (Hydra only loads sweepers
 from that namespace); it calls :func:`plan_jobs`, :class:`Progress` and :func:`finish_sweep`.
 
+What a run or a sweep will take is estimated before it starts (:func:`run_cost`, :func:`sweep_cost`):
+one that takes a minute or more says so and shows a progress line (:class:`RunProgress` for a
+single run); one that needs more memory than the machine has free, or more than a day, stops
+before anything runs and says how to go ahead (``--yes``: :func:`too_large`).
+
+What bounds memory: the length of a run. A run keeps every week it runs (the model's ``history``
+and Mesa's data collector hold each week's metrics, the management the levers in force) and a
+row for every agent who ever joined (``sim.population``: ids are never reused): about 23 KB a
+week for the default organisation (:data:`WEEK_BYTES`, :data:`CUSTOMER_BYTES`), on top of about
+300 MB for the process and the agents present. So memory grows with ``steps`` (and the burn-in),
+the organisation's size and its churn, and with nothing else: 260 weeks need about 0.3 GB,
+100,000 weeks 2.6 GB, the largest allowed (10,000,000) about 230 GB, which the estimate refuses
+on a machine without that much free. Time grows with the square of the weeks (each week goes
+over every row). A sweep's memory is that of its largest job times its workers.
+
 Example:
     >>> import tempfile, pathlib
     >>> forget_settled_starts(pathlib.Path(tempfile.mkdtemp()))   # no shared burn-ins left behind
@@ -16,7 +31,9 @@ Example:
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import os
 import shutil
 import sys
 import threading
@@ -45,6 +62,9 @@ SETTLED_DIR = ".settled"
 
 #: Outcome of the last sweep run in this process (read by ``sim.study.cli`` for the exit code).
 LAST_SWEEP: dict[str, Any] = {}
+
+#: What the command line said (``--yes``: go ahead with a run or sweep the estimate finds too large).
+COMMAND_LINE: dict[str, Any] = {"yes": False}
 
 
 def follow_roads(jobs: list[list[str]], default_road: str) -> tuple[list[list[str]], dict[str, list[str]]]:
@@ -99,6 +119,7 @@ class PlannedJob:
     error: str | None = None
     config: Any = field(default=None, repr=False)   # the composed config, for the launch
     warnings: list[str] = field(default_factory=list)   # what its road cannot do within the run
+    cost: Cost | None = None       # what it will take (run_cost)
 
     @property
     def name(self) -> str:
@@ -161,8 +182,9 @@ def plan_jobs(sweep_dir: Path, job_overrides: list[list[str]], compose, resume: 
             checked = validate(job.config)
             job.config_hash = config_hash(checked)
             job.warnings = road_warnings(checked)
+            job.cost = run_cost(checked)
         except Exception as err:  # any composition or validation error makes this one job invalid
-            job.state, job.error = "invalid", _one_line(err)
+            job.state, job.error = "invalid", one_line(err)
         else:
             if resume and is_done(Path(job.dir), job.config_hash):
                 job.state = "done"
@@ -194,7 +216,7 @@ def made_by_other_code(plan: SweepPlan) -> dict[str, int]:
     return others
 
 
-def _one_line(err: BaseException) -> str:
+def one_line(err: BaseException) -> str:
     """One line from an error and its causes.
 
     Hydra's messages span lines and put the reason in the cause ('Error merging override
@@ -251,6 +273,17 @@ def refuse_invalid(plan: SweepPlan) -> None:
     LAST_SWEEP.update(refused=len(invalid), jobs=len(plan.jobs))
 
 
+def refuse_too_large(cost: Cost) -> bool:
+    """Say that a sweep is too large to start and how to go ahead (exit status 2), unless the command
+    line said ``--yes``; True if it is refused."""
+    refusal = too_large(cost)
+    if refusal is None or COMMAND_LINE["yes"]:
+        return False
+    print(f"error: {refusal}; nothing was run", file=sys.stderr, flush=True)
+    LAST_SWEEP.update(refused=1, too_large=refusal)
+    return True
+
+
 def interrupted(plan: SweepPlan) -> None:
     """Ctrl-C: say in one line what was kept and how to go on (the exit status is 130)."""
     kept = sum(1 for job in plan.jobs if job.dir and (read_status(Path(job.dir)) or {}).get("status") == "ok")
@@ -269,7 +302,213 @@ def record_invalid(plan: SweepPlan) -> None:
                          config_hash=job.config_hash)
 
 
+# ---------------------------------------------------------------------- what a run costs
+#: Seconds a simulated week takes: a fixed part, and a part per row of employees and of customers,
+#: measured on the reference machine (2 shared cores; 1.5 ms a week for the default organisation at
+#: its start). The model keeps a row for every agent who ever joined and goes over them all each week
+#: (``sim.population``), so a week takes longer as a run goes on, and a run's time grows with the
+#: square of its length. A busy or slower machine takes longer: hence "about", and a progress line.
+WEEK_SECONDS = (1.0e-3, 1.5e-7, 1.0e-7)
+#: Bytes a run holds per week it runs, the burn-in included: each week's metrics (about 90 numbers,
+#: kept twice, in ``CentricityModel.history`` and in Mesa's data collector), the levers in force and
+#: what they cost, 11.6 KB measured; and at the end the time series and the levers as tables, 2 KB.
+WEEK_BYTES = 13_600
+#: Bytes per row of an employee and of a customer (state arrays and ties; the arrays grow by
+#: doubling, so up to twice the 250 and 283 bytes measured).
+EMPLOYEE_BYTES, CUSTOMER_BYTES = 500, 570
+#: Bytes of a process before its run (Python, numpy, pandas, numba, Mesa, Hydra): 270 MB measured.
+PROCESS_BYTES = 300e6
+#: Customers who join per week, as a share of the customer base, per unit of ``customers.base_churn_rate``
+#: a year: they replace those who leave, who are more than the satisfied customers' base rate
+#: (16 a week in the default organisation of 5,000: 1.4 times 5,000 x 0.12 / 52).
+CUSTOMER_JOINS = 1.4 / 52
+#: A run or sweep that takes this long says so and what it will take, and shows its progress.
+LONG_SECONDS = 60.0
+#: A run or sweep that takes longer than this stops before it starts unless told to go ahead (--yes).
+TOO_LONG_SECONDS = 24 * 3600.0
+
+
+@dataclass(frozen=True)
+class Cost:
+    """What a run, or a sweep, will take: wall time and peak memory, estimated before it starts.
+
+    ``seconds_to(week)`` is the estimated time to reach a week of a run (a week takes longer as
+    the run goes on, see :data:`WEEK_SECONDS`); :class:`RunProgress` scales it by the speed seen.
+
+    Example:
+        >>> cost = run_cost({"steps": 100_000})
+        >>> cost.text(), round(cost.per_week)
+        ('about 2 h 28 min and 2.6 GB of memory', 23240)
+    """
+
+    seconds: float
+    memory: float            # bytes, at the peak (for a sweep: every worker at once)
+    weeks: int               # weeks a run simulates, its burn-in included (for a sweep: its longest job)
+    what: str = "this run"   # what is estimated, in words
+    per_week: float = WEEK_BYTES   # bytes memory grows by a week
+    start_seconds: float = 0.0     # seconds of the first week, and how much each week adds
+    more_each_week: float = 0.0
+
+    def text(self) -> str:
+        return f"about {duration(self.seconds)} and {self.memory / 1e9:.1f} GB of memory"
+
+    def seconds_to(self, week: int) -> float:
+        return week * self.start_seconds + self.more_each_week * week * (week + 1) / 2
+
+
+def run_cost(checked: dict[str, Any]) -> Cost:
+    """What one run of a validated config will take (see :data:`WEEK_SECONDS`, :data:`WEEK_BYTES`).
+
+    Memory grows with the weeks run (their metrics, and the rows of the agents who joined) and
+    time with their square (each week goes over every row).
+    """
+    org, customers_cfg = checked.get("organisation") or {}, checked.get("customers") or {}
+    employees, customers = org.get("n_employees", 300), org.get("n_customers", 5000)
+    weeks = int(checked.get("steps", 260)) + int(org.get("burn_in_weeks", 52))
+    employee_joins = employees * org.get("turnover_rate", 0.15) / 52
+    customer_joins = customers * customers_cfg.get("base_churn_rate", 0.12) * CUSTOMER_JOINS
+    base, per_employee, per_customer = WEEK_SECONDS
+    start = base + per_employee * employees + per_customer * customers
+    more = per_employee * employee_joins + per_customer * customer_joins
+    per_week = WEEK_BYTES + EMPLOYEE_BYTES * employee_joins + CUSTOMER_BYTES * customer_joins
+    memory = PROCESS_BYTES + EMPLOYEE_BYTES * employees + CUSTOMER_BYTES * customers + per_week * weeks
+    what = f"this run ({weeks:,} weeks with the burn-in, {employees:,} employees, {customers:,} customers)"
+    cost = Cost(seconds=0.0, memory=memory, weeks=weeks, what=what, per_week=per_week,
+                start_seconds=start, more_each_week=more)
+    return dataclasses.replace(cost, seconds=cost.seconds_to(weeks))
+
+
+def sweep_cost(costs: list[Cost], workers: int) -> Cost:
+    """What the jobs of a sweep will take on ``workers`` processes side by side.
+
+    Example:
+        >>> one = Cost(seconds=60.0, memory=0.5e9, weeks=312)
+        >>> sweep_cost([one] * 10, workers=2).text()
+        'about 5 min and 1.3 GB of memory'
+    """
+    workers = max(1, min(workers, len(costs) or 1))
+    largest = max((c.memory for c in costs), default=0.0)      # each worker is a process of its own
+    return Cost(seconds=sum(c.seconds for c in costs) / workers, memory=PROCESS_BYTES + workers * largest,
+                weeks=max((c.weeks for c in costs), default=0),
+                what=f"this sweep ({len(costs):,} jobs on {workers} worker{'s' if workers > 1 else ''})")
+
+
+def memory_free() -> float | None:
+    """Bytes of memory free for a new process (Linux: MemAvailable), or None where unknown."""
+    try:
+        with open("/proc/meminfo") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return float(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return float(os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def too_large(cost: Cost, free: float | None = None) -> str | None:
+    """Why ``cost`` is too large to start without being told to (``--yes``), in one line; None if it is not.
+
+    Too large: more memory than is free (the system would stop it, perhaps after hours), or more
+    than a day.
+
+    Example:
+        >>> print(too_large(run_cost({"steps": 10_000_000}), free=16e9))  # doctest: +NORMALIZE_WHITESPACE
+        this run (10,000,052 weeks with the burn-in, 300 employees, 5,000 customers) needs about 2.8 years and
+        232.7 GB of memory, more than the 16.0 GB free (memory grows by 23 KB a week: each week's results and
+        the customers who join), so at most about 670,000 weeks fit; lower steps, or add --yes to start it anyway
+    """
+    free = memory_free() if free is None else free
+    if free is not None and cost.memory > free:
+        fit = max(0.0, (free - (cost.memory - cost.per_week * cost.weeks)) / cost.per_week)
+        unit = 10 ** max(0, len(str(int(fit))) - 2)         # two significant digits, rounded down
+        fit = int(fit // unit * unit)
+        return (f"{cost.what} needs {cost.text()}, more than the {free / 1e9:.1f} GB free (memory grows by "
+                f"{cost.per_week / 1000:.0f} KB a week: each week's results and the customers who join), so at most "
+                f"about {fit:,} weeks fit; lower steps, or add --yes to start it anyway")
+    if cost.seconds > TOO_LONG_SECONDS:
+        return f"{cost.what} needs {cost.text()}: lower steps, or add --yes to start it anyway"
+    return None
+
+
+def duration(seconds: float) -> str:
+    """A duration in words a reader takes in at once.
+
+    Example:
+        >>> duration(42), duration(156), duration(4 * 3600 + 600), duration(3 * 86400 + 7200), duration(4e7)
+        ('42 s', '2 min 36 s', '4 h 10 min', '3 days 2 h', '1.3 years')
+    """
+    if seconds >= 365 * 86400:
+        return f"{seconds / (365 * 86400):.1f} years"
+    seconds = int(round(max(seconds, 0.0)))
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    if days:
+        return f"{days} day{'s' if days > 1 else ''} {hours} h"
+    if hours:
+        return f"{hours} h {minutes} min"
+    if minutes:
+        return f"{minutes} min {secs} s" if minutes < 10 and secs else f"{minutes} min"
+    return f"{secs} s"
+
+
 # ---------------------------------------------------------------------- progress
+class RunProgress:
+    """The progress line of a single run: weeks done, time elapsed and left.
+
+    Quiet for a run that ends within ``delay`` seconds; after that, on a terminal one line
+    rewritten in place, otherwise a new line at most every ``interval`` seconds; on stderr.
+    The time left follows the run's estimate (``cost``: later weeks take longer, see
+    :data:`WEEK_SECONDS`), scaled by the speed seen so far.
+
+    Example:
+        >>> p = RunProgress(weeks=1000)
+        >>> p.line(week=250, elapsed=30.0)
+        '[sim] week 250 of 1,000 | 0:30 elapsed | ETA 1:30'
+        >>> RunProgress(weeks=1000, cost=run_cost({"steps": 1000})).line(week=250, elapsed=30.0)
+        '[sim] week 250 of 1,000 | 0:30 elapsed | ETA 2:12'
+    """
+
+    def __init__(self, weeks: int, cost: Cost | None = None, stream=None, delay: float = 3.0,
+                 interval: float | None = None):
+        self.weeks, self.delay, self.cost = weeks, delay, cost
+        self.stream = stream or sys.stderr
+        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.interval = interval if interval is not None else (0.5 if self.tty else 30.0)
+        self.started = time.perf_counter()
+        self._last_print: float | None = None
+
+    def _expected(self, week: int) -> float:
+        """Estimated seconds from the run's first week to ``week`` (the burn-in is behind it)."""
+        if self.cost is None:
+            return float(week)
+        before = self.cost.weeks - self.weeks
+        return self.cost.seconds_to(before + week) - self.cost.seconds_to(before)
+
+    def line(self, week: int, elapsed: float) -> str:
+        eta = "--"
+        if week:
+            eta = _clock(elapsed * (self._expected(self.weeks) - self._expected(week)) / self._expected(week))
+        return f"[sim] week {week:,} of {self.weeks:,} | {_clock(elapsed)} elapsed | ETA {eta}"
+
+    def show(self, week: int, force: bool = False) -> None:
+        """Say how far the run is, if it is time to (``force``: at the end, if anything was said)."""
+        now = time.perf_counter()
+        elapsed = now - self.started
+        due = elapsed >= self.delay and (self._last_print is None or now - self._last_print >= self.interval)
+        if not (due or force and self._last_print is not None):
+            return
+        text = self.line(week, elapsed)
+        self.stream.write(("\r\033[K" + text) if self.tty else text + "\n")
+        if self.tty and force:
+            self.stream.write("\n")
+        self.stream.flush()
+        self._last_print = now
+
+
 class Progress:
     """A progress line: jobs done / total, failures and time left, while a sweep runs.
 
@@ -408,9 +647,9 @@ def finish_sweep(plan: SweepPlan, aggregate: bool = True, figures: bool = True) 
             result = run_aggregation(plan.sweep_dir, figures=figures)
             print(result.report(), flush=True)
         except Exception as err:  # a plotting error must not hide the finished results
-            print(f"[sim] aggregation failed ({_one_line(err)}); rerun it with "
+            print(f"[sim] aggregation failed ({one_line(err)}); rerun it with "
                   f"`python -m sim.study.aggregate {plan.sweep_dir}`", file=sys.stderr)
-            outcome["aggregation_error"] = _one_line(err)
+            outcome["aggregation_error"] = one_line(err)
     LAST_SWEEP.clear()
     LAST_SWEEP.update(outcome)
     return outcome
