@@ -5,8 +5,19 @@ from sim import CentricityModel
 TINY = {"n_employees": 60, "n_customers": 600, "burn_in_weeks": 8}
 
 
+def road_params_of(road: str) -> dict | None:
+    """The road parameters a road needs to run: a schedule for the custom road (which has none
+    by default: without one it is an input error), nothing for the others."""
+    if road != "custom":
+        return None
+    import pandas as pd
+
+    return {"schedule": pd.DataFrame({"week": [1, 10], "pressure": [0.3, 0.5], "participation": [0.4, 0.4]})}
+
+
 def tiny_model(road="status_quo", seed=0, **kw) -> CentricityModel:
-    """A small model: 60 employees, 600 customers, 8 burn-in weeks."""
+    """A small model: 60 employees, 600 customers, 8 burn-in weeks (a custom road gets a schedule)."""
+    kw.setdefault("road_params", road_params_of(road))
     return CentricityModel(road=road, seed=seed, **{**TINY, **kw})
 
 

@@ -7,7 +7,7 @@ import pytest
 from sim import ROADS, CentricityModel
 from sim.roads import NAMED_ROADS
 from sim.streams import RandomStreams
-from tests.helpers import TINY, tiny_model
+from tests.helpers import TINY, road_params_of, tiny_model
 
 CHANGE_ROADS = [r for r in NAMED_ROADS if r != "status_quo"]
 
@@ -105,8 +105,8 @@ def test_config_round_trip_reproduces_the_run():
 @pytest.mark.parametrize("road", list(ROADS))
 def test_a_model_from_a_shared_burn_in_runs_exactly_as_a_fresh_one(road):
     CentricityModel.settled(road="status_quo", seed=21, **TINY)    # keeps the settled start
-    reused = CentricityModel.settled(road=road, seed=21, start_week=3, **TINY)
-    fresh = CentricityModel(road=road, seed=21, start_week=3, **TINY)
+    reused = CentricityModel.settled(road=road, seed=21, start_week=3, road_params=road_params_of(road), **TINY)
+    fresh = CentricityModel(road=road, seed=21, start_week=3, road_params=road_params_of(road), **TINY)
     reused.run(25)
     fresh.run(25)
     pd.testing.assert_frame_equal(reused.results(), fresh.results(), check_exact=True)
