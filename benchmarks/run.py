@@ -1,7 +1,7 @@
 """Benchmark: how fast the model runs, against the framework it is built on.
 
-Run ``make bench`` (full, about 20 minutes on an idle 2-core machine) or
-``python benchmarks/run.py --quick`` (about a minute). It prints markdown tables and
+Run ``make bench`` (full, about 10 minutes on an idle 2-core machine) or
+``python benchmarks/run.py --quick`` (about a minute and a half). It prints markdown tables and
 writes ``benchmarks/results.json`` (``--quick``: ``benchmarks/results-quick.json``);
 ``--write-docs`` also replaces the generated section of ``docs/PERFORMANCE.md``.
 
@@ -28,6 +28,13 @@ What it measures (docs/PERFORMANCE.md explains the method):
    status-quo twin, the default organisation), played by the page's own play loop at its
    default speed and flat out, with everything the page draws for a shown week (the four
    charts as PNG, the week's table, the early warnings in words), headless.
+11. A million customers: 1,000,000 customers and 60,000 employees, the 52-week burn-in and
+   260 weeks on one core in a fresh process: time, peak memory, a week early and late in the
+   run; with the throughput sizes, the scaling figure (time per week against agents).
+12. Where the time and memory go at a million customers: each phase, each compiled kernel,
+   the heavy numpy calls and the random draws (CPU time), each phase's transient memory, and
+   the state held by part.
+13. A sweep job's fixed cost against a default run (from sections 6).
 
 No timing is asserted anywhere: this script reports, the tests stay free of timings.
 """
@@ -95,6 +102,15 @@ CLI_TIMEOUT_S = 3600
 NUMPY_VERSION = "e8500c0"
 #: Memory per agent at 160,000 customers before the kernels (docs/PERFORMANCE.md): it must not grow.
 MEMORY_BEFORE_KERNELS = 567
+#: The million-customer run (issue 26): a retail bank's size, seed 1, the default 52-week burn-in.
+MILLION = {"n_customers": 1_000_000, "n_employees": 60_000}
+MILLION_WEEKS = 260
+MILLION_TARGET_S = 30.0          # burn-in included, one core
+MILLION_TARGET_MB = 600.0        # peak resident memory of the whole process (10^6 bytes)
+#: The share of a default run a sweep job's fixed cost (planning, folders, records) may take.
+JOB_FIXED_SHARE = 0.10
+#: The scaling figure, written beside this page's other figures.
+SCALING_FIGURE = ROOT / "docs" / "figures" / "performance_scaling.png"
 
 
 @dataclass(frozen=True)
@@ -116,13 +132,17 @@ class Plan:
     numpy_repetitions: int = 4             # alternated samples of each version (numpy / compiled)
     numpy_steps: int = 20                  # timed steps at TARGET_SIZE in each sample
     page_weeks: int = 260                  # weeks the live page plays per timed run (its default horizon)
+    million_weeks: int = MILLION_WEEKS     # weeks after the burn-in of the million-customer run (fewer: extrapolated)
+    profile_customers: int = 1_000_000     # the size of the per-kernel profile (employees 6%, as MILLION)
+    profile_steps: int = 8                 # steps timed phase by phase in the per-kernel profile
 
 
 FULL = Plan("full", sizes=(1_000, 10_000, 50_000, 160_000), repetitions=7, warmup_steps=5, block_seconds=1.0,
             startup_repetitions=3, memory_size=160_000, memory_steps=10)
 QUICK = Plan("quick", sizes=(1_000, 10_000, 50_000), repetitions=3, warmup_steps=2, block_seconds=0.25,
              startup_repetitions=1, memory_size=50_000, memory_steps=3, phase_steps=12, sweep_seeds=1, cli_seeds=0,
-             numpy_repetitions=2, numpy_steps=8, page_weeks=104)
+             numpy_repetitions=2, numpy_steps=8, page_weeks=104, million_weeks=13, profile_customers=200_000,
+             profile_steps=4)
 
 
 def five_roads() -> tuple[str, ...]:
@@ -356,10 +376,11 @@ def _metrics(m: CentricityModel) -> None:
 
 
 def _collect(m: CentricityModel) -> None:
+    m.management.record_week(m.ledger.lever_costs)
     m.datacollector.collect(m)
 
 
-#: One step of ``CentricityModel`` (``_advance_week`` then ``datacollector.collect``), phase by phase.
+#: One step of ``CentricityModel`` (``_advance_week``, then the week's records), phase by phase.
 PHASES: tuple[tuple[str, Callable[[CentricityModel], None]], ...] = (
     ("policy", _policy),
     ("employees", _employees),
@@ -367,7 +388,7 @@ PHASES: tuple[tuple[str, Callable[[CentricityModel], None]], ...] = (
     ("customers and word of mouth", _customers),
     ("accounting", _accounting),
     ("metrics and early warning", _metrics),
-    ("data collection", _collect),
+    ("records", _collect),
 )
 
 
@@ -551,6 +572,175 @@ def stream_bandwidth(megabytes: int = 256, repetitions: int = 5) -> float:
         np.copyto(b, a)
         times.append(time.perf_counter() - start)
     return 2 * a.nbytes / statistics.median(times)
+
+
+# ---------------------------------------------------------------------------- a million customers
+def million_probe(n_customers: int, n_employees: int, weeks: int) -> dict[str, Any]:
+    """In this (fresh) process: build the model with its burn-in, run ``weeks`` weeks; times and peak memory.
+
+    Every week's wall and CPU time is kept (so the cost of a week early and late in the run can be
+    compared), with the agents present and the rows held every 26 weeks.
+    """
+    compile_kernels()
+    baseline = peak_rss_bytes()
+    gc.collect()
+    start, start_cpu = time.perf_counter(), time.process_time()
+    model = CentricityModel(road=ROAD, seed=1, n_customers=n_customers, n_employees=n_employees)
+    build_s, build_cpu = time.perf_counter() - start, time.process_time() - start_cpu
+    build_peak = peak_rss_bytes()
+    p = model.customers.people
+    rows = [{"week": 0, "customer_rows": p.n, "customers_present": p.n_active}]
+    wall, cpu, agents = [], [], []
+    for week in range(1, weeks + 1):
+        agents.append(agents_present(model))
+        start, start_cpu = time.perf_counter(), time.thread_time()
+        model.step()
+        wall.append(time.perf_counter() - start)
+        cpu.append(time.thread_time() - start_cpu)
+        if week % 26 == 0 or week == weeks:
+            rows.append({"week": week, "customer_rows": p.n, "customers_present": p.n_active})
+    return {"n_customers": n_customers, "n_employees": n_employees, "weeks": weeks, "build_s": build_s,
+            "build_cpu_s": build_cpu, "week_s": wall, "week_cpu_s": cpu, "agents": agents, "rows": rows,
+            "baseline_rss": baseline, "build_peak_rss": build_peak, "peak_rss": peak_rss_bytes()}
+
+
+def measure_million(plan: Plan) -> dict[str, Any]:
+    """The million-customer run in a fresh interpreter: burn-in and ``plan.million_weeks`` weeks on one core.
+
+    With fewer weeks than ``MILLION_WEEKS`` the total is extrapolated linearly in weeks, which
+    understates it: a week costs more as the rows of departed customers accumulate.
+    """
+    probe = _run_json([sys.executable, str(Path(__file__).resolve()), "--million-probe",
+                       str(MILLION["n_customers"]), str(MILLION["n_employees"]), str(plan.million_weeks)])
+    weeks, wall, cpu = probe["weeks"], probe["week_s"], probe["week_cpu_s"]
+    span = min(26, weeks)
+    scale = MILLION_WEEKS / weeks
+    return {**{k: v for k, v in probe.items() if k not in ("week_s", "week_cpu_s", "agents")},
+            "extrapolated": weeks != MILLION_WEEKS,
+            "weeks_s": sum(wall), "weeks_cpu_s": sum(cpu),
+            "total_s": probe["build_s"] + scale * sum(wall), "total_cpu_s": probe["build_cpu_s"] + scale * sum(cpu),
+            "week_ms_median": 1e3 * statistics.median(wall), "week_cpu_ms_median": 1e3 * statistics.median(cpu),
+            "first_weeks_ms": 1e3 * statistics.mean(wall[:span]), "last_weeks_ms": 1e3 * statistics.mean(wall[-span:]),
+            "first_weeks_cpu_ms": 1e3 * statistics.mean(cpu[:span]),
+            "last_weeks_cpu_ms": 1e3 * statistics.mean(cpu[-span:]), "span": span,
+            "agents_median": statistics.median(probe["agents"]),
+            "ns_per_agent_step": 1e9 * sum(wall) / sum(probe["agents"]),
+            "cpu_ns_per_agent_step": 1e9 * sum(cpu) / sum(probe["agents"])}
+
+
+def _run_json(command: list[str], env: dict[str, str] | None = None) -> dict[str, Any]:
+    """Run ``command`` (this script in a fresh interpreter) and return the JSON it printed last."""
+    out = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env={**os.environ, **(env or {})})
+    if out.returncode != 0:
+        raise RuntimeError(f"{' '.join(command[1:])} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+#: numpy functions the per-kernel profile times beside the kernels (the heavy ones called between kernels).
+PROFILED_NUMPY = ("exp", "partition", "flatnonzero", "argsort", "concatenate", "unique", "sort", "bincount")
+
+
+def profile_probe(n_customers: int, steps: int, memory: bool) -> dict[str, Any]:
+    """In this (fresh) process: where a step's time and memory go at ``n_customers`` customers.
+
+    Each phase is run as ``step()`` runs it; every compiled kernel, the heavy numpy calls between
+    them and the block random draws are timed (CPU time of this thread) by wrappers around them;
+    what is left of a phase is Python and small numpy calls. With ``memory``, each phase's
+    transient peak above the resident set at its start is read (the peak is reset before each
+    phase); the caller runs this probe with ``MALLOC_MMAP_THRESHOLD_`` low, so that every large
+    array is mapped when made and unmapped when freed and the resident set follows live memory.
+    The state's bytes are counted by part.
+    """
+    import importlib
+
+    from sim.kernels import kernels
+
+    compile_kernels()
+    model = CentricityModel(road=ROAD, seed=1, n_customers=n_customers,
+                            n_employees=n_customers * MILLION["n_employees"] // MILLION["n_customers"])
+    model.run(2)
+    spent: dict[str, float] = {}
+    calls: dict[str, int] = {}
+
+    def timed(name: str, function: Callable) -> Callable:
+        def wrapper(*args, **kwargs):
+            start = time.thread_time()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent[name] = spent.get(name, 0.0) + time.thread_time() - start
+                calls[name] = calls.get(name, 0) + 1
+        return wrapper
+
+    for qualified, kernel in kernels().items():
+        module, attr = qualified.rsplit(".", 1)
+        setattr(importlib.import_module(module), attr, timed(qualified.removeprefix("sim."), kernel))
+    for name in PROFILED_NUMPY:
+        setattr(np, name, timed(f"np.{name}", getattr(np, name)))
+    streams = type(model.streams)
+    streams.uniform = timed("block draws (RandomStreams.uniform)", streams.uniform)
+
+    phase_cpu: dict[str, list[float]] = {name: [] for name, _ in PHASES}
+    phase_wall: dict[str, list[float]] = {name: [] for name, _ in PHASES}
+    transient: dict[str, list[int]] = {name: [] for name, _ in PHASES}
+    inside: dict[str, dict[str, float]] = {name: {} for name, _ in PHASES}
+    agents = 0
+    for _ in range(steps):
+        agents += agents_present(model)
+        model.steps += 1
+        for name, phase in PHASES:
+            if memory:
+                gc.collect()
+                before = current_rss_bytes()
+                reset_peak_rss()
+            before_spent = dict(spent)
+            start, start_cpu = time.perf_counter(), time.thread_time()
+            phase(model)
+            cpu = time.thread_time() - start_cpu
+            phase_cpu[name].append(cpu)
+            phase_wall[name].append(time.perf_counter() - start)
+            for key, value in spent.items():
+                inside[name][key] = inside[name].get(key, 0.0) + value - before_spent.get(key, 0.0)
+            if memory:
+                transient[name].append(peak_rss_bytes() - before)
+    people, network = model.customers.people, model.customers.network
+    staff = model.workforce.people
+    pool = model.customers.by_segment.ids
+    # (rows held, bytes a row, bytes allocated): arrays are allocated ahead, but only the rows written are resident.
+    state = {"customer state": (people.n, people.nbytes() / len(people.active), people.nbytes()),
+             "word-of-mouth ties": (network.rows, network.nbytes() / len(network.degree), network.nbytes()),
+             "customers present by segment": (len(pool), pool.itemsize, pool.nbytes),
+             "employee state": (staff.n, staff.nbytes() / len(staff.active), staff.nbytes()),
+             "weekly metrics kept": (len(model.history), 8 * len(model.current), 8 * len(model.history) * len(model.current))}
+    return {"customers": n_customers, "agents": agents / steps, "steps": steps, "memory": memory,
+            "customer_rows": people.n, "customers_present": people.n_active, "rss": current_rss_bytes(),
+            "phase_cpu_ms": {k: 1e3 * statistics.median(v) for k, v in phase_cpu.items()},
+            "phase_wall_ms": {k: 1e3 * statistics.median(v) for k, v in phase_wall.items()},
+            "transient_mb": {k: max(v) / 1e6 for k, v in transient.items()} if memory else None,
+            "inside_ms": {phase: {k: 1e3 * v / steps for k, v in sorted(items.items(), key=lambda kv: -kv[1])
+                                  if v > 0}
+                          for phase, items in inside.items()},
+            "calls_per_step": {k: v / steps for k, v in calls.items()},
+            "state": {k: {"rows": rows, "bytes_per_row": per_row, "in_use": rows * per_row, "allocated": allocated}
+                      for k, (rows, per_row, allocated) in state.items()}}
+
+
+def measure_profile(plan: Plan) -> dict[str, Any]:
+    """The per-kernel profile in two fresh interpreters: one timed, one reading memory phase by phase."""
+    command = [sys.executable, str(Path(__file__).resolve()), "--profile-probe", str(plan.profile_customers),
+               str(plan.profile_steps)]
+    timing = _run_json(command)
+    memory = _run_json([*command, "--memory"], env={"MALLOC_MMAP_THRESHOLD_": "65536",
+                                                    "MALLOC_TRIM_THRESHOLD_": "65536"})
+    return {**timing, "transient_mb": memory["transient_mb"], "memory_rss": memory["rss"]}
+
+
+def current_rss_bytes() -> int:
+    """Resident set size of this process now (VmRSS)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    return 0
 
 
 # ---------------------------------------------------------------------------- sweep
@@ -791,10 +981,99 @@ def evaluate_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
          lambda v: v <= MEMORY_BEFORE_KERNELS, lambda v: f"{v:,.0f} B"),
         ("parallel efficiency", ">= 80%", sweep and sweep["efficiency"], lambda v: v >= 0.8, lambda v: f"{v:.0%}"),
     ]
+    mil = results.get("million")
+    if mil:
+        note = f", extrapolated from {mil['weeks']} weeks" if mil["extrapolated"] else ""
+        rows += [
+            (f"{MILLION['n_customers']:,} customers and {MILLION['n_employees']:,} employees: 52-week burn-in + "
+             f"{MILLION_WEEKS} weeks, one core", f"< {MILLION_TARGET_S:.0f} s", mil["total_s"],
+             lambda v: v < MILLION_TARGET_S,
+             lambda v: f"{v:.1f} s (burn-in {mil['build_s']:.1f} s + weeks {v - mil['build_s']:.1f} s; CPU "
+                       f"{mil['total_cpu_s']:.1f} s{note})"),
+            ("peak resident memory of that run (the whole process)", f"< {MILLION_TARGET_MB:.0f} MB",
+             mil["peak_rss"] / 1e6, lambda v: v < MILLION_TARGET_MB,
+             lambda v: f"{v:,.0f} MB (the interpreter with the kernels loaded {mil['baseline_rss'] / 1e6:,.0f} MB)"),
+            (f"cost linear in weeks: a week of the last {mil['span']} against the first {mil['span']} (CPU time)",
+             "<= 1.2x", mil["last_weeks_cpu_ms"] / mil["first_weeks_cpu_ms"], lambda v: v <= 1.2,
+             lambda v: f"{v:.2f}x ({mil['first_weeks_cpu_ms']:.0f} -> {mil['last_weeks_cpu_ms']:.0f} ms; customer rows "
+                       f"held {mil['rows'][0]['customer_rows']:,} -> {mil['rows'][-1]['customer_rows']:,})"),
+        ]
+        if at:
+            per_agent = 1e6 * mil["week_ms_median"] / mil["agents_median"]
+            rows.append((f"cost linear in agents: ns per agent-step at {MILLION['n_customers']:,} customers against "
+                         f"{TARGET_SIZE:,}", "<= 1.2x", per_agent / at["ours"]["ns_per_agent_step"], lambda v: v <= 1.2,
+                         lambda v: f"{v:.2f}x ({at['ours']['ns_per_agent_step']:.0f} -> {per_agent:.0f} ns)"))
+    fixed = job_fixed_cost(results)
+    if fixed:
+        rows.append(("a sweep job's fixed cost (planning, folders, records, Hydra) against a default run", "<= 10%",
+                     fixed["share"], lambda v: v <= JOB_FIXED_SHARE,
+                     lambda v: f"{v:.0%} ({1e3 * fixed['per_job_s']:.0f} ms a job against {fixed['run_s']:.2f} s a run)"))
     return [{"target": name, "required": required, "value": value,
              "measured": fmt(value) if value is not None else "not measured",
              "passed": bool(check(value)) if value is not None else None}
             for name, required, value, check, fmt in rows]
+
+
+def job_fixed_cost(results: dict[str, Any]) -> dict[str, float] | None:
+    """A sweep job's fixed cost against a default run: what ``python -m sim -m +experiment=five_roads``
+    takes beyond its runs (the same runs through joblib on the same cores), per job, in core-seconds,
+    against the serial seconds of one default run (5,000 customers, 260 weeks). It includes what the
+    command does once (Hydra's start, planning, the aggregation and its figures), shared by the jobs."""
+    cli, sweep = results.get("cli") or {}, results.get("sweep")
+    if "wall_s" not in cli or not sweep or sweep.get("projected"):
+        return None
+    per_job = (cli["wall_s"] - sweep["parallel_s"]) * sweep["cores"] / sweep["runs"]
+    return {"per_job_s": per_job, "run_s": sweep["seconds_per_run"], "share": per_job / sweep["seconds_per_run"]}
+
+
+def scaling_points(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """Time per week against agents: the throughput sizes (median block) and the million-customer run (median week)."""
+    points = [{"customers": s["customers"], "agents": s["ours"]["agents"], "week_ms": s["ours"]["step_ms"],
+               "ns_per_agent_step": s["ours"]["ns_per_agent_step"], "boltzmann_ms": s["boltzmann"]["step_ms"],
+               "source": "throughput"} for s in results.get("throughput", [])]
+    mil = results.get("million")
+    if mil:
+        points.append({"customers": mil["n_customers"], "agents": mil["agents_median"], "week_ms": mil["week_ms_median"],
+                       "ns_per_agent_step": 1e6 * mil["week_ms_median"] / mil["agents_median"], "boltzmann_ms": None,
+                       "source": f"million-customer run, median of {mil['weeks']} weeks"})
+    return points
+
+
+def draw_scaling(results: dict[str, Any], path: Path = SCALING_FIGURE) -> None:
+    """The scaling figure: time per week and ns per agent-step against agents present (log scales)."""
+    points = scaling_points(results)
+    if len(points) < 2:
+        return
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    agents = [p["agents"] for p in points]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
+    left.loglog(agents, [p["week_ms"] for p in points], "o-", label="this model")
+    bw = [(p["agents"], p["boltzmann_ms"]) for p in points if p["boltzmann_ms"]]
+    if bw:
+        left.loglog(*zip(*bw, strict=True), "s--", color="grey", label="Mesa BoltzmannWealth")
+    ref = next((p for p in points if p["customers"] == SCALING_FROM), points[0])
+    left.loglog(agents, [ref["week_ms"] * a / ref["agents"] for a in agents], ":", color="black",
+                label=f"linear from {ref['customers']:,} customers")
+    left.set_xlabel("agents present (employees + customers)")
+    left.set_ylabel("ms per week (one step)")
+    left.legend(frameon=False)
+    right.semilogx(agents, [p["ns_per_agent_step"] for p in points], "o-")
+    right.axhline(60, color="black", linestyle=":", label="goal: 60 ns at 50,000 customers")
+    right.set_ylim(bottom=0)
+    right.set_xlabel("agents present")
+    right.set_ylabel("ns per agent-step")
+    right.legend(frameon=False)
+    for p in points:
+        right.annotate(f"{p['customers']:,}", (p["agents"], p["ns_per_agent_step"]), textcoords="offset points",
+                       xytext=(4, 4), fontsize=8)
+    fig.suptitle(f"Time per week against agents (road {ROAD}, one core)", fontsize=10)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=100, metadata={"Software": None})
+    plt.close(fig)
 
 
 def machine_info() -> dict[str, Any]:
@@ -909,7 +1188,8 @@ def render(results: dict[str, Any]) -> str:
     parts = [f"Measured {m['date']} on {m['cpu_count']} x {m['cpu']}; Python {m['python']}, numpy {m['numpy']}, "
              f"Mesa {m['mesa']}; commit `{(m['git_commit'] or 'unknown')[:10]}`{' (modified)' if m['git_dirty'] else ''}; "
              f"mode `{results['plan']['name']}`; load average {m['load_average_start']:.2f} at start, "
-             f"{m.get('load_average_end', float('nan')):.2f} at end."]
+             f"{m.get('load_average_end', float('nan')):.2f} at end."
+             + (f" Note: {results['note']}." if results.get("note") else "")]
     parts.append("**Targets**\n\n" + _table(["target", "required", "measured", "result"],
                  [[t["target"], t["required"], t["measured"], _mark(t["passed"])] for t in results["targets"]]))
     if results.get("throughput"):
@@ -918,8 +1198,14 @@ def render(results: dict[str, Any]) -> str:
         parts.append(_render_startup(results))
     if results.get("memory") or results.get("sweep"):
         parts.append(_render_memory_sweep(results))
+    if results.get("million"):
+        parts.append(_render_million(results))
+    if len(scaling_points(results)) > 1:
+        parts.append(_render_scaling(results))
     if results.get("phases"):
         parts.append(_render_phases(results))
+    if results.get("profile"):
+        parts.append(_render_profile(results["profile"]))
     if results.get("compile") or results.get("numpy"):
         parts.append(_render_compiled(results))
     if results.get("page"):
@@ -951,6 +1237,61 @@ def _render_throughput(results: dict[str, Any]) -> str:
         text += (f". Linear fit: {sc['fixed_ms_per_step']:.2f} ms fixed per step + "
                  f"{sc['per_agent_ns']:.0f} ns per agent")
     return text + "."
+
+
+def _render_million(results: dict[str, Any]) -> str:
+    m = results["million"]
+    rows = [["construction with the 52-week burn-in", f"{m['build_s']:.1f} s (CPU {m['build_cpu_s']:.1f} s)"],
+            [f"{m['weeks']} weeks", f"{m['weeks_s']:.1f} s (CPU {m['weeks_cpu_s']:.1f} s)"
+             + (f"; {MILLION_WEEKS} weeks extrapolated: {m['total_s'] - m['build_s']:.1f} s" if m["extrapolated"] else "")],
+            ["a week: median (CPU)", f"{m['week_ms_median']:.0f} ms ({m['week_cpu_ms_median']:.0f} ms); "
+             f"{m['ns_per_agent_step']:.0f} ns per agent-step (CPU {m['cpu_ns_per_agent_step']:.0f})"],
+            [f"a week: mean of the first {m['span']} / the last {m['span']} (CPU)",
+             f"{m['first_weeks_ms']:.0f} / {m['last_weeks_ms']:.0f} ms ({m['first_weeks_cpu_ms']:.0f} / "
+             f"{m['last_weeks_cpu_ms']:.0f} ms)"],
+            ["customer rows held / customers present",
+             "; ".join(f"week {r['week']}: {r['customer_rows']:,} / {r['customers_present']:,}"
+                       for r in m["rows"] if r["week"] % 52 == 0 or r is m["rows"][-1])],
+            ["peak resident memory: after the burn-in / at the end",
+             f"{m['build_peak_rss'] / 1e6:,.0f} MB / {m['peak_rss'] / 1e6:,.0f} MB (the interpreter with the kernels "
+             f"loaded: {m['baseline_rss'] / 1e6:,.0f} MB)"]]
+    return (f"**A million customers** ({m['n_customers']:,} customers, {m['n_employees']:,} employees, road {ROAD}, "
+            "seed 1, one core, in a fresh process)\n\n" + _table(["measure", "value"], rows))
+
+
+def _render_scaling(results: dict[str, Any]) -> str:
+    rows = [[f"{p['customers']:,}", f"{p['agents']:,.0f}", f"{p['week_ms']:,.2f}", f"{p['ns_per_agent_step']:.0f}",
+             _num(p["boltzmann_ms"], ",.1f"), p["source"]] for p in scaling_points(results)]
+    return ("**Scaling**: time per week against agents present, from 1,000 to 1,000,000 customers\n\n"
+            f"![Time per week and per agent-step against agents](figures/{SCALING_FIGURE.name})\n\n"
+            + _table(["customers", "agents", "ms per week", "ns per agent-step", "BW ms per step", "measured by"], rows))
+
+
+def _render_profile(p: dict[str, Any]) -> str:
+    phases = list(p["phase_cpu_ms"])
+    total = sum(p["phase_cpu_ms"].values())
+    rows = []
+    for name in phases:
+        inside = p["inside_ms"].get(name, {})
+        listed = sum(inside.values())
+        top = "; ".join(f"`{k}` {v:.1f}" for k, v in list(inside.items())[:6])
+        transient = p["transient_mb"][name] if p.get("transient_mb") else None
+        rows.append([name, f"{p['phase_cpu_ms'][name]:.1f} ({p['phase_cpu_ms'][name] / total:.0%})",
+                     f"{p['phase_wall_ms'][name]:.1f}", f"{max(0.0, p['phase_cpu_ms'][name] - listed):.1f}",
+                     _num(transient, ",.0f"), top or "-"])
+    rows.append(["**a step**", f"{total:.1f}", f"{sum(p['phase_wall_ms'].values()):.1f}", "", "", ""])
+    state = [[name, f"{v['rows']:,}", f"{v['bytes_per_row']:,.0f} B", f"{v['in_use'] / 1e6:,.0f} MB",
+              f"{v['allocated'] / 1e6:,.0f} MB"] for name, v in p["state"].items()]
+    return (f"**Where the time and memory go at {p['customers']:,} customers** ({p['agents']:,.0f} agents present, "
+            f"{p['customer_rows']:,} customer rows held; {p['steps']} steps, phase by phase as `step()` runs them; "
+            "CPU time of the thread, median; the kernels, the heavy numpy calls between them and the block random "
+            "draws timed by wrappers, in ms per step; \"rest\": Python and small numpy calls; transient memory: the "
+            "phase's peak above the resident set at its start, in a second process whose allocator maps every large "
+            "array)\n\n"
+            + _table(["phase", "CPU ms (share)", "wall ms", "rest ms", "transient MB", "largest items, ms"], rows)
+            + f"\n\nState held (the process's resident set {p['rss'] / 1e6:,.0f} MB in all, the interpreter included; "
+              "arrays are allocated ahead of need, but only the rows written take memory):\n\n"
+            + _table(["part", "rows held", "bytes a row", "in use", "allocated"], state))
 
 
 def _render_startup(results: dict[str, Any]) -> str:
@@ -1099,7 +1440,8 @@ def write_docs(markdown: str, doc: Path = DOC) -> None:
 
 
 # ---------------------------------------------------------------------------- main
-SECTIONS = ("compile", "throughput", "startup", "phases", "memory", "sweep", "cli", "numpy", "page")
+SECTIONS = ("compile", "throughput", "startup", "phases", "memory", "million", "profile", "sweep", "cli", "numpy",
+            "page")
 
 
 def run(plan: Plan, sections: tuple[str, ...], log: Callable[[str], None]) -> dict[str, Any]:
@@ -1127,6 +1469,13 @@ def run(plan: Plan, sections: tuple[str, ...], log: Callable[[str], None]) -> di
     if "memory" in sections:
         log(f"memory at {plan.memory_size:,} customers (fresh process)")
         results["memory"] = measure_memory(plan)
+    if "million" in sections:
+        log(f"{MILLION['n_customers']:,} customers and {MILLION['n_employees']:,} employees: burn-in and "
+            f"{plan.million_weeks} weeks (fresh process)")
+        results["million"] = measure_million(plan)
+    if "profile" in sections:
+        log(f"where the time and memory go at {plan.profile_customers:,} customers, kernel by kernel (fresh processes)")
+        results["profile"] = measure_profile(plan)
     if "sweep" in sections:
         log(f"five_roads sweep, {len(FIVE_ROADS)} roads x {plan.sweep_seeds} seeds, serial then parallel")
         results["sweep"] = measure_sweep(plan)
@@ -1157,6 +1506,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="measure nothing: print (and with --write-docs, write) the tables of a results file")
     parser.add_argument("--memory-probe", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--probe-steps", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--million-probe", type=int, nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--profile-probe", type=int, nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--memory", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 
@@ -1165,6 +1517,12 @@ def main(argv: list[str] | None = None) -> None:
     if args.memory_probe is not None:
         print(json.dumps(memory_probe(args.memory_probe, args.probe_steps)))
         return
+    if args.million_probe is not None:
+        print(json.dumps(million_probe(*args.million_probe)))
+        return
+    if args.profile_probe is not None:
+        print(json.dumps(profile_probe(*args.profile_probe, memory=args.memory)))
+        return
     if args.from_json:
         results = json.loads(args.from_json.read_text())
         results["limits"], results["targets"] = limits(results), evaluate_targets(results)
@@ -1172,6 +1530,7 @@ def main(argv: list[str] | None = None) -> None:
         print(markdown)
         if args.write_docs:
             write_docs(markdown)
+            draw_scaling(results)
         return
     plan = QUICK if args.quick else FULL
     if os.getloadavg()[0] > 0.5 * (os.cpu_count() or 1):
@@ -1191,7 +1550,8 @@ def main(argv: list[str] | None = None) -> None:
     log(f"done; results in {output}")
     if args.write_docs:
         write_docs(markdown)
-        log(f"updated {DOC}")
+        draw_scaling(results)
+        log(f"updated {DOC} and {SCALING_FIGURE.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

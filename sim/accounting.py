@@ -145,20 +145,21 @@ def rescore_tiers(p, rows, fx=ACCOUNTING_EFFECTS.defaults) -> None:
 def _update_rfm(purchasers, spend, active, recency, frequency, monetary, value, spend_total, frequency_memory,
                 value_memory):
     """One week of recency, frequency (``frequency_memory``: a half-year memory), monetary
-    (the spend per purchase) and value (``value_memory``: a year's memory)."""
+    (the spend per purchase) and value (``value_memory``: a year's memory): every present
+    customer who did not buy, then the purchasers."""
     n = len(active)
-    spent = np.zeros(n)
     bought = np.zeros(n, dtype=np.bool_)
-    for k in range(len(purchasers)):
-        spent[purchasers[k]] = spend[k]
-        bought[purchasers[k]] = True
+    bought[purchasers] = True
     for i in range(n):
-        if active[i]:
+        if active[i] and not bought[i]:
             recency[i] += 1
-            frequency[i] += (bought[i] - frequency[i]) * frequency_memory
-            value[i] += (spent[i] - value[i]) * value_memory
+            frequency[i] += (0.0 - frequency[i]) * frequency_memory
+            value[i] += (0.0 - value[i]) * value_memory
     for k in range(len(purchasers)):    # also those who bought and left this week
         j = purchasers[k]
+        if active[j]:
+            frequency[j] += (1.0 - frequency[j]) * frequency_memory
+            value[j] += (spend[k] - value[j]) * value_memory
         recency[j] = 0
         monetary[j] = spend[k]   # spend per purchase: a customer's basket is fixed, so the last is the mean
         spend_total[j] += spend[k]

@@ -15,7 +15,7 @@ import numpy as np
 from sim.effects import ASSUMPTION, CALIBRATED, SOURCE_MECHANISM, EffectSizes, effect
 from sim.jit import njit
 from sim.networks import NETWORK_EFFECTS, PoolBySegment, WordOfMouthNetwork, _spread
-from sim.population import NEVER, Population
+from sim.population import NEVER, Population, state_record
 from sim.streams import keyed_uniform
 
 #: Jobs-to-be-done contexts (seed 000; Ulwick 2005): the order of every segment table below.
@@ -333,6 +333,8 @@ CUSTOMER_STATE = {
     "acquired_week": (np.int32, 0),
     "churned_week": (np.int32, NEVER),
 }
+#: The customers' state as one record, the ``active`` mask first: what the kernels take (``Population.state``).
+CustomerState = state_record("CustomerState", CUSTOMER_STATE, __name__)
 N_UNIFORM = 3   # uniform draws per new customer: segment, activist, persuasion knowledge
 N_NORMAL = 6    # normal draws: need, expectation, channel, buying rate, fluctuation, basket
 
@@ -399,7 +401,7 @@ class CustomerBase:
         self._self_service_affinity = fx.segment_self_service / fx.segment_self_service.mean()
         self.n_initial = n = n_customers
         room = int(n * 1.3) + 16   # numerical: rows allocated up front (the arrays grow when needed)
-        self.people = Population(CUSTOMER_STATE, capacity=room)
+        self.people = Population(CUSTOMER_STATE, capacity=room, record=CustomerState)
         self.network = WordOfMouthNetwork(cust.strong_ties, cust.weak_ties, capacity=room,
                                           weak_tie_weight=weak_tie_weight)
         rows = self.people.add(n)
@@ -429,11 +431,8 @@ class CustomerBase:
         basket = c.basket * np.exp(c.basket_heterogeneity * z[:, 5] - 0.5 * c.basket_heterogeneity ** 2)  # mean correction
         _new_customers(self.fx, self._cumulative_share, self._total_share, self._self_service_affinity,
                        rows, u, z, basket, float(c.customisation_need), float(c.activist_share),
-                       float(c.self_service_preference),
-                       float(c.persuasion_knowledge), float(c.buyer_heterogeneity), week, p.segment, p.activist,
-                       p.need_person, p.expectation_rest, p.expectation, p.channel_preference, p.persuasion_knowledge,
-                       p.buying_rate, p.buying_fluctuation, p.basket, p.perceived_technical, p.perceived_functional,
-                       p.performance, p.satisfaction, p.trust, p.tier, p.acquired_week, p.tenure)
+                       float(c.self_service_preference), float(c.persuasion_knowledge), float(c.buyer_heterogeneity),
+                       week, p.state())
 
     # ------------------------------------------------------------------ buying
     def _fluctuation(self) -> tuple:
@@ -461,8 +460,8 @@ class CustomerBase:
         # Unit variance of the stationary AR(1) from uniform innovations (a uniform's variance is 1/12).
         innovation = np.sqrt(12.0 * (1 - memory ** 2))  # numerical: the uniform's variance
         # The exponentials in numpy's vectorised exp: seven times faster than one call per row in a kernel.
-        growth = np.exp(_fluctuate(u_fluctuation, p.buying_rate, p.buying_fluctuation, *self._fluctuation(),
-                                   memory, innovation))
+        growth = _fluctuate(u_fluctuation, p.buying_rate, p.buying_fluctuation, *self._fluctuation(), memory, innovation)
+        np.exp(growth, out=growth)
         return _buy(u_buy, growth, p.active, p.segment, p.satisfaction, p.trust, p.purchase_boost,
                     self.params.purchase_rate, self.fx)
 
@@ -479,8 +478,8 @@ class CustomerBase:
         self.notice_unequal_treatment(model, week)
         self.remember_the_decision(week)
         self.perceive(model, week)
-        self.satisfy(week)
-        dissatisfied = self.voice_or_exit(model, week)
+        dissatisfied = self.satisfy(model, week)
+        self.voice_or_exit(model, week, dissatisfied)
         self.word_of_mouth(model, week, dissatisfied)
         self.churn(model, week)
         self.acquire(model, week)
@@ -540,12 +539,11 @@ class CustomerBase:
         p.trust[pushed] = np.maximum(0.0, p.trust[pushed] - self.fx.push_trust_loss)
 
     def perceive(self, model, week) -> None:
-        """Both layers of perceived quality move toward this week's experiences; expectations adapt."""
+        """Both layers of perceived quality move toward this week's experiences (7.4.1)."""
         p = self.people
         # Thinginess: the product does the job (fit to the segment's job), unless defective.
         _perceive(week.purchasers, week.defects, week.contacted, week.experience, p.segment, model.org_state.process_fit,
-                  p.perceived_technical, p.perceived_functional, p.expectation[: p.n], p.expectation_rest,
-                  p.active, brand_pull(model.management.policy, self.fx), self.fx)
+                  p.perceived_technical, p.perceived_functional, self.fx)
 
     def performance(self, rows) -> np.ndarray:
         """Both layers of perceived quality, weighted by each customer's need for a person."""
@@ -556,27 +554,29 @@ class CustomerBase:
         """Half performance, half disconfirmation of expectations (Oliver 1980)."""
         return _satisfaction_targets(np.asarray(perf, dtype=float), np.asarray(expectation, dtype=float), self.fx)
 
-    def satisfy(self, week) -> None:
-        """Expectation-disconfirmation satisfaction (Oliver 1980), weighted by segment needs."""
+    def satisfy(self, model, week) -> np.ndarray:
+        """Expectations adapt (7.4.2); expectation-disconfirmation satisfaction (Oliver 1980), weighted by
+        segment needs, and trust follow (7.4.3-7.4.4). Returns the dissatisfied (7.4.5), in id order.
+
+        One pass over the rows (``_satisfy``): every equation is a function of the row alone.
+        """
         p = self.people
         # Performance is kept for the metrics: nothing changes perceived quality, needs or
         # expectations between here and the end of the week but newcomers, who get theirs in
         # ``_initialise``.
-        self._experienced = _satisfy(week.purchasers, week.contacted, p.need_person, p.perceived_technical,
-                                     p.perceived_functional, p.performance[: p.n], p.expectation, p.satisfaction,
-                                     p.trust, p.active, self.fx)
+        return _satisfy(week.purchasers, week.defects, week.contacted, week.experience, p.need_person,
+                        p.perceived_technical, p.perceived_functional, p.performance[: p.n], p.expectation,
+                        p.expectation_rest, brand_pull(model.management.policy, self.fx), p.satisfaction, p.trust,
+                        p.active, self.fx)
 
-    def voice_or_exit(self, model, week) -> np.ndarray:
+    def voice_or_exit(self, model, week, dissatisfied: np.ndarray) -> None:
         """The dissatisfied complain (voice) or some leave without a word (exit) (Hirschman 1970)."""
         c, p = self.params, self.people
-        # Dissatisfied: unhappy overall, or a bad experience for a customer who was lukewarm already.
-        dis = _dissatisfied(week.contacted, week.experience, week.purchasers, week.defects, p.satisfaction,
-                            self._experienced, p.active, self.fx)
         keys = model.streams.keys("voice_or_exit", model.week, columns=2)
-        n_complaints, self._silent_leavers = _voice_or_exit(dis, keys[0], keys[1], float(c.voice), float(c.silent_exit),
-                                                            p.activist, p.complaints, p.last_complaint_week,
-                                                            p.satisfaction, model.week, self.fx)
-        week.dissatisfied = len(dis)
+        n_complaints, self._silent_leavers = _voice_or_exit(dissatisfied, keys[0], keys[1], float(c.voice),
+                                                            float(c.silent_exit), p.activist, p.complaints,
+                                                            p.last_complaint_week, p.satisfaction, model.week, self.fx)
+        week.dissatisfied = len(dissatisfied)
         week.complaints = n_complaints
         fix = model.management.policy.minimise_complaints
         if fix > 0 and n_complaints:
@@ -584,7 +584,6 @@ class CustomerBase:
             org = model.org_state
             rate = n_complaints / max(p.n_active, 1)
             org.process_quality += fix * self.fx.root_cause_removal * rate * (1.0 - org.process_quality)
-        return dis
 
     def word_of_mouth(self, model, week, dissatisfied) -> None:
         """Asymmetric word of mouth: the dissatisfied tell more, activists broadcast widest.
@@ -611,7 +610,8 @@ class CustomerBase:
         c, p = self.params, self.people
         n, here = p.n, p.active[: p.n]
         fx = self.fx
-        mood_factor = np.exp(_churn_moods(p.satisfaction[:n], p.trust[:n], c.churn_sensitivity, fx))   # numpy's vectorised exp
+        mood_factor = _churn_moods(p.satisfaction[:n], p.trust[:n], c.churn_sensitivity, fx)
+        np.exp(mood_factor, out=mood_factor)   # numpy's vectorised exp
         leavers = _churn(model.streams.uniform("churn", model.week, n), self._silent_leavers, mood_factor, p.tenure,
                          p.frequency, p.churn_exposure, p.churn_hazard, p.active, c.base_churn_rate, c.churn_contagion,
                          max(fx.loyalty_frequency_multiple * c.purchase_rate, 1e-9), fx)
@@ -729,8 +729,7 @@ def _buy(u_buy, growth, active, segment, satisfaction, trust, boost, purchase_ra
 
 
 @njit
-def _perceive(purchasers, defects, contacted, experience, segment, fit, technical, functional, expectation,
-              expectation_rest, active, promise, fx):
+def _perceive(purchasers, defects, contacted, experience, segment, fit, technical, functional, fx):
     for k in range(len(purchasers)):
         j = purchasers[k]
         tech = (fx.technical_floor + fx.technical_fit * fit[segment[j]]) * (fx.defect_factor if defects[k] else 1.0)
@@ -738,10 +737,6 @@ def _perceive(purchasers, defects, contacted, experience, segment, fit, technica
     for k in range(len(contacted)):
         j = contacted[k]
         functional[j] += fx.perception_speed * (experience[k] - functional[j])
-    for j in range(len(expectation)):
-        if active[j]:
-            e = expectation[j]
-            expectation[j] = min(max(e + fx.expectation_speed * (expectation_rest[j] + promise - e), 0.0), 1.0)
 
 
 @njit
@@ -774,32 +769,53 @@ def _satisfaction_targets(perf, expectation, fx):
 
 
 @njit
-def _satisfy(purchasers, contacted, need_person, technical, functional, performance, expectation, satisfaction,
-             trust, active, fx):
+def _satisfy(purchasers, defects, contacted, experience, need_person, technical, functional, performance, expectation,
+             expectation_rest, promise, satisfaction, trust, active, fx):
+    """Who had an experience this week, and a bad one (a bad contact or a defect); then every row in
+    turn: its expectation (present customers), its performance, its satisfaction and trust (present
+    customers), and whether it is dissatisfied. Returns the dissatisfied, ascending."""
     n = len(performance)
     experienced = np.zeros(n, dtype=np.bool_)
+    bad = np.zeros(n, dtype=np.bool_)
     experienced[purchasers] = True
     experienced[contacted] = True
+    for k in range(len(contacted)):
+        if experience[k] < fx.bad_contact_experience:
+            bad[contacted[k]] = True
+    for k in range(len(purchasers)):
+        if defects[k]:
+            bad[purchasers[k]] = True
+    unhappy = np.zeros(n, dtype=np.bool_)
     for i in range(n):
         perf = _performance(need_person[i], technical[i], functional[i])
         performance[i] = perf
         if active[i]:
+            # Expectations adapt toward the resting expectation plus the brand promise as customers take it.
+            e = expectation[i]
+            e = min(max(e + fx.expectation_speed * (expectation_rest[i] + promise - e), 0.0), 1.0)
+            expectation[i] = e
             speed = fx.satisfaction_speed if experienced[i] else fx.satisfaction_memory
             sat = satisfaction[i]
-            new_sat = min(max(sat + speed * (_satisfaction_target(perf, expectation[i], fx) - sat), 0.0), 1.0)
-            trust[i] = min(max(trust[i] + fx.trust_speed * (new_sat - trust[i]), 0.0), 1.0)
-            satisfaction[i] = new_sat
-    return experienced
+            sat = min(max(sat + speed * (_satisfaction_target(perf, e, fx) - sat), 0.0), 1.0)
+            trust[i] = min(max(trust[i] + fx.trust_speed * (sat - trust[i]), 0.0), 1.0)
+            satisfaction[i] = sat
+            # Dissatisfied: unhappy, or lukewarm and had a bad experience.
+            unhappy[i] = experienced[i] and (sat < fx.dissatisfied or (bad[i] and sat < fx.lukewarm))
+    return np.flatnonzero(unhappy)
 
 
 @njit
 def _new_customers(fx, cumulative_share, total_share, self_service_affinity, rows, u, z, basket, customisation_need,
-                   activist_share, self_service_preference, persuasion_knowledge,
-                   buyer_heterogeneity, week, segment, activist, need_person, expectation_rest, expectation,
-                   channel_preference, knowledge, buying_rate, fluctuation, basket_of, technical, functional,
-                   performance, satisfaction, trust, tier, acquired_week, tenure):
-    """Traits of new customers (docs/ODD.md 5.2); ``cumulative_share``, ``total_share`` and
-    ``self_service_affinity`` are derived from ``fx``'s segment tables (``CustomerBase.__init__``)."""
+                   activist_share, self_service_preference, persuasion_knowledge, buyer_heterogeneity, week, c):
+    """Traits of new customers (docs/ODD.md 5.2), rows ``rows`` of the state ``c`` (a ``CustomerState``);
+    ``cumulative_share``, ``total_share`` and ``self_service_affinity`` are derived from ``fx``'s segment
+    tables (``CustomerBase.__init__``)."""
+    segment, activist, need_person, expectation_rest, expectation = (c.segment, c.activist, c.need_person,
+                                                                     c.expectation_rest, c.expectation)
+    channel_preference, knowledge, buying_rate, fluctuation = (c.channel_preference, c.persuasion_knowledge,
+                                                               c.buying_rate, c.buying_fluctuation)
+    basket_of, technical, functional, performance = c.basket, c.perceived_technical, c.perceived_functional, c.performance
+    satisfaction, trust, tier, acquired_week, tenure = c.satisfaction, c.trust, c.tier, c.acquired_week, c.tenure
     last = len(cumulative_share) - 1
     for r in range(len(rows)):
         j = rows[r]
@@ -830,24 +846,6 @@ def _new_customers(fx, cumulative_share, total_share, self_service_affinity, row
         tier[j] = 2                  # the low tier until the next re-scoring
         acquired_week[j] = week
         tenure[j] = 0
-
-
-@njit
-def _dissatisfied(contacted, experience, purchasers, defects, satisfaction, experienced, active, fx):
-    """Those with an experience this week who are unhappy, or lukewarm and had a bad experience."""
-    n = len(experienced)
-    bad_contact = np.zeros(n, dtype=np.bool_)
-    for k in range(len(contacted)):
-        if experience[k] < fx.bad_contact_experience:
-            bad_contact[contacted[k]] = True
-    for k in range(len(purchasers)):
-        if defects[k]:
-            bad_contact[purchasers[k]] = True
-    unhappy = np.zeros(n, dtype=np.bool_)
-    for i in range(n):
-        sat = satisfaction[i]
-        unhappy[i] = experienced[i] and active[i] and (sat < fx.dissatisfied or (bad_contact[i] and sat < fx.lukewarm))
-    return np.flatnonzero(unhappy)
 
 
 @njit

@@ -17,7 +17,7 @@ from sim.jit import njit
 from sim.levers import BASELINE_KPI
 from sim.networks import FUNCTIONS, EmployeeNetwork, assign_functions
 from sim.organisation import MATRIX_RUNG
-from sim.population import NEVER, Population
+from sim.population import NEVER, Population, state_record
 
 SUPPORT_STATES = ("active_resistance", "passive_resistance", "compliance", "cooperation", "championing")
 ACTIVE_RESISTANCE, PASSIVE_RESISTANCE, COMPLIANCE, COOPERATION, CHAMPIONING = range(5)
@@ -393,6 +393,9 @@ EMPLOYEE_STATE = {
     "hired_week": (np.int32, 0),
     "left_week": (np.int32, NEVER),
 }
+#: The employees' state as one record, the ``active`` mask first: what the kernels take (``Population.state``).
+EmployeeState = state_record("EmployeeState", EMPLOYEE_STATE, __name__)
+
 
 class Workforce:
     """Employees on seats, their internal network, and the weekly employee update.
@@ -415,7 +418,8 @@ class Workforce:
         self.seat_open = np.ones(n, dtype=bool)
         cross = org.cross_function_ties * (1.0 + self.fx.cross_ties_per_rung * org.initial_integration_level)
         self.network = EmployeeNetwork(self.seat_function, org.network_degree, org.network_rewiring, cross, rng)
-        self.people = Population(EMPLOYEE_STATE, capacity=int(n * 1.5) + 8)  # numerical: first allocation (rows grow as needed)
+        rows_ahead = int(n * 1.5) + 8  # numerical: first allocation (rows grow as needed)
+        self.people = Population(EMPLOYEE_STATE, capacity=rows_ahead, record=EmployeeState)
         self.baseline_filled = np.bincount(self.seat_function, minlength=len(FUNCTIONS)).astype(float)
         self.training_reference = org.training_budget
         self.hires = 0
@@ -454,11 +458,7 @@ class Workforce:
         _new_employees(seats, rows, z, self.seat_function, scale, float(org.initial_readiness),
                        float(org.initial_identification), float(org.base_pressure),
                        self._compliance_target(org.base_pressure, org.base_monitoring),
-                       float(org.dispositional_resistance), week, p.seat, p.function, p.values, p.values_rest,
-                       p.affective, p.affective_rest, p.normative, p.normative_rest, p.continuance,
-                       p.continuance_rest, p.efficacy, p.efficacy_rest, p.dispositional_resistance, p.identification,
-                       p.identification_rest, p.skill, p.skill_rest, p.readiness, p.engagement, p.hired_week, p.tenure,
-                       self.fx)
+                       float(org.dispositional_resistance), week, p.state(), self.fx)
         self.seat_row[seats] = rows
         self._seats_changed()
 
@@ -535,10 +535,7 @@ class Workforce:
         org = model.org_state
         training = policy.training_budget / max(headcount, 1) / max(self.training_reference, 1e-9) - 1.0
         reputation = model.management.observed.get("satisfaction", model.reference_satisfaction)
-        _respond(p.n, p.active, p.values, p.values_rest, p.affective, p.affective_rest, p.continuance,
-                 p.continuance_rest, p.normative, p.normative_rest, p.identification, p.identification_rest, p.efficacy,
-                 p.efficacy_rest, p.readiness, p.dispositional_resistance, p.skill, p.skill_rest, p.tenure, p.workload,
-                 p.felt_tension, policy.kpi_weights, org.heard_values, policy.pressure, policy.monitoring,
+        _respond(p.n, p.state(), policy.kpi_weights, org.heard_values, policy.pressure, policy.monitoring,
                  policy.participation, self._strain(org), self._compliance_target(policy.pressure, policy.monitoring),
                  fx.normative_pressure_weight * (policy.pressure - self.org.base_pressure),
                  fx.identification_reputation_weight * (reputation - model.reference_satisfaction),
@@ -565,10 +562,7 @@ class Workforce:
         usual = self.org.base_pressure * BASELINE_KPI[1]
         push = (policy.pressure * policy.kpi_weights[1] - usual) / (1.0 - usual)
         heard = model.org_state.heard_values if model is not None else np.zeros(3)
-        _behave(p.n, p.active, p.values, p.affective, p.normative, p.continuance, p.identification, p.efficacy,
-                p.readiness, p.dispositional_resistance, p.workload, p.felt_tension, p.engagement, p.orientation,
-                p.service_standard, p.effort, p.support_state, heard, mission, participation, policy.monitoring,
-                1.0 - max(0.0, push), self.fx)
+        _behave(p.n, p.state(), heard, mission, participation, policy.monitoring, 1.0 - max(0.0, push), self.fx)
 
     def decision_leans(self, rows, policy) -> np.ndarray:
         """Probabilities that each employee in ``rows`` decides a hard question for the customer, for
@@ -587,10 +581,11 @@ class Workforce:
             (3, True)
         """
         p, fx = self.people, self.fx
-        pull = _clip01(p.continuance[rows] * (fx.unmonitored_pull + (1.0 - fx.unmonitored_pull) * policy.monitoring))[:, None]
-        acted = (1 - pull) * p.values[rows] + pull * policy.kpi_weights
-        x = np.exp((acted - acted.max(axis=1, keepdims=True)) / fx.tradeoff_sharpness)
-        return x / x.sum(axis=1, keepdims=True)
+        watched = fx.unmonitored_pull + (1.0 - fx.unmonitored_pull) * policy.monitoring
+        x = _leaning(np.asarray(rows, dtype=np.int64), p.continuance, p.values, policy.kpi_weights, watched,
+                     fx.tradeoff_sharpness)
+        np.exp(x, out=x)   # numpy's vectorised exp
+        return _shares(x)
 
     def enlist_champions(self, model, policy) -> None:
         """Enlist the ``champions`` share of employees, best fit with the heard values first (seed 004 step 1).
@@ -765,10 +760,17 @@ def _tension_targets(n, values, kpi, workload, readiness, pressure, strain, fx):
 
 
 @njit
-def _respond(n, active, values, values_rest, affective, affective_rest, continuance, continuance_rest, normative,
-             normative_rest, identification, identification_rest, efficacy, efficacy_rest, readiness, resistance,
-             skill, skill_rest, tenure, workload, felt_tension, kpi, heard, pressure, monitoring, participation, strain,
-             compliance_target, normative_push, reputation, training_efficacy, training_skill, fx):
+def _respond(n, e, kpi, heard, pressure, monitoring, participation, strain, compliance_target, normative_push, reputation,
+             training_efficacy, training_skill, fx):
+    """Every present employee in turn (rows 0..n-1 of the state ``e``, an ``EmployeeState``): felt tension and
+    the response to pressure, compliance, normative commitment, held values, identification, efficacy,
+    readiness and skill (docs/ODD.md 7.2.2 to 7.2.7)."""
+    active, values, values_rest, workload, felt_tension = e.active, e.values, e.values_rest, e.workload, e.felt_tension
+    affective, affective_rest, continuance, continuance_rest = e.affective, e.affective_rest, e.continuance, e.continuance_rest
+    normative, normative_rest, identification, identification_rest = (e.normative, e.normative_rest, e.identification,
+                                                                      e.identification_rest)
+    efficacy, efficacy_rest, readiness, resistance = e.efficacy, e.efficacy_rest, e.readiness, e.dispositional_resistance
+    skill, skill_rest, tenure = e.skill, e.skill_rest, e.tenure
     meaning = fx.meaning_without_participation + participation   # pressure alone buys compliance; internalisation needs meaning
     crowding = fx.crowding_out * max(0.0, monitoring - fx.crowding_threshold)
     for i in range(n):
@@ -813,9 +815,40 @@ def _respond(n, active, values, values_rest, affective, affective_rest, continua
 
 
 @njit
-def _behave(n, active, values, affective, normative, continuance, identification, efficacy, readiness, resistance,
-            workload, felt_tension, engagement, orientation, service_standard, effort, support_state, heard, mission,
-            participation, monitoring, norm, fx):
+def _leaning(rows, continuance, values, kpi, watched, sharpness):
+    """The exponent of each value in the multinomial logit of each employee in ``rows`` (``decision_leans``):
+    the values acted on, held values pulled toward the rewarded ones as far as the employee complies
+    (continuance times ``watched``, at most all the way), less the largest, over ``sharpness``."""
+    out = np.empty((len(rows), 3))   # numerical: one column per value
+    for k in range(len(rows)):
+        r = rows[k]
+        pull = min(max(continuance[r] * watched, 0.0), 1.0)
+        a0 = (1 - pull) * values[r, 0] + pull * kpi[0]
+        a1 = (1 - pull) * values[r, 1] + pull * kpi[1]
+        a2 = (1 - pull) * values[r, 2] + pull * kpi[2]   # numerical: the third value
+        top = max(max(a0, a1), a2)
+        out[k, 0], out[k, 1], out[k, 2] = (a0 - top) / sharpness, (a1 - top) / sharpness, (a2 - top) / sharpness
+    return out
+
+
+@njit
+def _shares(x):
+    """Each row of ``x`` (three values) divided by its sum, summed left to right as numpy sums a row."""
+    for k in range(x.shape[0]):
+        total = (x[k, 0] + x[k, 1]) + x[k, 2]   # numerical: the third value
+        x[k, 0], x[k, 1], x[k, 2] = x[k, 0] / total, x[k, 1] / total, x[k, 2] / total
+    return x
+
+
+@njit
+def _behave(n, e, heard, mission, participation, monitoring, norm, fx):
+    """Every present employee in turn (rows 0..n-1 of the state ``e``, an ``EmployeeState``): mission messaging
+    and participation, engagement, orientation, the service norm, effort and the support state
+    (docs/ODD.md 7.2.8 to 7.2.9)."""
+    active, values, affective, normative, continuance = e.active, e.values, e.affective, e.normative, e.continuance
+    identification, efficacy, readiness, resistance = e.identification, e.efficacy, e.readiness, e.dispositional_resistance
+    workload, felt_tension, engagement, orientation = e.workload, e.felt_tension, e.engagement, e.orientation
+    service_standard, effort, support_state = e.service_standard, e.effort, e.support_state
     for i in range(n):
         if not active[i]:
             continue
@@ -868,10 +901,15 @@ def _behave(n, active, values, affective, normative, continuance, identification
 
 @njit
 def _new_employees(seats, rows, z, seat_function, customer_scale, readiness_org, identification_org, base_pressure,
-                   compliance, resistance_org, week, seat, function, values, values_rest, affective, affective_rest,
-                   normative, normative_rest, continuance, continuance_rest, efficacy, efficacy_rest, resistance,
-                   identification, identification_rest, skill, skill_rest, readiness, engagement, hired_week, tenure, fx):
-    """Traits of the new people on ``seats`` (docs/ODD.md 5.1), one row each, from normals ``z``."""
+                   compliance, resistance_org, week, e, fx):
+    """Traits of the new people on ``seats`` (docs/ODD.md 5.1), one row each of the state ``e`` (an
+    ``EmployeeState``), from normals ``z``."""
+    seat, function, values, values_rest, readiness, engagement = (e.seat, e.function, e.values, e.values_rest,
+                                                                 e.readiness, e.engagement)
+    affective, affective_rest, normative, normative_rest = e.affective, e.affective_rest, e.normative, e.normative_rest
+    continuance, continuance_rest, efficacy, efficacy_rest = e.continuance, e.continuance_rest, e.efficacy, e.efficacy_rest
+    identification, identification_rest, resistance = e.identification, e.identification_rest, e.dispositional_resistance
+    skill, skill_rest, hired_week, tenure = e.skill, e.skill_rest, e.hired_week, e.tenure
     for r in range(len(rows)):
         i, f = rows[r], seat_function[seats[r]]
         seat[i] = seats[r]

@@ -119,13 +119,13 @@ def measure(model, alarms: int) -> dict[str, float]:
     e, c = wf.people, cb.people
     policy = model.management.policy
     staff_rows = wf.rows()
-    cust = c.active_rows()
-    n_cust = len(cust)
     out: dict[str, float] = {}
     n = c.n
     (count, sat_sum, promoters, detractors, trust_sum, expectation_sum, needs_sum, tier_n, tier_sat,
-     tier_trust) = _customer_aggregates(c.active[:n], c.satisfaction, c.trust, c.expectation, c.performance, c.tier,
-                                        model.effects.customers.promoter, model.effects.customers.detractor, fx)
+     tier_trust, open_questions, value) = _customer_aggregates(
+        c.active[:n], c.satisfaction, c.trust, c.expectation, c.performance, c.tier, c.open_question, c.value,
+        model.effects.customers.promoter, model.effects.customers.detractor, fx)
+    n_cust = count
 
     behaviour, resolution, needs = centricity_components(model, week, needs_sum / n_cust if n_cust else 0.0)
     weights = fx.centricity_behaviour_weight, fx.centricity_resolution_weight, fx.centricity_needs_weight
@@ -201,10 +201,9 @@ def measure(model, alarms: int) -> dict[str, float]:
     out["tradeoffs"] = float(week.tradeoffs)
     for name, d in (("customer", FOR_CUSTOMER), ("efficiency", FOR_EFFICIENCY), ("profit", FOR_PROFIT)):
         out[f"decided_for_{name}"] = float(np.count_nonzero(week.decision == d))
-    out["questions_left_open"] = float(np.count_nonzero(c.open_question[: c.n] & c.active[: c.n]))
+    out["questions_left_open"] = float(open_questions)
     out["pushes_noticed"] = float(np.count_nonzero(week.push_noticed))
     out["cross_sales"] = week.cross_sales
-    value = c.value[cust]
     # The top fifth (numpy's introselect: several times faster here than a compiled partition).
     if n_cust >= 5:   # numerical: the metric's definition, the top fifth
         k = max(1, n_cust // 5)   # numerical: the metric's definition, the top fifth
@@ -216,25 +215,29 @@ def measure(model, alarms: int) -> dict[str, float]:
 
 
 @njit
-def _customer_aggregates(active, satisfaction, trust, expectation, performance, tier, promoter, detractor, fx):
+def _customer_aggregates(active, satisfaction, trust, expectation, performance, tier, open_question, value, promoter,
+                         detractor, fx):
     """One pass over the customer rows: counts and sums of the present customers' state.
 
     Returns (present, satisfaction sum, promoters, detractors, trust sum, expectation sum,
-    needs-met sum, count / satisfaction sum / trust sum per tier). Promoters: satisfaction at
-    or above ``promoter``, detractors at or below ``detractor``. Needs met: 0.5 at par, rising
-    by ``fx.needs_met_slope`` per unit of performance above expectation (1 when it beats
+    needs-met sum, count / satisfaction sum / trust sum per tier, open questions, the present
+    customers' values in id order). Promoters: satisfaction at or above ``promoter``,
+    detractors at or below ``detractor``. Needs met: 0.5 at par, rising by
+    ``fx.needs_met_slope`` per unit of performance above expectation (1 when it beats
     expectation by 0.1, 0 when it falls 0.1 short, at the declared slope).
     """
     n = len(active)
-    count, promoters, detractors = 0, 0, 0
+    count, promoters, detractors, open_questions = 0, 0, 0, 0
     sat_sum, trust_sum, expectation_sum, needs_sum = 0.0, 0.0, 0.0, 0.0
     tier_n = np.zeros(3, dtype=np.int64)   # numerical: three tiers
     tier_sat = np.zeros(3)                 # numerical: three tiers
     tier_trust = np.zeros(3)               # numerical: three tiers
+    values = np.empty(n)
     for i in range(n):
         if not active[i]:
             continue
         s = satisfaction[i]
+        values[count] = value[i]
         count += 1
         sat_sum += s
         promoters += s >= promoter
@@ -246,7 +249,9 @@ def _customer_aggregates(active, satisfaction, trust, expectation, performance, 
         tier_n[t] += 1
         tier_sat[t] += s
         tier_trust[t] += trust[i]
-    return count, sat_sum, promoters, detractors, trust_sum, expectation_sum, needs_sum, tier_n, tier_sat, tier_trust
+        open_questions += open_question[i]
+    return (count, sat_sum, promoters, detractors, trust_sum, expectation_sum, needs_sum, tier_n, tier_sat, tier_trust,
+            open_questions, values[:count])
 
 
 @njit

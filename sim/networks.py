@@ -20,6 +20,7 @@ import numpy as np
 
 from sim.effects import SOURCE_MECHANISM, EffectSizes, effect
 from sim.jit import njit
+from sim.population import reserve
 
 NETWORK_EFFECTS = EffectSizes(
     "networks", "docs/ODD.md 2.6, 7.4.6-7.4.7",
@@ -119,27 +120,48 @@ class WordOfMouthNetwork:
         self.n_weak = int(weak_ties)
         self.weak = np.float32(weak_tie_weight)
         self.slots = max(1, 2 * (self.n_strong + self.n_weak))
-        self.ties = np.full((capacity, self.slots), -1, dtype=np.int32)
-        self.strong = np.zeros((capacity, self.slots), dtype=bool)
-        self.degree = np.zeros(capacity, dtype=np.int32)
-        # Row sums of the ties' weights (a strong tie 1, a weak one ``weak_tie_weight``: the
-        # relative chance of being told), kept as ties are added, in a fixed order.
-        self.capacity = np.zeros(capacity, dtype=np.float32)
+        self.rows = 0   # rows in use (customers 0..rows-1); the others are allocated ahead (sim.population.reserve)
+        self._allocate(capacity)
         golden = 0.6180339887498949   # numerical: the golden ratio's fraction spreads the slots' rotations evenly
         self.rotation = ((golden * np.arange(self.slots)) % 1.0).astype(np.float32)
 
+    def _allocate(self, capacity: int) -> None:
+        """Tables of ``capacity`` rows, the rows in use copied over."""
+        held = self.rows
+        ties = reserve((capacity, self.slots), np.int32)
+        strong = reserve((capacity, self.slots), bool)
+        degree = reserve(capacity, np.int32)
+        # Row sums of the ties' weights (a strong tie 1, a weak one ``weak_tie_weight``: the
+        # relative chance of being told), kept as ties are added, in a fixed order.
+        capacity_ = reserve(capacity, np.float32)
+        if held:
+            ties[:held], strong[:held], degree[:held] = self.ties[:held], self.strong[:held], self.degree[:held]
+            capacity_[:held] = self.capacity[:held]
+        self.ties, self.strong, self.degree, self.capacity = ties, strong, degree, capacity_
+
     def _ensure(self, rows: int) -> None:
-        cap = len(self.degree)
-        if rows <= cap:
+        """Rows 0..rows-1 in use: new ones start with every slot empty."""
+        if rows <= self.rows:
             return
-        new = max(2 * cap, rows)
-        ties = np.full((new, self.slots), -1, dtype=np.int32)
-        strong = np.zeros((new, self.slots), dtype=bool)
-        degree = np.zeros(new, dtype=np.int32)
-        capacity = np.zeros(new, dtype=np.float32)
-        ties[:cap], strong[:cap], degree[:cap] = self.ties, self.strong, self.degree
-        capacity[:cap] = self.capacity
-        self.ties, self.strong, self.degree, self.capacity = ties, strong, degree, capacity
+        if rows > len(self.degree):
+            self._allocate(max(2 * len(self.degree), rows))
+        self.ties[self.rows:rows] = -1
+        self.rows = rows
+
+    def __getstate__(self) -> dict:
+        """The rows in use only (the rows allocated ahead are made again when unpickled)."""
+        state = dict(self.__dict__)
+        state["allocated"] = len(self.degree)
+        for name in ("ties", "strong", "degree", "capacity"):
+            state[name] = np.array(state[name][: self.rows])
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        if "rows" not in state:                 # pickled before the rows in use were tracked: every row allocated
+            state["rows"] = state["allocated"] = len(state["degree"])
+        allocated = state.pop("allocated")
+        self.__dict__.update(state)
+        self._allocate(allocated)
 
     def connect(self, new: np.ndarray, segment: np.ndarray, pool: np.ndarray,
                 draws: np.ndarray, by_segment: PoolBySegment | None = None) -> None:
