@@ -213,6 +213,13 @@ def best_margins(values: dict[str, float], reference_best: dict[tuple[int, str],
     return out
 
 
+def conclusion_numbers(values: dict[str, float], reference_best: dict[tuple[int, str], str]) -> dict[str, float]:
+    """The number behind each conclusion at one point: the roads' leads, and the margins of the
+    roads best at the declared values (``reference_best``)."""
+    leads = {k: v for k, v in values.items() if k.startswith("lead|")}
+    return {**leads, **best_margins(values, reference_best)}
+
+
 def best_roads(values: dict[str, float]) -> dict[tuple[int, str], str]:
     """The best road at each horizon and outcome (the horizons found in ``values``)."""
     horizons = sorted({int(k.split("|")[1]) for k in values if k.startswith("value|")})
@@ -359,8 +366,7 @@ def run_study(settings: Settings) -> dict:
     reference_best = {org: best_roads(reference_mean[org]) for org in ORGANISATIONS}
 
     def numbers(org: str, values: dict) -> dict[str, float]:
-        leads = {k: v for k, v in values.items() if k.startswith("lead|")}
-        return {**leads, **best_margins(values, reference_best[org])}
+        return conclusion_numbers(values, reference_best[org])
 
     # 1. Morris over every effect size, at the default organisation.
     problem = everything.problem()
@@ -484,11 +490,7 @@ def _best_road_of(conclusion: str, reference_best: dict) -> str | None:
 
 
 def _seed_sd(runs: list[dict], org: str, conclusion: str, reference_best: dict) -> float:
-    values = []
-    for r in runs:
-        values.append({**{k: v for k, v in r.items() if k.startswith("lead|")},
-                       **best_margins(r, reference_best[org])}[conclusion])
-    return float(np.std(values, ddof=1))
+    return float(np.std([conclusion_numbers(r, reference_best[org])[conclusion] for r in runs], ddof=1))
 
 
 # ---------------------------------------------------------------------- what it says
