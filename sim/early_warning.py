@@ -77,7 +77,9 @@ class EarlyWarningMonitor:
     a common footing: satisfaction in points of its 0-1 scale, efficiency relative to its own
     level, profit relative to revenue. A pair that fired stays quiet for ``cooldown`` weeks.
     Every alarm is also kept in ``seen`` as an :class:`Alarm`, with the weeks compared and
-    the values seen, so that it can be told in words and marked on a chart.
+    the values seen, so that it can be told in words and marked on a chart. It reads no record
+    older than the last ``window``: the model keeps no more than that (and ``reporting_lag``)
+    of its weekly records (``sim.history``).
 
     Example:
         >>> m = EarlyWarningMonitor(window=4, threshold=0.01)

@@ -88,8 +88,7 @@ class Management(mesa.Agent):
         self.observed: dict[str, float] = {}
         self.alarms: list[tuple[int, str, str]] = []
         self.alarms_heard: tuple[tuple[str, str], ...] = ()
-        self._surveyed: list[bool] = []     # per metric record: did a pulse survey run that week
-        self._surveyed_now = False
+        self._surveyed_now = False          # did a pulse survey run in the week of the record observed
         self._record: list[tuple] = []      # the levers in force, one row per recorded week
         self._spending: list[dict[str, float]] = []
 
@@ -108,13 +107,14 @@ class Management(mesa.Agent):
         return policy
 
     def observe(self) -> None:
-        """See the KPIs of ``reporting_lag`` weeks ago (the latest available)."""
+        """See the KPIs of ``reporting_lag`` weeks ago (the latest available), and whether a pulse
+        survey ran that week (kept with the record in the model's ``history``: the two cannot drift)."""
         history = self.model.history
         if not history:
             return
         i = max(0, len(history) - self.model.organisation.reporting_lag)
         self.observed = history[i]
-        self._surveyed_now = self._surveyed[i]
+        self._surveyed_now = history.surveyed(i)
 
     def briefing(self, road) -> Briefing:
         """What the road in force may read this week."""
@@ -135,7 +135,6 @@ class Management(mesa.Agent):
         """Phase 6: the monitors' alarms; management receives them only through an early-warning system."""
         self.alarms.extend((week, s, f) for s, f in alarms)
         self.alarms_heard = tuple(alarms) if self.policy.early_warning_system else ()
-        self._surveyed.append(bool(self.policy.employee_survey))
 
     # ------------------------------------------------------------------ the record
     def record_week(self, costs: dict[str, float]) -> None:

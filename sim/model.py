@@ -30,6 +30,7 @@ from sim.customers import CustomerBase
 from sim.early_warning import EarlyWarningMonitor
 from sim.effects import EffectValues
 from sim.employees import Workforce
+from sim.history import MetricHistory
 from sim.management import Management
 from sim.measurement import measure
 from sim.organisation import OrganisationState
@@ -119,7 +120,13 @@ class CentricityModel(mesa.Model):
         self.reference_satisfaction = fx.customers.reference_satisfaction
         self._burn_in_week: int | None = None
         self._first_recorded = 0
-        self.history: list[dict[str, float]] = []
+        # The weekly metric records the model itself reads back: management's lagged view and the
+        # monitors' window, nothing older, so memory for them stays the same however long the run
+        # (the run's output is the data collector). Record 0 is the first burn-in week.
+        self.history = MetricHistory(keep=max(self.organisation.reporting_lag, self.monitor.window),
+                                     first_week=-self.organisation.burn_in_weeks)
+        # The accounts of the weeks before any road acts (burn-in and week 0), for losing_money().
+        self._start_accounts: dict[str, list[float]] = {}
         self._views: dict[type, dict[int, mesa.Agent]] = {Employee: {}, Customer: {}}
 
         self._burn_in(self.organisation.burn_in_weeks)
@@ -264,7 +271,8 @@ class CentricityModel(mesa.Model):
         self.moments = moments_of_truth(self)
         self.ledger.close_week(self)
         self.current = measure(self, alarms=0)
-        self.history.append(self.current)
+        self.history.append(self.current, surveyed=self.management.policy.employee_survey)
+        self._keep_start_accounts()
         self.management.hear(0, [])
         self.management.record_week(self.ledger.lever_costs)
 
@@ -292,7 +300,9 @@ class CentricityModel(mesa.Model):
     def measure_and_warn(self) -> None:
         """Phase 6: metrics and the early-warning monitors (management hears them if it listens)."""
         self.current = measure(self, alarms=0)
-        self.history.append(self.current)
+        self.history.append(self.current, surveyed=self.management.policy.employee_survey)
+        if self._burn_in_week is not None:
+            self._keep_start_accounts()
         # The monitors start with the recorded run: the burn-in is settling, not management.
         recorded = self.history[max(self._first_recorded, len(self.history) - self.monitor.window):]
         alarms = [] if self._burn_in_week is not None else self.monitor.check(recorded, self.week)
@@ -347,19 +357,24 @@ class CentricityModel(mesa.Model):
             >>> CentricityModel(n_employees=40, n_customers=1000, burn_in_weeks=4).losing_money() is None
             True
         """
-        weeks = self.history[:self._first_recorded + 1]
-        if not weeks or max(week["profit"] for week in weeks) >= 0.0:
+        weeks = self._start_accounts
+        if not weeks or max(weeks["profit"]) >= 0.0:
             return None
-        profit = float(np.mean([week["profit"] for week in weeks]))
-        revenue = float(np.mean([week["revenue"] for week in weeks]))
-        lines = {key[len("cost_"):]: float(np.mean([week[key] for week in weeks]))
-                 for key in weeks[0] if key.startswith("cost_")}
+        profit = float(np.mean(weeks["profit"]))
+        revenue = float(np.mean(weeks["revenue"]))
+        lines = {key[len("cost_"):]: float(np.mean(values)) for key, values in weeks.items() if key.startswith("cost_")}
         largest = sorted(lines.items(), key=lambda kv: -kv[1])[:3]
         shares = ", ".join(f"{name.replace('_', ' ')} {cost / max(revenue, 1e-9):.0%}" for name, cost in largest)
         return (f"the organisation loses money every week before any road starts (profit {profit:,.0f} a week on "
                 f"average, on revenue of {revenue:,.0f}; its largest costs as shares of revenue: {shares}): every "
                 f"road's profit will read as losses (organisation.n_customers, organisation.n_employees, the wage, "
                 f"the handling cost and the budgets set them)")
+
+    def _keep_start_accounts(self) -> None:
+        """Keep this week's profit, revenue and cost lines (called for the burn-in weeks and week 0)."""
+        for key, value in self.current.items():
+            if key in ("profit", "revenue") or key.startswith("cost_"):
+                self._start_accounts.setdefault(key, []).append(value)
 
     def levers_applied(self) -> pd.DataFrame:
         """The levers the engine used: one row per week (0 to the last), one column per lever.

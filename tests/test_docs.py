@@ -9,7 +9,7 @@ CORE = ["sim.model", "sim.outcomes", "sim.params", "sim.streams", "sim.populatio
         "sim.roads.base", "sim.roads.status_quo", "sim.roads.engineering", "sim.roads.mission",
         "sim.roads.consumer_decision", "sim.roads.best_customer", "sim.roads.competing_values", "sim.roads.custom",
         "sim.roads.rules", "sim.levers", "sim.organisation", "sim.management", "sim.early_warning", "sim.jit",
-        "sim.kernels", "sim.networks", "sim.accounting"]
+        "sim.kernels", "sim.networks", "sim.accounting", "sim.history"]
 # The study's modules whose examples need no sweep folder (the others mark theirs +SKIP).
 STUDY = ["sim.study.metrics", "sim.study.context", "sim.study.findings", "sim.study.brief", "sim.study.reference",
          "sim.study.inputs", "sim.study.plots", "sim.study.config", "sim.study.stats", "sim.study.records",

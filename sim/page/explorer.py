@@ -134,11 +134,14 @@ PAGE_ROADS = NAMED_ROADS
 
 
 class Record:
-    """A model's recorded weeks (0 to now) as growing numpy columns, read from its history.
+    """A model's recorded weeks (0 to now) as growing numpy columns, read from its data collector.
 
     The charts read a few columns every week; a pandas frame of all 87 metrics per week
     (``model.results()``) costs more than the week itself. New weeks are appended in place,
     so reading is linear in the weeks added since the last read, not in the run's length.
+    They are read by week from the data collector, which holds every week of the run: the
+    model's ``history`` keeps only its last few weeks, and playing flat out may run more
+    weeks than that between two pictures.
     """
 
     def __init__(self, model: CentricityModel, capacity: int = 320):
@@ -149,17 +152,16 @@ class Record:
 
     def update(self) -> Record:
         """Take in the weeks recorded since the last call."""
-        history = self.model.history
-        first = len(history) - self.model.steps - 1  # week 0's entry: burn-in weeks come before it
-        new = history[first + self.n:]
-        if new:
-            if self.n + len(new) > self.data.shape[1]:
-                grown = np.empty((len(self.columns), 2 * (self.n + len(new))))
+        collected = self.model.datacollector.model_vars   # one list per metric, week 0 at position 0
+        names = list(self.columns)
+        new = len(collected[names[0]]) - self.n
+        if new > 0:
+            if self.n + new > self.data.shape[1]:
+                grown = np.empty((len(self.columns), 2 * (self.n + new)))
                 grown[:, :self.n] = self.data[:, :self.n]
                 self.data = grown
-            names = list(self.columns)
-            self.data[:, self.n:self.n + len(new)] = np.array([[row[c] for c in names] for row in new]).T
-            self.n += len(new)
+            self.data[:, self.n:self.n + new] = np.array([collected[c][self.n:self.n + new] for c in names])
+            self.n += new
         return self
 
     @property
