@@ -171,7 +171,7 @@ def agents_present(model: CentricityModel) -> int:
 
 
 def model_rows(model: CentricityModel) -> int:
-    """Rows held in the state arrays: every agent ever created (ids are never reused)."""
+    """Rows held in the state arrays: the agents present, and those who left since their rows were last dropped."""
     return model.workforce.people.n + model.customers.people.n
 
 
@@ -294,9 +294,9 @@ def measure_size(n_customers: int, plan: Plan) -> dict[str, Any]:
     bw_step = warm_up(boltzmann, plan, lambda m: m.num_agents)
 
     # Our blocks run within a run's horizon: each starts from the settled model (a copy taken
-    # here) once the weeks run since would pass REFERENCE_WEEKS. A model run on for years would
-    # carry ever more departed customers' rows (ids are never reused), so a faster model, which
-    # runs more weeks per block, would be timed on an older, larger state.
+    # here) once the weeks run since would pass REFERENCE_WEEKS, so that a faster model, which
+    # runs more weeks per block, is not timed on an older state (the rows of those who left are
+    # dropped, but the customer base still drifts with the market).
     settled = pickle.dumps(ours)
     weeks_run = 0
     contenders = {"ours": (ours, agents_present, min(block_steps(ours_step, plan), REFERENCE_WEEKS)),
@@ -537,7 +537,7 @@ def memory_probe(n_customers: int, steps: int) -> dict[str, Any]:
             "step_peak_rss": step_peak if separate else None, "agents": agents_present(model),
             "rows": sum(p.n for p in populations),
             "state_bytes": sum(p.nbytes() for p in populations) + model.customers.network.nbytes(),
-            "results_bytes": int(results.memory_usage(deep=True).sum()) + 8 * len(model.history) * len(model.current)}
+            "results_bytes": int(results.memory_usage(deep=True).sum()) + 8 * len(list(model.history)) * len(model.current)}
 
 
 def run_probe(n_customers: int, steps: int) -> dict[str, Any]:
@@ -607,8 +607,9 @@ def million_probe(n_customers: int, n_employees: int, weeks: int) -> dict[str, A
 def measure_million(plan: Plan) -> dict[str, Any]:
     """The million-customer run in a fresh interpreter: burn-in and ``plan.million_weeks`` weeks on one core.
 
-    With fewer weeks than ``MILLION_WEEKS`` the total is extrapolated linearly in weeks, which
-    understates it: a week costs more as the rows of departed customers accumulate.
+    With fewer weeks than ``MILLION_WEEKS`` the total is extrapolated linearly in weeks (a week's
+    cost no longer grows with departed customers, whose rows are dropped; it follows the customers
+    present).
     """
     probe = _run_json([sys.executable, str(Path(__file__).resolve()), "--million-probe",
                        str(MILLION["n_customers"]), str(MILLION["n_employees"]), str(plan.million_weeks)])
@@ -711,7 +712,8 @@ def profile_probe(n_customers: int, steps: int, memory: bool) -> dict[str, Any]:
              "word-of-mouth ties": (network.rows, network.nbytes() / len(network.degree), network.nbytes()),
              "customers present by segment": (len(pool), pool.itemsize, pool.nbytes),
              "employee state": (staff.n, staff.nbytes() / len(staff.active), staff.nbytes()),
-             "weekly metrics kept": (len(model.history), 8 * len(model.current), 8 * len(model.history) * len(model.current))}
+             "weekly metrics kept": (len(list(model.history)), 8 * len(model.current),
+                                     8 * len(list(model.history)) * len(model.current))}
     return {"customers": n_customers, "agents": agents / steps, "steps": steps, "memory": memory,
             "customer_rows": people.n, "customers_present": people.n_active, "rss": current_rss_bytes(),
             "phase_cpu_ms": {k: 1e3 * statistics.median(v) for k, v in phase_cpu.items()},

@@ -2,8 +2,9 @@
 
 State lives in numpy arrays on the model (see ``sim.population``); an agent object reads
 and writes its own row, so ``model.agents_by_type[Employee]`` works as in any Mesa model
-while the weekly update runs on whole arrays. Views are created when first asked for
-(``model.agents_by_type``), which keeps start-up cheap at 100,000+ customers.
+while the weekly update runs on whole arrays. A view knows its agent by id and finds the
+row when read, since rows move up when those who left are dropped. Views are created when
+first asked for (``model.agents_by_type``), which keeps start-up cheap at 100,000+ customers.
 
 Example:
     >>> from sim import CentricityModel
@@ -18,11 +19,24 @@ Example:
 from __future__ import annotations
 
 import mesa
+import numpy as np
 
 from sim.customers import SEGMENTS
 from sim.employees import SUPPORT_STATES
 from sim.levers import TIERS
 from sim.networks import FUNCTIONS
+
+
+def sync_views(model, cls, population, views: dict) -> None:
+    """Make ``views`` (agent id -> view of class ``cls``) the views of the agents present in
+    ``population``: a view for each newcomer, and the views of those who left removed from Mesa."""
+    present = population.ids[population.active_rows()]
+    for agent_id in present[~np.isin(present, np.fromiter(views, np.int64, len(views)))]:
+        views[int(agent_id)] = cls(model, int(agent_id))
+    if len(views) > len(present):
+        known = np.fromiter(views, np.int64, len(views))
+        for agent_id in known[~np.isin(known, present)]:
+            views.pop(int(agent_id)).remove()
 
 
 class ArrayField:
@@ -46,7 +60,7 @@ class ArrayField:
 
 
 class Employee(mesa.Agent):
-    """One employee: a view on row ``row`` of ``model.workforce.people``."""
+    """One employee: a view on the row of agent ``agent_id`` in ``model.workforce.people``."""
 
     affective = ArrayField("affective commitment to the change, [0, 1]")
     normative = ArrayField("normative commitment, [0, 1]")
@@ -65,10 +79,18 @@ class Employee(mesa.Agent):
     values = ArrayField("weights on customer, efficiency and profit (sum to 1)")
     seat = ArrayField("seat in the internal network")
 
-    def __init__(self, model, row: int):
+    def __init__(self, model, agent_id: int):
         super().__init__(model)
-        self.row = row
+        self.agent_id = agent_id
         self.population = model.workforce.people
+
+    @property
+    def row(self) -> int:
+        """The agent's row in the state arrays now (rows move up when those who left are dropped)."""
+        row = int(self.population.rows_of([self.agent_id])[0])
+        if row < 0:
+            raise LookupError(f"employee {self.agent_id} has left and its row is no longer held")
+        return row
 
     @property
     def function(self) -> str:
@@ -81,11 +103,12 @@ class Employee(mesa.Agent):
 
     @property
     def present(self) -> bool:
-        return bool(self.population.active[self.row])
+        row = int(self.population.rows_of([self.agent_id])[0])
+        return row >= 0 and bool(self.population.active[row])
 
 
 class Customer(mesa.Agent):
-    """One customer: a view on row ``row`` of ``model.customers.people``."""
+    """One customer: a view on the row of agent ``agent_id`` in ``model.customers.people``."""
 
     activist = ArrayField("an activist customer (seed 001)")
     expectation = ArrayField("expected quality, [0, 1]")
@@ -102,10 +125,18 @@ class Customer(mesa.Agent):
     churn_hazard = ArrayField("weekly probability of leaving")
     need_person = ArrayField("weight of the personable layer in the customer's needs")
 
-    def __init__(self, model, row: int):
+    def __init__(self, model, agent_id: int):
         super().__init__(model)
-        self.row = row
+        self.agent_id = agent_id
         self.population = model.customers.people
+
+    @property
+    def row(self) -> int:
+        """The agent's row in the state arrays now (rows move up when those who left are dropped)."""
+        row = int(self.population.rows_of([self.agent_id])[0])
+        if row < 0:
+            raise LookupError(f"customer {self.agent_id} has left and its row is no longer held")
+        return row
 
     @property
     def segment(self) -> str:
@@ -117,4 +148,5 @@ class Customer(mesa.Agent):
 
     @property
     def present(self) -> bool:
-        return bool(self.population.active[self.row])
+        row = int(self.population.rows_of([self.agent_id])[0])
+        return row >= 0 and bool(self.population.active[row])

@@ -421,6 +421,7 @@ class CustomerBase:
         self.by_segment = PoolBySegment(rows, p.segment, len(SEGMENTS))
         self.network.connect(rows, p.segment, rows, rng.random((n, cust.strong_ties + cust.weak_ties)), self.by_segment)
         self.ever_acquired = n
+        self.ever_lost = 0
 
     def _initialise(self, rows, u, z, week):
         """Traits of new customers from uniforms ``u`` and normals ``z`` (one row per customer): the
@@ -433,6 +434,22 @@ class CustomerBase:
                        rows, u, z, basket, float(c.customisation_need), float(c.activist_share),
                        float(c.self_service_preference), float(c.persuasion_knowledge), float(c.buyer_heterogeneity),
                        week, p.state())
+
+    # ------------------------------------------------------------------ the register
+    def drop_departed(self) -> bool:
+        """Drop the rows of customers who left once they are many (``Population.holds_many_departed``);
+        the tie table and the pools follow. Changes no result (every draw is keyed by id, and rows
+        keep id order); it bounds the rows held, and with them a week's cost and memory, by the
+        customers present. Returns whether rows were dropped."""
+        p = self.people
+        if not p.holds_many_departed():
+            return False
+        self.by_segment.keep(p.active)          # the pool holds present customers only, as ``add`` keeps it
+        kept = p.active_rows()
+        moved = p.compact()
+        self.network.compact(kept, moved)
+        self.by_segment.ids = moved[self.by_segment.ids]
+        return True
 
     # ------------------------------------------------------------------ buying
     def _fluctuation(self) -> tuple:
@@ -452,17 +469,19 @@ class CustomerBase:
     def buy_this_week(self, model) -> np.ndarray:
         """The rows that buy this week. First the transient buying rate moves on, AR(1): heavy
         buyers regress toward their mean (Sharp 2010); innovations are uniform with unit
-        variance (four times cheaper to draw than normals, and close to normal summed over weeks)."""
+        variance (four times cheaper to draw than normals, and close to normal summed over weeks).
+        Both draws are keyed by customer id, for the customers present only."""
         p = self.people
-        u_fluctuation = model.streams.uniform("buying_fluctuation", model.week, p.n)
-        u_buy = model.streams.uniform("purchase", model.week, p.n)
+        fluctuation_key = model.streams.keys("buying_fluctuation", model.week)[0]
+        purchase_key = model.streams.keys("purchase", model.week)[0]
         memory = self.fx.fluctuation_memory
         # Unit variance of the stationary AR(1) from uniform innovations (a uniform's variance is 1/12).
         innovation = np.sqrt(12.0 * (1 - memory ** 2))  # numerical: the uniform's variance
         # The exponentials in numpy's vectorised exp: seven times faster than one call per row in a kernel.
-        growth = _fluctuate(u_fluctuation, p.buying_rate, p.buying_fluctuation, *self._fluctuation(), memory, innovation)
+        growth = _fluctuate(p.n, fluctuation_key, p.ids, p.active, p.buying_rate, p.buying_fluctuation, *self._fluctuation(),
+                            memory, innovation)
         np.exp(growth, out=growth)
-        return _buy(u_buy, growth, p.active, p.segment, p.satisfaction, p.trust, p.purchase_boost,
+        return _buy(purchase_key, p.ids, growth, p.active, p.segment, p.satisfaction, p.trust, p.purchase_boost,
                     self.params.purchase_rate, self.fx)
 
     # ------------------------------------------------------------------ phase 4
@@ -493,7 +512,7 @@ class CustomerBase:
         rows = p.active_rows()
         pull = x * (fx.straight if policy.play_it_straight else 1.0)
         honesty = fx.informed_detection if policy.information_online else 1.0
-        u = model.streams.uniform("manipulation", model.week, p.n)[rows]
+        u = model.streams.at("manipulation", model.week, p.ids[rows])
         sees = (~p.manipulation_detected[rows]) & (u < c.nudge_detection * pull * p.persuasion_knowledge[rows] * honesty)
         found = rows[sees]
         p.manipulation_detected[found] = True
@@ -519,7 +538,7 @@ class CustomerBase:
         who = week.contacted[week.downgraded]
         if len(who) == 0:
             return
-        u = model.streams.at("notice_unfairness", model.week, who)
+        u = model.streams.at("notice_unfairness", model.week, p.ids[who])
         notice = who[(u < self.params.unfairness_visibility) & ~p.treated_unfairly[who]]
         p.treated_unfairly[notice] = True
         p.trust[notice] = np.maximum(0.0, p.trust[notice] - self.fx.unfair_trust_loss)
@@ -573,7 +592,7 @@ class CustomerBase:
         """The dissatisfied complain (voice) or some leave without a word (exit) (Hirschman 1970)."""
         c, p = self.params, self.people
         keys = model.streams.keys("voice_or_exit", model.week, columns=2)
-        n_complaints, self._silent_leavers = _voice_or_exit(dissatisfied, keys[0], keys[1], float(c.voice),
+        n_complaints, self._silent_leavers = _voice_or_exit(dissatisfied, p.ids, keys[0], keys[1], float(c.voice),
                                                             float(c.silent_exit), p.activist, p.complaints,
                                                             p.last_complaint_week, p.satisfaction, model.week, self.fx)
         week.dissatisfied = len(dissatisfied)
@@ -597,7 +616,7 @@ class CustomerBase:
         (week.wom_negative, week.wom_positive, week.wom_negative_talkers, week.wom_positive_talkers,
          broadcast) = _word_of_mouth(
             dissatisfied, week.aggrieved, week.purchasers, week.contacted, p.satisfaction, p.trust,
-            p.manipulation_detected, p.active, p.activist, model.streams.keys("talk", model.week)[0],
+            p.manipulation_detected, p.active, p.activist, p.ids, model.streams.keys("talk", model.week)[0],
             model.streams.keys("talk_ties", model.week)[0], float(c.negative_talk), float(c.positive_talk),
             float(c.negative_reach), float(c.positive_reach), float(c.activist_amplification), net.ties, net.strong,
             net.capacity, net.rotation, net.weak, self.fx)
@@ -612,10 +631,11 @@ class CustomerBase:
         fx = self.fx
         mood_factor = _churn_moods(p.satisfaction[:n], p.trust[:n], c.churn_sensitivity, fx)
         np.exp(mood_factor, out=mood_factor)   # numpy's vectorised exp
-        leavers = _churn(model.streams.uniform("churn", model.week, n), self._silent_leavers, mood_factor, p.tenure,
+        leavers = _churn(model.streams.keys("churn", model.week)[0], p.ids, self._silent_leavers, mood_factor, p.tenure,
                          p.frequency, p.churn_exposure, p.churn_hazard, p.active, c.base_churn_rate, c.churn_contagion,
                          max(fx.loyalty_frequency_multiple * c.purchase_rate, 1e-9), fx)
         p.remove(leavers)
+        self.ever_lost += len(leavers)
         p.churned_week[leavers] = model.week
         self.network.expose(p.churn_exposure[: p.n], leavers, c.contagion_decay)
         week.churned = len(leavers)
@@ -708,24 +728,29 @@ def _purchase_probabilities(growth, segment, satisfaction, trust, boost, purchas
 
 
 @njit
-def _fluctuate(u_fluctuation, buying_rate, fluctuation, buyer_fluctuation, half_variance, memory, innovation):
-    """The AR(1) step of every row's transient buying rate; returns the rows' buying exponents."""
-    out = np.empty(len(u_fluctuation))
-    for i in range(len(out)):
-        # float32 draws: the innovation is formed in float32 first, as the arrays' arithmetic would;
-        # 0.5 centres the uniform.
-        fluctuation[i] = fluctuation[i] * memory + innovation * np.float64(u_fluctuation[i] - np.float32(0.5))
-        out[i] = _buying_exponent(i, buying_rate, fluctuation, buyer_fluctuation, half_variance)
+def _fluctuate(n, key, ids, active, buying_rate, fluctuation, buyer_fluctuation, half_variance, memory, innovation):
+    """The AR(1) step of each present customer's transient buying rate (rows 0..n-1, the uniform
+    keyed by id); returns the rows' buying exponents (0 for a row whose customer left)."""
+    out = np.zeros(n)
+    for i in range(n):
+        if active[i]:
+            # 0.5 centres the uniform.
+            fluctuation[i] = fluctuation[i] * memory + innovation * (keyed_uniform(key, ids[i]) - 0.5)
+            out[i] = _buying_exponent(i, buying_rate, fluctuation, buyer_fluctuation, half_variance)
     return out
 
 
 @njit
-def _buy(u_buy, growth, active, segment, satisfaction, trust, boost, purchase_rate, fx):
-    buy = np.zeros(len(u_buy), dtype=np.bool_)
-    for i in range(len(buy)):
-        buy[i] = active[i] and u_buy[i] < _purchase_probability(i, growth[i], segment, satisfaction, trust, boost,
-                                                               purchase_rate, fx)
-    return np.flatnonzero(buy)
+def _buy(key, ids, growth, active, segment, satisfaction, trust, boost, purchase_rate, fx):
+    """The rows, in order, of the present customers who buy (their uniform keyed by id)."""
+    buyers = np.empty(len(growth), dtype=np.int64)
+    m = 0
+    for i in range(len(growth)):
+        if active[i] and keyed_uniform(key, ids[i]) < _purchase_probability(i, growth[i], segment, satisfaction, trust,
+                                                                            boost, purchase_rate, fx):
+            buyers[m] = i
+            m += 1
+    return buyers[:m]
 
 
 @njit
@@ -849,19 +874,19 @@ def _new_customers(fx, cumulative_share, total_share, self_service_affinity, row
 
 
 @njit
-def _voice_or_exit(dissatisfied, voice_key, exit_key, voice, silent_exit, activist, complaints, last_complaint_week,
-                   satisfaction, week, fx):
+def _voice_or_exit(dissatisfied, ids, voice_key, exit_key, voice, silent_exit, activist, complaints,
+                   last_complaint_week, satisfaction, week, fx):
     """Each dissatisfied customer complains (activists half as often) or, silent, may leave.
     A complaint handled wins some satisfaction back. Returns (complaints, silent leavers)."""
     leavers = np.empty(len(dissatisfied), dtype=np.int64)
     n_complaints = n_leavers = 0
     for j in dissatisfied:
-        if keyed_uniform(voice_key, j) < voice * (fx.activist_voice if activist[j] else 1.0):
+        if keyed_uniform(voice_key, ids[j]) < voice * (fx.activist_voice if activist[j] else 1.0):
             complaints[j] += 1
             last_complaint_week[j] = week
             satisfaction[j] = min(max(satisfaction[j] + fx.service_recovery, 0.0), 1.0)
             n_complaints += 1
-        elif keyed_uniform(exit_key, j) < silent_exit:
+        elif keyed_uniform(exit_key, ids[j]) < silent_exit:
             leavers[n_leavers] = j
             n_leavers += 1
     return n_complaints, leavers[:n_leavers]
@@ -879,12 +904,13 @@ def _churn_moods(satisfaction, trust, sensitivity, fx):
 
 
 @njit
-def _churn(u_churn, silent_leavers, mood_factor, tenure, frequency, exposure, hazard, active, churn_rate, contagion,
+def _churn(key, ids, silent_leavers, mood_factor, tenure, frequency, exposure, hazard, active, churn_rate, contagion,
            frequency_scale, fx):
     """``mood_factor`` is the exponential of ``_churn_moods``; loyal customers (tenure and buying
-    frequency, each full at its scale) feel less of their neighbours' defections."""
+    frequency, each full at its scale) feel less of their neighbours' defections. The uniform of
+    each present customer is keyed by id."""
     w = fx.loyalty_tenure_weight
-    n = len(u_churn)
+    n = len(mood_factor)
     leave = np.zeros(n, dtype=np.bool_)
     for i in range(n):
         if active[i]:
@@ -892,13 +918,13 @@ def _churn(u_churn, silent_leavers, mood_factor, tenure, frequency, exposure, ha
                                                                                           1.0)
             h = churn_rate / 52.0 * mood_factor[i] * (1.0 + contagion * exposure[i] * (1.0 - loyalty))
             hazard[i] = h
-            leave[i] = u_churn[i] < h
+            leave[i] = keyed_uniform(key, ids[i]) < h
     leave[silent_leavers] = True
     return np.flatnonzero(leave)
 
 
 @njit
-def _word_of_mouth(dissatisfied, aggrieved, purchasers, contacted, satisfaction, trust, detected, active, activist,
+def _word_of_mouth(dissatisfied, aggrieved, purchasers, contacted, satisfaction, trust, detected, active, activist, ids,
                    talk_key, ties_key, negative_talk, positive_talk, negative_reach, positive_reach, amplification, ties,
                    strong, capacity, rotation, weak, fx):
     """Who talks, whom they tell, and what the hearers make of it. One talk draw per customer and
@@ -907,11 +933,11 @@ def _word_of_mouth(dissatisfied, aggrieved, purchasers, contacted, satisfaction,
     talkers = np.empty(len(dissatisfied) + len(aggrieved), dtype=np.int64)
     m = 0
     for j in dissatisfied:
-        if keyed_uniform(talk_key, j) < min(1.0, negative_talk * (fx.activist_negative_talk if activist[j] else 1.0)):
+        if keyed_uniform(talk_key, ids[j]) < min(1.0, negative_talk * (fx.activist_negative_talk if activist[j] else 1.0)):
             talkers[m] = j
             m += 1
     for j in aggrieved:
-        if active[j] and keyed_uniform(talk_key, j) < negative_talk:
+        if active[j] and keyed_uniform(talk_key, ids[j]) < negative_talk:
             talkers[m] = j
             m += 1
     negative = np.unique(talkers[:m])           # in id order, each once
@@ -929,16 +955,16 @@ def _word_of_mouth(dissatisfied, aggrieved, purchasers, contacted, satisfaction,
             j = contacted[b]
             b += 1
         if satisfaction[j] >= fx.promoter and not detected[j] and active[j]:
-            if keyed_uniform(talk_key, j) < positive_talk * (fx.activist_positive_talk if activist[j] else 1.0):
+            if keyed_uniform(talk_key, ids[j]) < positive_talk * (fx.activist_positive_talk if activist[j] else 1.0):
                 positive[n_positive] = j
                 n_positive += 1
     positive = positive[:n_positive]
     reach = np.empty(len(negative))
     for t in range(len(negative)):
         reach[t] = negative_reach * (amplification if activist[negative[t]] else 1.0)
-    to_neg, _, unsent = _spread(negative, reach, _keyed_draws(ties_key, negative), ties, strong, capacity, rotation,
-                                weak)
-    to_pos, _, _ = _spread(positive, np.full(n_positive, positive_reach), _keyed_draws(ties_key, positive), ties,
+    to_neg, _, unsent = _spread(negative, reach, _keyed_draws(ties_key, ids, negative), ties, strong, capacity,
+                                rotation, weak)
+    to_pos, _, _ = _spread(positive, np.full(n_positive, positive_reach), _keyed_draws(ties_key, ids, positive), ties,
                            strong, capacity, rotation, weak)
     # Each message moves its hearer (those still customers): trust first, then satisfaction.
     n_neg = n_pos = 0
@@ -968,8 +994,9 @@ def _word_of_mouth(dissatisfied, aggrieved, purchasers, contacted, satisfaction,
 
 
 @njit
-def _keyed_draws(key, ids):
-    out = np.empty(len(ids))
-    for k in range(len(ids)):
-        out[k] = keyed_uniform(key, ids[k])
+def _keyed_draws(key, ids, rows):
+    """The uniform under ``key`` of the customer on each of ``rows``."""
+    out = np.empty(len(rows))
+    for k in range(len(rows)):
+        out[k] = keyed_uniform(key, ids[rows[k]])
     return out

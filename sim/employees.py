@@ -487,6 +487,19 @@ class Workforce:
     def _seats_changed(self) -> None:
         self._rows = self._front_line = None
 
+    def drop_departed(self) -> bool:
+        """Drop the rows of those who left once they are many (as ``CustomerBase.drop_departed``;
+        the seats follow their people). Changes no result: every draw is keyed by seat, and rows
+        keep their order. Returns whether rows were dropped."""
+        p = self.people
+        if not p.holds_many_departed():
+            return False
+        moved = p.compact()
+        filled = self.seat_row >= 0
+        self.seat_row[filled] = moved[self.seat_row[filled]]
+        self._seats_changed()
+        return True
+
     def headcount(self) -> int:
         return int(self.filled.sum())
 

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from sim.accounting import Ledger, rescore_tiers, update_rfm
-from sim.agents import Customer, Employee
+from sim.agents import Customer, Employee, sync_views
 from sim.customers import CustomerBase
 from sim.early_warning import EarlyWarningMonitor
 from sim.effects import EffectValues
@@ -52,6 +52,8 @@ class CentricityModel(mesa.Model):
 
     The week (one ``step``), in this order (docs/ODD.md section 3):
 
+    0. **The registers**: the rows of customers and employees who left are dropped once they
+       outnumber a tenth of those present (no result changes: draws are keyed by id or seat).
     1. **Management** observes the KPIs of ``reporting_lag`` weeks ago; the levers are rebuilt
        at business as usual and the road in force moves them (``sim.levers``); the levers'
        lasting effects on the organisation follow: process improvement and customer-job
@@ -283,6 +285,7 @@ class CentricityModel(mesa.Model):
         self.datacollector.collect(self)
 
     def _advance_week(self) -> None:
+        self.drop_departed()                           # 0
         self.manage()                                  # 1
         self.workforce.update(self)                    # 2
         self.moments = moments_of_truth(self)          # 3
@@ -290,6 +293,12 @@ class CentricityModel(mesa.Model):
         self.ledger.close_week(self)                   # 5
         update_rfm(self)
         self.measure_and_warn()                        # 6
+
+    def drop_departed(self) -> None:
+        """Phase 0: the rows of customers and employees who left are dropped once they are many
+        (``Population.holds_many_departed``); no result changes, the rows held stay bounded."""
+        self.customers.drop_departed()
+        self.workforce.drop_departed()
 
     def manage(self) -> None:
         """Phase 1: management observes, the road in force sets the levers, the organisation follows."""
@@ -363,8 +372,11 @@ class CentricityModel(mesa.Model):
         profit = float(np.mean(weeks["profit"]))
         revenue = float(np.mean(weeks["revenue"]))
         lines = {key[len("cost_"):]: float(np.mean(values)) for key, values in weeks.items() if key.startswith("cost_")}
-        largest = sorted(lines.items(), key=lambda kv: -kv[1])[:3]
-        shares = ", ".join(f"{name.replace('_', ' ')} {cost / max(revenue, 1e-9):.0%}" for name, cost in largest)
+        # Ranked by the share as written (whole percent), equal ones by name: seeds whose lines are
+        # near-equal then say them in the same order, and a sweep says the warning once (said_once).
+        percent = {name: round(100 * cost / max(revenue, 1e-9)) for name, cost in lines.items()}
+        largest = sorted(percent, key=lambda name: (-percent[name], name))[:3]
+        shares = ", ".join(f"{name.replace('_', ' ')} {percent[name]}%" for name in largest)
         return (f"the organisation loses money every week before any road starts (profit {profit:,.0f} a week on "
                 f"average, on revenue of {revenue:,.0f}; its largest costs as shares of revenue: {shares}): every "
                 f"road's profit will read as losses (organisation.n_customers, organisation.n_employees, the wage, "
@@ -410,14 +422,7 @@ class CentricityModel(mesa.Model):
         if not hasattr(self, "customers"):
             return
         for cls, pop in ((Employee, self.workforce.people), (Customer, self.customers.people)):
-            views = self._views[cls]
-            present = pop.active_rows()
-            for row in present:
-                if row not in views:
-                    views[int(row)] = cls(self, int(row))
-            gone = [row for row in views if not pop.active[row]]
-            for row in gone:
-                views.pop(row).remove()
+            sync_views(self, cls, pop, self._views[cls])
 
 
 class WeeklyMetrics(mesa.DataCollector):

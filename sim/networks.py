@@ -20,7 +20,7 @@ import numpy as np
 
 from sim.effects import SOURCE_MECHANISM, EffectSizes, effect
 from sim.jit import njit
-from sim.population import reserve
+from sim.population import release, reserve
 
 NETWORK_EFFECTS = EffectSizes(
     "networks", "docs/ODD.md 2.6, 7.4.6-7.4.7",
@@ -111,8 +111,15 @@ class PoolBySegment:
         self.ids, self.starts = _add_to_pool(self.ids, self.starts, new, segment)
 
 
+#: A tie slot never filled.
+EMPTY = -1
+#: A tie to a customer who left and whose row was dropped (``WordOfMouthNetwork.compact``): it
+#: keeps its slot and its weight, and a message sent along it is lost, as to a departed row.
+GONE = -2
+
+
 class WordOfMouthNetwork:
-    """Fixed-slot tie table: ``ties[c, k]`` is the k-th contact of customer c (-1 = empty)."""
+    """Fixed-slot tie table: ``ties[c, k]`` is the row of customer c's k-th contact (``EMPTY``, ``GONE``)."""
 
     def __init__(self, strong_ties: int, weak_ties: int, capacity: int,
                  weak_tie_weight: float = NETWORK_EFFECTS.weak_tie_weight):
@@ -214,6 +221,16 @@ class WordOfMouthNetwork:
         receives a signal (a strong tie 1, a weak one ``weak_tie_weight``)."""
         _expose(exposure, leavers, decay, self.ties, self.strong, self.weak)
 
+    def compact(self, kept: np.ndarray, moved: np.ndarray) -> None:
+        """Follow the customers' rows as ``Population.compact`` moved them: the rows ``kept`` move up,
+        in order, and every tie is mapped through ``moved`` (a tie to a dropped row becomes ``GONE``)."""
+        k, held = len(kept), self.rows
+        for table in (self.ties, self.strong, self.degree, self.capacity):
+            table[:k] = table[kept]
+            release(table, k, held)
+        _follow(self.ties, k, moved)
+        self.rows = k
+
     def nbytes(self) -> int:
         return self.ties.nbytes + self.strong.nbytes + self.degree.nbytes + self.capacity.nbytes
 
@@ -222,7 +239,7 @@ class WordOfMouthNetwork:
 @njit
 def _tie_weight(tie, is_strong, weak):
     """A tie's relative chance of being told: 1 strong, ``weak`` weak, 0 for an empty slot (float32)."""
-    return np.float32(0.0) if tie < 0 else (np.float32(1.0) if is_strong else weak)
+    return np.float32(0.0) if tie == EMPTY else (np.float32(1.0) if is_strong else weak)
 
 
 @njit
@@ -242,9 +259,10 @@ def _spread(talkers, reach, draws, ties, strong, capacity, rotation, weak):
             u = u0 + rotation[k]
             u -= np.floor(u)         # the fractional part: the rotated draw of this slot
             if u < p_strong * _tie_weight(ties[c, k], strong[c, k], weak):
-                recipients[m] = ties[c, k]
-                senders[m] = c
-                m += 1
+                if ties[c, k] != GONE:     # told, and heard by a customer still on the books
+                    recipients[m] = ties[c, k]
+                    senders[m] = c
+                    m += 1
                 sent += 1
         unsent[t] = max(0.0, reach[t] - sent)
     return recipients[:m], senders[:m], unsent
@@ -328,6 +346,16 @@ def _reciprocate(new, n_strong, own, ties, strong, capacity, degree, weak):
             strong[target, slot] = k < n_strong
             capacity[target] += _tie_weight(c, k < n_strong, weak)
             degree[target] += 1
+
+
+@njit
+def _follow(ties, rows, moved):
+    """Each tie of rows 0..rows-1 to the row it moved to, ``GONE`` if that row was dropped."""
+    for c in range(rows):
+        for k in range(ties.shape[1]):
+            t = ties[c, k]
+            if t >= 0:
+                ties[c, k] = moved[t] if moved[t] >= 0 else GONE
 
 
 @njit

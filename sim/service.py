@@ -249,12 +249,12 @@ def moments_of_truth(model) -> WeekOfCustomers:
     # Purchases and the product layer; then service contacts (a defect makes one likely).
     purchasers = cb.buy_this_week(model)
     spend = p.basket[purchasers]
-    defects, contacted = _defects_and_contacts(purchasers, model.streams.keys("defect", step)[0], org_defect_rate(model),
-                                               model.streams.uniform("contact", step, p.n), c.contact_rate, p.had_defect,
-                                               p.open_question, p.active, fx)
+    defects, contacted = _defects_and_contacts(p.n, p.ids, purchasers, model.streams.keys("defect", step)[0],
+                                               org_defect_rate(model), model.streams.keys("contact", step)[0],
+                                               c.contact_rate, p.had_defect, p.open_question, p.active, fx)
 
     # How each contact goes: one uniform per decision (column), drawn for the contacted only.
-    u = model.streams.at("contact_handling", step, contacted, columns=len(CONTACT_DRAWS))
+    u = model.streams.at("contact_handling", step, p.ids[contacted], columns=len(CONTACT_DRAWS))
     z = ndtri(u[:, CONTACT_DRAWS.index("noise")])    # the service's noise, standard normal
     # Routing: each tier is served by a window of the front line ranked by capability.
     wf = model.workforce
@@ -297,23 +297,26 @@ def moments_of_truth(model) -> WeekOfCustomers:
 
 
 @njit
-def _defects_and_contacts(purchasers, defect_key, defect_p, u_contact, contact_rate, had_defect, open_question, active,
-                          fx):
-    """Which purchases are defective (keyed draws), and who contacts the company this week: more
-    likely after a defect, or with a question last week's standard answer left open."""
-    n = len(u_contact)
+def _defects_and_contacts(n, ids, purchasers, defect_key, defect_p, contact_key, contact_rate, had_defect, open_question,
+                          active, fx):
+    """Which purchases are defective, and who of rows 0..n-1 contacts the company this week: more
+    likely after a defect, or with a question last week's standard answer left open (uniforms keyed
+    by customer id, drawn for the purchasers and the customers present only)."""
     defects = np.empty(len(purchasers), dtype=np.bool_)
     had_defect[:n] = False
     for k in range(len(purchasers)):
-        defects[k] = keyed_uniform(defect_key, purchasers[k]) < defect_p
+        defects[k] = keyed_uniform(defect_key, ids[purchasers[k]]) < defect_p
         if defects[k]:
             had_defect[purchasers[k]] = True
-    contacts = np.zeros(n, dtype=np.bool_)
+    contacts = np.empty(n, dtype=np.int64)
+    m = 0
     for i in range(n):
-        contacts[i] = active[i] and u_contact[i] < (contact_rate + fx.defect_contact_rise * had_defect[i]
-                                                    + fx.repeat_contact * open_question[i])
+        if active[i] and keyed_uniform(contact_key, ids[i]) < (contact_rate + fx.defect_contact_rise * had_defect[i]
+                                                               + fx.repeat_contact * open_question[i]):
+            contacts[m] = i
+            m += 1
         open_question[i] = False
-    return defects, np.flatnonzero(contacts)
+    return defects, contacts[:m]
 
 
 @njit

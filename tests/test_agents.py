@@ -39,15 +39,19 @@ def test_agentset_operations_work_as_in_any_mesa_model():
     assert len(champions) == int((model.workforce.people.support_state[model.workforce.rows()] == 4).sum())
 
 
-def test_departed_agents_leave_the_agentset_but_keep_their_rows():
+def test_departed_agents_leave_the_agentset_and_their_rows_are_dropped_in_time():
     model = tiny_model(road="engineering")
-    before = {a.row for a in model.agents_by_type[Employee]}
+    views = {a.agent_id: a for a in model.agents_by_type[Employee]}
     model.run(40)
-    after = {a.row for a in model.agents_by_type[Employee]}
-    gone = before - after
+    after = {a.agent_id for a in model.agents_by_type[Employee]}
+    gone = sorted(set(views) - after)
     assert gone, "engineering cuts headcount, so some employees must have left"
-    assert not model.workforce.people.active[list(gone)].any()
-    assert (model.workforce.people.left_week[list(gone)] > 0).all()
+    assert not any(views[i].present for i in gone)
+    people = model.workforce.people
+    rows = people.rows_of(gone)
+    held = rows[rows >= 0]     # left since the last drop: masked, their week of leaving kept
+    assert not people.active[held].any() and (people.left_week[held] > 0).all()
+    assert (rows < 0).any(), "40 weeks of cuts drop the rows of those who left"
     assert len(after) == model.workforce.headcount()
 
 

@@ -61,9 +61,11 @@ def test_money_adds_up(finished):
 def test_customers_are_conserved(finished):
     model, df = finished
     p = model.customers.people
-    churned = int((p.churned_week[: p.n] != NEVER).sum())
-    assert churned == p.n - p.n_active
-    assert p.n_active + churned == model.customers.ever_acquired == p.n
+    # Rows held: those present and those who left since their rows were last dropped.
+    churned_held = int((p.churned_week[: p.n] != NEVER).sum())
+    assert churned_held == p.n_departed
+    assert (np.diff(p.ids[: p.n]) > 0).all(), "rows are held in id order, each id once"
+    assert p.n_active + model.customers.ever_lost == model.customers.ever_acquired == p.next_id
     flows = df.customers_acquired - df.customers_churned
     np.testing.assert_array_equal(df.customers_active.diff().iloc[1:], flows.iloc[1:])
 

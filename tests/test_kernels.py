@@ -3,10 +3,13 @@
 ``tests/data/numpy_snapshot.parquet`` holds every metric of every week of six roads in two
 organisations over 104 weeks at 2,000 customers. It was first made by the whole-array numpy
 version of the model before the kernels, and made again on purpose when the model's results
-changed (issue 23: the values compete at the moment of truth; the commit is named in the
-file's metadata). The model must reproduce it to within 1e-12 relative: a sum that now runs in
-another order may differ in its last bits, nothing else may. The same kernels run as plain Python under ``NUMBA_DISABLE_JIT=1``
-(a subprocess, at a tiny size) and must give the same results as compiled.
+changed (issue 23: the values compete at the moment of truth; issue 26: every draw about
+customers keyed by id, for those present only, so that the rows of those who left can be
+dropped; the commit it was made on is named in the file's metadata). The model must
+reproduce it to within 1e-12 relative: a sum that now runs in another order may differ in its
+last bits, nothing else may. The same kernels run as plain Python under
+``NUMBA_DISABLE_JIT=1`` (a subprocess, at a tiny size) and must give the same results as
+compiled.
 
 Make the snapshot again only on purpose (a change of the model's results), with
 ``python -m tests.test_kernels --write``.

@@ -263,11 +263,13 @@ def pattern_07_churn_contagion(scale: Scale) -> Verdict:
         model = CentricityModel(seed=s, **scale.model_kwargs())
         p = model.customers.people
         for _ in range(weeks):
-            present = p.active_rows().copy()
+            present = p.active_rows()
+            who = p.ids[present]        # by id: the step may drop departed rows, moving the others
             exposure = p.churn_exposure[present].copy()
             loyal = (p.tenure[present] >= 104) & (p.frequency[present] >= np.median(p.frequency[present]))
             model.step()
-            left = ~p.active[present]
+            now = p.rows_of(who)
+            left = (now < 0) | ~p.active[now]
             bins = np.digitize(exposure, [0.05, 0.5])   # none, faded/weak, recent/strong
             for b in range(3):
                 for is_loyal in (False, True):
@@ -299,10 +301,14 @@ def pattern_08_value_concentration(scale: Scale) -> Verdict:
     for s in range(scale.seeds):
         model = CentricityModel(seed=s, **scale.model_kwargs())
         p = model.customers.people
-        start, n0 = p.spend_total[: p.n].copy(), p.n
-        present = p.active[:n0].copy()
-        model.run(52)
-        spend = np.sort((p.spend_total[:n0] - start)[present])[::-1]
+        cohort = p.ids[p.active_rows()]            # the customers present at the start, by id
+        spent = np.zeros(p.next_id)                # newcomers' ids are larger: not in the cohort
+        for _ in range(52):                        # each week's spend, by id (leavers' rows may be dropped)
+            model.step()
+            who = p.ids[model.moments.purchasers]
+            old = who < len(spent)
+            np.add.at(spent, who[old], model.moments.spend[old])
+        spend = np.sort(spent[cohort])[::-1]
         shares.append(float(spend[: len(spend) // 5].sum() / spend.sum()))
     lo, hi = interval(shares)
     checks = {"top-20% share in [0.5, 0.6]": 0.5 <= lo and hi <= 0.6}
@@ -412,14 +418,16 @@ def pattern_12_complaints_undercount(scale: Scale) -> Verdict:
     for s in range(scale.seeds):
         model = CentricityModel(seed=s, **scale.model_kwargs())
         p = model.customers.people
-        model.run(weeks)
+        voiced = []
+        for _ in range(weeks):                     # the leavers of each week, read before their rows may be dropped
+            model.step()
+            left = model.moments.leavers
+            unhappy = left[p.satisfaction[left] < model.effects.customers.detractor]
+            voiced.append(p.last_complaint_week[unhappy] >= p.churned_week[unhappy] - 26)
+        voiced = np.concatenate(voiced)
         d = model.results().iloc[1:]
         ratio.append(d.complaints.sum() / max(d.dissatisfied.sum(), 1))
-        left = np.flatnonzero(~p.active[: p.n])
-        left = left[p.churned_week[left] >= 1]          # left during the run, not the burn-in
-        unhappy = left[p.satisfaction[left] < model.effects.customers.detractor]
-        voiced = p.last_complaint_week[unhappy] >= p.churned_week[unhappy] - 26
-        silent.append(float(1.0 - voiced.mean()) if len(unhappy) else float("nan"))
+        silent.append(float(1.0 - voiced.mean()) if len(voiced) else float("nan"))
     checks = {"complaints < half of dissatisfaction": interval(ratio)[1] < 0.5,
               "most dissatisfied leavers did not complain in their last half-year": interval(silent)[0] > 0.5}
     frame = pd.DataFrame({"seed": range(scale.seeds), "complaints_per_dissatisfied": ratio, "silent_share": silent})
