@@ -1,10 +1,11 @@
 """The model's compiled kernels, compiled (or loaded from numba's disk cache) up front.
 
 The kernels live beside the mechanisms they implement (``sim/customers.py`` and so on) and
-compile on first use (``sim/jit.py``). A sweep calls :func:`warm_up` in the launching
-process before its workers start: on a machine's first run it compiles every kernel once
-and writes it to the cache (``sim/__pycache__``, or ``NUMBA_CACHE_DIR``); the workers then
-load the compiled code instead of compiling the same kernels side by side.
+compile on first use (``sim/jit.py``). A sweep has :func:`warm_up` run before its jobs: by the
+joblib launcher's workers, one at a time (``Workers`` in hydra_plugins/centricity_sweeper), or by
+the launching process with other launchers. On a machine's first run the first of them compiles
+every kernel once and writes it to the cache (``sim/__pycache__``, or ``NUMBA_CACHE_DIR``); the
+others then load the compiled code instead of compiling the same kernels side by side.
 
 Example:
     >>> from sim.kernels import warm_up

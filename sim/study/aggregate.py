@@ -206,15 +206,23 @@ def _parse_value(text: str) -> Any:
 
 
 # ---------------------------------------------------------------------- tables
-def build_tables(jobs: list[Job]) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
-    """``runs`` (job x step), ``summary`` (one row per job) and the parameter names."""
+def build_tables(jobs: list[Job], timeseries: dict[str, pd.DataFrame] | None = None
+                 ) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """``runs`` (job x step), ``summary`` (one row per job) and the parameter names.
+
+    ``timeseries``: the weeks of finished jobs already in memory, by job folder; the others are read
+    from their ``timeseries.parquet``.
+    """
     names = parameter_names(jobs)
+    known = {str(Path(folder).resolve()): frame for folder, frame in (timeseries or {}).items()}
     frames, rows = [], []
     for job in jobs:
         params = parameter_values(job, names)
         row: dict[str, Any] = {"job": job.name, "status": job.status, "error": job.error, **params}
         if job.status == "ok":
-            ts = pd.read_parquet(job.dir / TIMESERIES_FILE)
+            ts = known.get(str(job.dir.resolve()))
+            if ts is None:
+                ts = pd.read_parquet(job.dir / TIMESERIES_FILE)
             stats = summarise(ts)
             row.update({"steps": job.summary.get("steps"), "wall_time_s": job.summary.get("wall_time_s")})
             row.update({f"final_{k}": v for k, v in stats["final"].items()})
@@ -251,8 +259,10 @@ class SweepResults:
         return self.summary[self.summary["status"] == "ok"].reset_index(drop=True)
 
 
-def read_sweep(sweep_dir: Path | str, everything: bool = False) -> SweepResults:
-    """Read every job of a sweep folder (see :func:`find_jobs`) into tables.
+def read_sweep(sweep_dir: Path | str, everything: bool = False,
+               timeseries: dict[str, pd.DataFrame] | None = None) -> SweepResults:
+    """Read every job of a sweep folder (see :func:`find_jobs`) into tables (``timeseries``: see
+    :func:`build_tables`).
 
     Raises:
         FileNotFoundError: if the folder holds no job at all.
@@ -261,7 +271,7 @@ def read_sweep(sweep_dir: Path | str, everything: bool = False) -> SweepResults:
     jobs = find_jobs(sweep_dir, everything=everything)
     if not jobs:
         raise FileNotFoundError(f"no job folders (with {STATUS_FILE}) or {MANIFEST_FILE} in {sweep_dir}")
-    runs, summary, names = build_tables(jobs)
+    runs, summary, names = build_tables(jobs, timeseries)
     recorded = all("alarm_log" in (j.summary or {}) for j in jobs if j.status == "ok")
     swept = swept_parameters(summary, names)
     return SweepResults(jobs=jobs, runs=runs, summary=summary, parameters=names, swept=swept,
@@ -283,13 +293,16 @@ def swept_parameters(summary: pd.DataFrame, names: list[str]) -> list[str]:
 
 
 # ---------------------------------------------------------------------- the whole thing
-def aggregate(sweep_dir: Path | str, figures: bool = True, everything: bool = False) -> Aggregation:
+def aggregate(sweep_dir: Path | str, figures: bool = True, everything: bool = False,
+              timeseries: dict[str, pd.DataFrame] | None = None) -> Aggregation:
     """Aggregate a sweep folder: ``runs.parquet``, ``summary.csv`` and the figures.
 
     Args:
         sweep_dir: the sweep folder (``hydra.sweep.dir``).
         figures: also draw the figures (into ``SWEEP_DIR/figures``).
         everything: every job folder, not only those of the latest ``sweep.json``.
+        timeseries: the weeks of finished jobs already in memory, by job folder (what each wrote to
+            its ``timeseries.parquet``; a sweep's workers hand them back), read from the folders if not given.
 
     Returns:
         The tables, the swept parameters and the figure files.
@@ -302,26 +315,32 @@ def aggregate(sweep_dir: Path | str, figures: bool = True, everything: bool = Fa
         >>> result.summary.groupby("road")["final_profit"].mean()  # doctest: +SKIP
     """
     from sim.study.findings import write_summary
-    from sim.study.plots import make_figures
+    from sim.study.plots import draw_figures
 
     sweep_dir = Path(sweep_dir)
-    read = read_sweep(sweep_dir, everything=everything)
+    read = read_sweep(sweep_dir, everything=everything, timeseries=timeseries)
+    ok = read.finished
+    # The figures are drawn by other processes (where there are cores for them) while the tables
+    # and summary.md are written here.
+    drawing = draw_figures(read.runs, ok, read.swept, sweep_dir / FIGURES_DIR, context=read.context.subtitle()) \
+        if figures else None
     read.runs.to_parquet(sweep_dir / RUNS_FILE, index=False)
     read.summary.to_csv(sweep_dir / SUMMARY_TABLE, index=False)
     if read.alarms is not None:
         read.alarms.to_csv(sweep_dir / ALARMS_TABLE, index=False)
-    ok = read.finished
-    paths: list[Path] = []
-    if figures:
-        paths = make_figures(read.runs, ok, read.swept, sweep_dir / FIGURES_DIR, context=read.context.subtitle())
+    paths = drawing.paths if drawing is not None else []
     counts = read.summary["status"].value_counts().to_dict()
     result = Aggregation(sweep_dir=sweep_dir, runs=read.runs, summary=read.summary, parameters=read.parameters,
                          swept=read.swept, figures=paths, counts={str(k): int(v) for k, v in counts.items()},
                          context=read.context)
-    if not ok.empty:
-        result.summary_md = write_summary(sweep_dir, ok, read.runs, read.swept, read.context, paths, read.alarms,
-                                          warnings=losing_money(read.jobs))
-        result.headlines = headlines(result.summary_md)
+    try:
+        if not ok.empty:
+            result.summary_md = write_summary(sweep_dir, ok, read.runs, read.swept, read.context, paths, read.alarms,
+                                              warnings=losing_money(read.jobs))
+            result.headlines = headlines(result.summary_md)
+    finally:
+        if drawing is not None:
+            drawing.wait()
     return result
 
 

@@ -51,6 +51,7 @@ from sim.study.records import (
     provenance,
     summarise,
     write_json,
+    write_parquet,
     write_status,
 )
 from sim.study.reference import command_line_reference
@@ -76,7 +77,8 @@ PROGRESS_WEEKS = 10
 
 def simulate(checked: dict[str, Any], out_dir: Path, overrides: list[str] | None = None,
              shared_dir: Path | None = None, warnings: list[str] | None = None,
-             on_warning: Callable[[str], None] | None = None, progress: RunProgress | None = None) -> dict[str, Any]:
+             on_warning: Callable[[str], None] | None = None, progress: RunProgress | None = None,
+             keep_timeseries: bool = False) -> dict[str, Any]:
     """Run one validated config and write its results into ``out_dir``.
 
     Writes ``timeseries.parquet`` and ``summary.json``; the caller writes ``status.json``
@@ -94,6 +96,8 @@ def simulate(checked: dict[str, Any], out_dir: Path, overrides: list[str] | None
             warning is recorded in ``summary.json`` (``warnings``, and ``losing_money``) either way.
         progress: shown as the weeks go by (the run is the same: ``model.run`` in pieces of
             :data:`PROGRESS_WEEKS` weeks is ``model.run`` of them all).
+        keep_timeseries: also return the table written to ``timeseries.parquet`` (under ``"timeseries"``,
+            which ``summary.json`` does not hold).
 
     Returns:
         The summary written to ``summary.json``.
@@ -131,7 +135,7 @@ def simulate(checked: dict[str, Any], out_dir: Path, overrides: list[str] | None
     timeseries = model.results()
     wall = time.perf_counter() - started
     out_dir.mkdir(parents=True, exist_ok=True)
-    timeseries.to_parquet(out_dir / TIMESERIES_FILE)
+    write_parquet(timeseries, out_dir / TIMESERIES_FILE)
     # The levers in force each week: replay, or edit and replay, with road=custom road.schedule=<this file>.
     model.levers_applied().reset_index().to_csv(out_dir / LEVERS_FILE, index=False)
     summary = {
@@ -152,7 +156,7 @@ def simulate(checked: dict[str, Any], out_dir: Path, overrides: list[str] | None
         **provenance(),
     }
     write_json(out_dir / SUMMARY_FILE, summary)
-    return summary
+    return {**summary, "timeseries": timeseries} if keep_timeseries else summary
 
 
 def run_job(cfg: DictConfig) -> dict[str, Any]:
@@ -176,28 +180,72 @@ def run_job(cfg: DictConfig) -> dict[str, Any]:
             return {"status": "invalid", "error": str(err)}
         print(f"error: {err}", file=sys.stderr)
         raise SystemExit(2) from None
-    digest = config_hash(checked)
     warnings = road_warnings(checked)
-    if not in_sweep:        # a sweep says it once for all its jobs, before they start
-        for warning in warnings:
-            log.warning(f"warning: {warning}")
+    if in_sweep:
+        return run_planned(checked, out_dir, overrides, shared_dir=Path(str(hc.sweep.dir)) / SETTLED_DIR,
+                           warnings=warnings)
+    for warning in warnings:     # a sweep says them once for all its jobs, before they start
+        log.warning(f"warning: {warning}")
+    digest = config_hash(checked)
     try:
-        shared = Path(str(hc.sweep.dir)) / SETTLED_DIR if in_sweep else None
+        summary = simulate(checked, out_dir, overrides, warnings=warnings, on_warning=_warn,
+                           progress=RunProgress(checked["steps"], run_cost(checked)))
+    except Exception as err:
+        write_status(out_dir, "failed", overrides=overrides, config_hash=digest, **failure_fields(err))
+        raise
+    write_status(out_dir, "ok", overrides=overrides, config_hash=digest, wall_time_s=summary["wall_time_s"])
+    print(run_report(summary, out_dir))
+    return {"status": "ok", "dir": str(out_dir)}
+
+
+def run_planned(checked: dict[str, Any], out_dir: Path, overrides: list[str], shared_dir: Path | None = None,
+                warnings: list[str] | None = None, digest: str | None = None,
+                hand_back: bool = False) -> dict[str, Any]:
+    """A sweep job whose config the sweeper has validated: simulate and record. It never raises.
+
+    What :func:`run_job` does for a sweep job after validating it; the sweeper's workers call it
+    directly with the config it checked when it planned the sweep (:func:`sim.study.sweep.plan_jobs`),
+    so a job is not composed and validated a second time. A run that raises is recorded as
+    ``failed``, with the error and its traceback in ``status.json``, and the sweep goes on. The
+    folder holds no earlier record of the job (the sweeper clears every job to run before any
+    starts, so that its progress line never counts an old ``status.json``).
+
+    Args:
+        checked: the job's validated config (:func:`sim.study.config.validate`).
+        out_dir: the job's folder.
+        overrides: the job's overrides (recorded).
+        shared_dir: where the sweep's processes share settled starts (burn-ins).
+        warnings: what the job's road cannot do within the run (recorded; the sweep has said them).
+        digest: ``config_hash(checked)``, if known.
+        hand_back: an ok job also returns the table it wrote to ``timeseries.parquet`` (``"timeseries"``),
+            so that the sweep's aggregation need not read it back.
+
+    Returns:
+        ``{"status": "ok", "dir": ...}`` or ``{"status": "failed", "error": ...}``.
+
+    Example:
+        >>> import tempfile
+        >>> from sim.study.config import validate
+        >>> cfg = validate({"steps": 2, "organisation": {"n_employees": 20, "n_customers": 200,
+        ...                                               "burn_in_weeks": 0}})
+        >>> run_planned(cfg, Path(tempfile.mkdtemp()), ["steps=2"])["status"]
+        'ok'
+    """
+    digest = digest or config_hash(checked)
+    try:
         # A sweep says what its built models warn of once, at its end (sim.study.sweep.warn_at_end).
-        summary = simulate(checked, out_dir, overrides, shared_dir=shared, warnings=warnings,
-                           on_warning=None if in_sweep else _warn,
-                           progress=None if in_sweep else RunProgress(checked["steps"], run_cost(checked)))
+        summary = simulate(checked, out_dir, overrides, shared_dir=shared_dir, warnings=warnings,
+                           keep_timeseries=hand_back)
     except Exception as err:
         fields = failure_fields(err)
         write_status(out_dir, "failed", overrides=overrides, config_hash=digest, **fields)
-        if in_sweep:
-            log.error(f"job {','.join(overrides) or 'defaults'} failed: {fields['error']}")
-            return {"status": "failed", "error": fields["error"]}
-        raise
+        log.error(f"job {','.join(overrides) or 'defaults'} failed: {fields['error']}")
+        return {"status": "failed", "error": fields["error"]}
     write_status(out_dir, "ok", overrides=overrides, config_hash=digest, wall_time_s=summary["wall_time_s"])
-    if not in_sweep:
-        print(run_report(summary, out_dir))
-    return {"status": "ok", "dir": str(out_dir)}
+    outcome = {"status": "ok", "dir": str(out_dir)}
+    if hand_back:
+        outcome["timeseries"] = summary["timeseries"]
+    return outcome
 
 
 def _warn(message: str) -> None:

@@ -25,10 +25,12 @@ Example:
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from hydra.core.config_store import ConfigStore
@@ -67,19 +69,44 @@ class RunConfig:
     effects: dict[str, Any] = field(default_factory=dict)
 
 
+class _RoadSchemas(SimpleNamespace):
+    """The road schemas by class name (``MissionRoad``), each made on first use (:func:`road_schema`)."""
+
+    def __getattr__(self, cls_name: str) -> type:
+        for name, road in ROADS.items():
+            if f"{road.__name__}Road" == cls_name:
+                return road_schema(name)
+        raise AttributeError(cls_name)
+
+
+#: The road schemas made by :func:`road_schema`: importable as ``sim.study.config.ROAD_SCHEMAS.<class
+#: name>`` in any process (made there when first looked up), so a composed config pickles by reference
+#: to them (a sweep copies each job's config from a shared one, and sends it to workers, by pickling it).
+ROAD_SCHEMAS = _RoadSchemas()
+
+
+@functools.cache
 def road_schema(name: str) -> type:
     """A dataclass for road ``name``: ``name`` plus every declared parameter with its default.
+
+    Made once per road (the same class each time), and importable (:data:`ROAD_SCHEMAS`).
 
     Example:
         >>> schema = road_schema("engineering")
         >>> schema().name, schema().pressure
         ('engineering', 0.5)
+        >>> import pickle; pickle.loads(pickle.dumps(schema)) is schema
+        True
     """
     road = ROADS[name]
     fields = [("name", str, field(default=name))]
     for param, spec in road.declared().items():
         fields.append((param, type(spec["default"]), field(default=spec["default"])))
-    return dataclasses.make_dataclass(f"{road.__name__}Road", fields)
+    cls_name = f"{road.__name__}Road"
+    cls = dataclasses.make_dataclass(cls_name, fields, module=__name__)
+    cls.__qualname__ = f"ROAD_SCHEMAS.{cls_name}"
+    setattr(ROAD_SCHEMAS, cls_name, cls)
+    return cls
 
 
 def road_defaults(name: str) -> dict[str, Any]:

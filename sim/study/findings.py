@@ -48,7 +48,7 @@ import pandas as pd
 from sim.early_warning import SIGNALS
 from sim.study.context import StudyContext
 from sim.study.metrics import KEY_METRICS, OUTCOME, DifferenceScale, KeyMetric, difference_scale, format_level, key_metric
-from sim.study.stats import t_interval
+from sim.study.stats import t_interval, t_quantile
 
 SUMMARY_FILE = "summary.md"
 #: The smoothing window of rule 4 (weeks): a quarter.
@@ -266,8 +266,6 @@ def when(runs: pd.DataFrame, road: str, levels: dict, pair_on: list[str], baseli
     lower, 0 no clear difference), so the words end as the table does; without it the smoothed
     difference's last week decides.
     """
-    from scipy.stats import t
-
     keys = [c for c in pair_on if c in runs and runs.loc[runs["road"] == baseline, c].notna().any()]
     mine = runs[runs["road"] == road]
     for k, v in levels.items():
@@ -288,7 +286,7 @@ def when(runs: pd.DataFrame, road: str, levels: dict, pair_on: list[str], baseli
             continue
         n = smooth.shape[1]
         mean = smooth.mean(axis=1)
-        half = t.ppf(0.975, n - 1) * smooth.std(axis=1, ddof=1) / np.sqrt(n) if n > 1 else 0.0 * mean
+        half = t_quantile(n - 1) * smooth.std(axis=1, ddof=1) / np.sqrt(n) if n > 1 else 0.0 * mean
         above, below = (mean - half > 0).to_numpy(), (mean + half < 0).to_numpy()
         weeks = smooth.index.to_numpy()
         end = (at_end or {}).get(metric)

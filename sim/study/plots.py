@@ -28,21 +28,20 @@ import multiprocessing
 import os
 import textwrap
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import seaborn as sns
 from matplotlib import rc_context
 from matplotlib.figure import Figure
 from matplotlib.ticker import Formatter, MaxNLocator
 
 from sim.roads import ROADS
 from sim.study.metrics import KEY_METRICS, OUTCOME, DifferenceScale, difference_scale, key_metric
-from sim.study.stats import t_interval
+from sim.study.stats import t_interval, t_quantile
 
 #: One colour per road, everywhere (Okabe-Ito, colour-blind safe); the status quo is grey.
 ROAD_COLOURS: dict[str, str] = {
@@ -66,6 +65,14 @@ PRINT_TEXT = {"font.size": 8.5, "axes.titlesize": 9.0, "axes.labelsize": 8.0, "x
               "ytick.labelsize": 8.0, "legend.fontsize": 8.0, "figure.titlesize": 9.0}
 #: Figure 1 draws 95% bands only up to this many lines.
 MAX_BANDS = 6
+
+
+def _seaborn():
+    """Seaborn, imported when a figure is drawn: the tables and words of a sweep use this module's
+    labels and pairings without it (it and the scipy it brings take about half a second)."""
+    import seaborn
+
+    return seaborn
 
 
 # ---------------------------------------------------------------------- labels and colours
@@ -136,9 +143,9 @@ def palette_for(hue: str, levels: Sequence) -> dict:
     if hue == "road":
         return {level: ROAD_COLOURS.get(level, "#333333") for level in levels}
     if all(_is_number(v) for v in levels):
-        colours = sns.color_palette("viridis", n_colors=max(len(levels), 1))
+        colours = _seaborn().color_palette("viridis", n_colors=max(len(levels), 1))
         return dict(zip(sorted(levels), colours, strict=True))
-    return dict(zip(levels, sns.color_palette("tab10", n_colors=max(len(levels), 1)), strict=True))
+    return dict(zip(levels, _seaborn().color_palette("tab10", n_colors=max(len(levels), 1)), strict=True))
 
 
 def _is_number(value) -> bool:
@@ -159,11 +166,9 @@ def ordered_levels(values: Sequence, hue: str) -> list:
 # ---------------------------------------------------------------------- statistics
 def mean_band(df: pd.DataFrame, by: list[str], value: str) -> pd.DataFrame:
     """Mean and 95% t interval of ``value`` within groups ``by`` (vectorised)."""
-    from scipy.stats import t
-
     g = df.groupby(by, sort=True, dropna=False)[value]
     out = g.agg(["mean", "std", "count"]).reset_index()
-    tq = t.ppf(0.975, np.maximum(out["count"] - 1, 1))
+    tq = t_quantile(np.maximum(out["count"] - 1, 1))
     half = np.where(out["count"] > 1, tq * out["std"] / np.sqrt(out["count"].clip(lower=1)), 0.0)
     out["lo"], out["hi"] = out["mean"] - half, out["mean"] + half
     return out
@@ -282,9 +287,9 @@ def plot_final_outcomes(summary: pd.DataFrame, hue: str, out_dir: Path, metrics=
     for ax, metric in zip(axes, metrics, strict=True):
         col = "final_" + metric
         with _fixed_jitter():
-            sns.stripplot(data=data, y="_level", x=col, hue="_level", order=order, hue_order=order,
+            _seaborn().stripplot(data=data, y="_level", x=col, hue="_level", order=order, hue_order=order,
                           palette=colours, ax=ax, alpha=0.4, size=3.5, jitter=0.15, legend=False)
-        sns.pointplot(data=data, y="_level", x=col, hue="_level", order=order, hue_order=order, palette=colours,
+        _seaborn().pointplot(data=data, y="_level", x=col, hue="_level", order=order, hue_order=order, palette=colours,
                       errorbar=t_interval, linestyle="none", markers="D", markersize=6, capsize=0.3,
                       err_kws={"linewidth": 1.8}, markeredgecolor="black", legend=False, ax=ax)
         _panel_title(ax, metric)
@@ -314,7 +319,7 @@ def plot_tradeoff(summary: pd.DataFrame, hue: str, out_dir: Path, name: str = "t
     palette = palette_for(hue, levels)
     fig = Figure(figsize=(7.5, 5.6), layout="constrained")
     ax = fig.subplots()
-    sns.scatterplot(data=summary, x=x, y=y, hue=hue, hue_order=levels, palette=palette, ax=ax, alpha=0.45, s=22,
+    _seaborn().scatterplot(data=summary, x=x, y=y, hue=hue, hue_order=levels, palette=palette, ax=ax, alpha=0.45, s=22,
                     legend=False, edgecolor="none")
     for level in levels:
         s = summary[summary[hue] == level]
@@ -513,7 +518,7 @@ def plot_heatmaps(summary: pd.DataFrame, params: tuple[str, str], out_dir: Path,
     fig, axes = _new_figure(len(metrics), ncols=2, size=(5.2, 4.2))
     for ax, metric in zip(axes, metrics, strict=True):
         grid = summary.pivot_table(index=p2, columns=p1, values="final_" + metric, aggfunc="mean")
-        sns.heatmap(grid.sort_index(ascending=False), ax=ax, cmap="viridis", annot=grid.size <= 64, fmt=".3g",
+        _seaborn().heatmap(grid.sort_index(ascending=False), ax=ax, cmap="viridis", annot=grid.size <= 64, fmt=".3g",
                     cbar_kws={"label": key_metric(metric).unit})
         _panel_title(ax, metric)
         ax.set_xlabel(p1)
@@ -538,37 +543,98 @@ def make_figures(runs: pd.DataFrame, summary: pd.DataFrame, swept: list[str], ou
         swept: the parameters that vary between jobs, other than ``seed``.
         out_dir: the figures folder.
         context: the line under every title: what the study ran on (``StudyContext.subtitle``).
-        processes: processes drawing at once (default: one per core, at most one per figure).
-            Drawing is single-threaded; the extra processes come from a fork server that has
-            imported this module once (not forks of this process, whose library threads a
-            fork could catch holding a lock). Without a fork server (Windows) one process draws.
+        processes: processes drawing at once (default: one per core, at most one per figure); see
+            :func:`draw_figures`.
 
     Returns:
         The files written, in the order of :func:`figure_plan`.
     """
+    return draw_figures(runs, summary, swept, out_dir, processes=processes, context=context).wait()
+
+
+class Drawing:
+    """Figures being drawn: the files they go to (known before they are drawn) and the wait for them."""
+
+    def __init__(self, paths: list[list[Path]], drawn: list, pool: ProcessPoolExecutor | None = None):
+        self._paths, self._drawn, self._pool = paths, drawn, pool
+
+    @property
+    def paths(self) -> list[Path]:
+        """The files the figures go to, in the order of :func:`figure_plan`."""
+        return [path for paths in self._paths for path in paths]
+
+    def wait(self) -> list[Path]:
+        """Wait until every figure is drawn; the files written (an error of a drawing is raised here)."""
+        try:
+            drawn = [item.result() if isinstance(item, Future) else item for item in self._drawn]
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown()
+                self._pool = None
+        if drawn != self._paths:
+            raise RuntimeError(f"the figures went to {drawn}, not to {self._paths}")
+        return self.paths
+
+
+def draw_figures(runs: pd.DataFrame, summary: pd.DataFrame, swept: list[str], out_dir: Path,
+                 processes: int | None = None, context: str = "") -> Drawing:
+    """Start drawing every figure that fits the sweep, into ``out_dir``; :meth:`Drawing.wait` for them.
+
+    Drawing is single-threaded. With more than one process (default: one per core, at most one per
+    figure) every figure is drawn by another process, from a fork server that has imported this
+    module once (:func:`start_drawing`; not forks of this process, whose library threads a fork
+    could catch holding a lock), and this returns at once: the caller writes its tables meanwhile,
+    and this process never imports seaborn. With one process, or without a fork server (Windows),
+    they are drawn here before this returns.
+
+    Example:
+        >>> drawing = draw_figures(runs, summary, ["road"], Path("figures"))   # doctest: +SKIP
+        >>> drawing.paths[0].name, drawing.wait() == drawing.paths             # doctest: +SKIP
+        ('timeseries.png', True)
+    """
     if runs.empty or summary.empty:
-        return []
-    set_theme()
-    plan = [draw for _name, draw in figure_plan(runs.copy(), summary.copy(), swept, context)]
+        return Drawing([], [])
+    plan = figure_plan(runs.copy(), summary.copy(), swept, context)
+    paths = [[out_dir / f"{name}.{fmt}" for fmt in FORMATS] for name, _ in plan]
     processes = min(len(plan), os.cpu_count() or 1) if processes is None else max(1, min(processes, len(plan)))
-    if processes == 1 or "forkserver" not in multiprocessing.get_all_start_methods():
-        return [path for draw in plan for path in draw(out_dir)]
-    # Every ``processes``-th figure is drawn here (the first, over time, is the only one that
-    # needs the per-step table, which then never leaves this process); the others elsewhere.
-    here = set(range(0, len(plan), processes))
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])
-    with ProcessPoolExecutor(processes - 1, mp_context=context, initializer=set_theme) as pool:
-        elsewhere = {i: pool.submit(draw, out_dir) for i, draw in enumerate(plan) if i not in here}
-        drawn = {i: plan[i](out_dir) for i in sorted(here)}
-        drawn |= {i: future.result() for i, future in elsewhere.items()}
-    return [path for i in range(len(plan)) for path in drawn[i]]
+    if processes == 1 or not start_drawing():
+        set_theme()
+        return Drawing(paths, [draw(out_dir) for _name, draw in plan])
+    pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("forkserver"), initializer=set_theme)
+    try:
+        # The longest first, so that the last figure to start is a short one.
+        order = sorted(range(len(plan)), key=lambda i: _DRAWING_ORDER.get(plan[i][0], len(_DRAWING_ORDER)))
+        futures = {i: pool.submit(plan[i][1], out_dir) for i in order}
+    except BaseException:
+        pool.shutdown(cancel_futures=True)
+        raise
+    return Drawing(paths, [futures[i] for i in range(len(plan))], pool)
+
+
+#: The figures of a sweep, longest to draw first (five_roads: about 2 s, 2 s, 1 s and 0.3 s).
+_DRAWING_ORDER = {"timeseries": 0, "final_outcomes": 1, "paired_differences": 2, "tradeoff": 3}
+
+
+def start_drawing() -> bool:
+    """Start the fork server that draws figures (it imports this module, seaborn and matplotlib, about
+    two seconds), in the background, if it is not running; False where there is no fork server.
+
+    A sweep calls it as its jobs start, so that its figures are drawn at once when they have run.
+    """
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return False
+    # Seaborn too: this module imports it only to draw, and the drawing processes share one import.
+    multiprocessing.get_context("forkserver").set_forkserver_preload([__name__, "seaborn"])
+    from multiprocessing import forkserver
+
+    forkserver.ensure_running()
+    return True
 
 
 def set_theme() -> None:
     """The look of every sweep figure; fixed SVG ids, so the same sweep writes the same files, and
     SVG text kept as text, so a figure's words can be searched and edited."""
-    sns.set_theme(style="whitegrid", context="notebook", font_scale=0.9,
+    _seaborn().set_theme(style="whitegrid", context="notebook", font_scale=0.9,
                   rc={"svg.hashsalt": "sim", "svg.fonttype": "none"})
 
 
@@ -583,7 +649,7 @@ def figure_plan(runs: pd.DataFrame, summary: pd.DataFrame, swept: list[str],
     """
     hue = condition_column(runs, summary, swept)
     plan: list[tuple[str, Callable]] = [
-        ("timeseries", partial(plot_timeseries, runs, hue, context=context)),
+        ("timeseries", partial(plot_timeseries, timeseries_table(runs, hue), hue, context=context)),
         ("final_outcomes", partial(plot_final_outcomes, summary, hue, context=context)),
         ("tradeoff", partial(plot_tradeoff, summary, hue, context=context)),
     ]
@@ -602,6 +668,20 @@ def figure_plan(runs: pd.DataFrame, summary: pd.DataFrame, swept: list[str],
             plan.append((f"sweep_{_slug(param)}",
                          partial(plot_parameter_sweep, summary, param, by_road, context=context)))
     return plan
+
+
+def timeseries_table(runs: pd.DataFrame, hue: str) -> pd.DataFrame:
+    """The columns of ``runs`` that figure 1 draws (the lines, the weeks, the seeds and the key metrics,
+    derived ones included): all it needs, a tenth of the table, sent to the process that draws it.
+
+    Example:
+        >>> runs = pd.DataFrame({"job": ["a"], "road": ["mission"], "seed": [0], "step": [0], "profit": [1.0],
+        ...                      "absenteeism": [0.1]})
+        >>> list(timeseries_table(runs, "road").columns)
+        ['road', 'seed', 'step', 'profit']
+    """
+    wanted = {hue, "step", "seed", *KEY_METRICS, *(part for parts in DERIVED.values() for part in parts)}
+    return runs[[column for column in runs.columns if column in wanted]]
 
 
 def condition_column(runs: pd.DataFrame, summary: pd.DataFrame, swept: list[str]) -> str:

@@ -129,6 +129,49 @@ def failure_fields(err: BaseException) -> dict[str, str]:
             "traceback": "".join(traceback.format_exception(type(err), err, err.__traceback__))}
 
 
+#: The Arrow schemas of the tables written lately (:func:`write_parquet`), by their shape.
+_PARQUET_SCHEMAS: dict[tuple, Any] = {}
+
+
+def write_parquet(frame: pd.DataFrame, path: Path) -> None:
+    """``frame.to_parquet(path)``: the same file, in half the time for a table shaped like one written before.
+
+    Converting a table to Arrow writes its pandas metadata column by column, which took longer than
+    writing the file; the weeks of every job of a sweep have the same columns, types and index, so
+    the schema of the first (metadata included) serves the others. Tables of one type (all float, as
+    the model's results) with a plain 0..n index take that path; any other is written by pandas.
+
+    Example:
+        >>> import tempfile
+        >>> frame = pd.DataFrame({"profit": [1.0, 2.5]}).rename_axis("step")
+        >>> path = Path(tempfile.mkdtemp()) / "weeks.parquet"
+        >>> write_parquet(frame, path); write_parquet(frame, path)
+        >>> pd.read_parquet(path).equals(frame)
+        True
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    index, dtypes = frame.index, set(frame.dtypes)
+    plain = (isinstance(index, pd.RangeIndex) and not frame.attrs and len(dtypes) == 1
+             and next(iter(dtypes)).kind in "fiub" and frame.columns.is_unique
+             and all(isinstance(name, str) for name in frame.columns))
+    if not plain:
+        frame.to_parquet(path)
+        return
+    key = (tuple(frame.columns), str(next(iter(dtypes))), index.name, index.start, index.stop, index.step)
+    schema = _PARQUET_SCHEMAS.get(key)
+    if schema is None:
+        table = pa.Table.from_pandas(frame)
+        if len(_PARQUET_SCHEMAS) >= 16:
+            _PARQUET_SCHEMAS.clear()
+        _PARQUET_SCHEMAS[key] = table.schema
+    else:
+        block = frame.to_numpy()
+        table = pa.Table.from_arrays([block[:, i] for i in range(block.shape[1])], schema=schema)
+    pq.write_table(table, path, compression="snappy")     # pandas' default
+
+
 def summarise(timeseries: pd.DataFrame) -> dict[str, dict[str, float]]:
     """Final value and mean over the simulated weeks (steps 1..end) of every metric.
 

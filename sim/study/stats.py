@@ -9,6 +9,19 @@ from __future__ import annotations
 import numpy as np
 
 
+def t_quantile(df, q: float = 0.975):
+    """The ``q`` quantile of Student's t with ``df`` degrees of freedom (``scipy.stats.t.ppf(q, df)``,
+    the same numbers, without importing ``scipy.stats``, which takes a few tenths of a second).
+
+    Example:
+        >>> round(float(t_quantile(29)), 4)
+        2.0452
+    """
+    from scipy.special import stdtrit
+
+    return stdtrit(df, q)
+
+
 def t_interval(values) -> tuple[float, float]:
     """The 95% t interval of the mean of ``values`` (NaN dropped); a point for n < 2.
 
@@ -17,8 +30,6 @@ def t_interval(values) -> tuple[float, float]:
         >>> round(lo, 3), round(hi, 3)
         (-0.484, 4.484)
     """
-    from scipy.stats import t
-
     x = np.asarray(values, dtype=float)
     x = x[np.isfinite(x)]
     if len(x) == 0:
@@ -26,5 +37,5 @@ def t_interval(values) -> tuple[float, float]:
     mean = float(x.mean())
     if len(x) < 2:
         return (mean, mean)
-    half = float(t.ppf(0.975, len(x) - 1) * x.std(ddof=1) / np.sqrt(len(x)))
+    half = float(t_quantile(len(x) - 1) * x.std(ddof=1) / np.sqrt(len(x)))
     return (mean - half, mean + half)

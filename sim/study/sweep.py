@@ -14,15 +14,16 @@ one that takes a minute or more says so and shows a progress line (:class:`RunPr
 single run); one that needs more memory than the machine has free, or more than a day, stops
 before anything runs and says how to go ahead (``--yes``: :func:`too_large`).
 
-What bounds memory: the length of a run. A run keeps every week it runs (the model's ``history``
-and Mesa's data collector hold each week's metrics, the management the levers in force) and a
-row for every agent who ever joined (``sim.population``: ids are never reused): about 23 KB a
-week for the default organisation (:data:`WEEK_BYTES`, :data:`CUSTOMER_BYTES`), on top of about
-300 MB for the process and the agents present. So memory grows with ``steps`` (and the burn-in),
-the organisation's size and its churn, and with nothing else: 260 weeks need about 0.3 GB,
-100,000 weeks 2.6 GB, the largest allowed (10,000,000) about 230 GB, which the estimate refuses
-on a machine without that much free. Time grows with the square of the weeks (each week goes
-over every row). A sweep's memory is that of its largest job times its workers.
+What bounds memory: the agents present and the run's output. The model holds a row per agent
+present (the rows of those who left are dropped once they outnumber a tenth of those present,
+``sim.population``) and reads back only its last few weeks of metrics (``sim.history``); what
+grows with the weeks is the output, each week's metrics in Mesa's data collector and the levers
+in force: about 7.5 KB a week (:data:`WEEK_BYTES`), on top of about 300 MB for the process and
+the agents present (:data:`CUSTOMER_BYTES`). So memory grows with ``steps`` (and the burn-in)
+and the organisation's size, and with nothing else: 260 weeks need about 0.3 GB, 100,000 weeks
+about 1 GB, the largest allowed (10,000,000) about 75 GB, which the estimate refuses on a
+machine without that much free. Time grows linearly with the weeks (a week follows the agents
+present). A sweep's memory is that of its largest job times its workers.
 
 Example:
     >>> import tempfile, pathlib
@@ -118,6 +119,7 @@ class PlannedJob:
     state: str = "to_run"          # to_run | done | invalid
     error: str | None = None
     config: Any = field(default=None, repr=False)   # the composed config, for the launch
+    checked: dict[str, Any] | None = field(default=None, repr=False)   # the validated config, for the launch
     warnings: list[str] = field(default_factory=list)   # what its road cannot do within the run
     cost: Cost | None = None       # what it will take (run_cost)
 
@@ -179,7 +181,7 @@ def plan_jobs(sweep_dir: Path, job_overrides: list[list[str]], compose, resume: 
         try:
             job.config, job_dir = compose(list(overrides))
             job.dir = str(job_dir)
-            checked = validate(job.config)
+            job.checked = checked = validate(job.config)
             job.config_hash = config_hash(checked)
             job.warnings = road_warnings(checked)
             job.cost = run_cost(checked)
@@ -189,7 +191,7 @@ def plan_jobs(sweep_dir: Path, job_overrides: list[list[str]], compose, resume: 
             if resume and is_done(Path(job.dir), job.config_hash):
                 job.state = "done"
         if job.state != "to_run":
-            job.config = None
+            job.config = job.checked = None
         jobs.append(job)
     return SweepPlan(sweep_dir=Path(sweep_dir), jobs=jobs)
 
@@ -303,25 +305,21 @@ def record_invalid(plan: SweepPlan) -> None:
 
 
 # ---------------------------------------------------------------------- what a run costs
-#: Seconds a simulated week takes: a fixed part, and a part per row of employees and of customers,
-#: measured on the reference machine (2 shared cores; 1.5 ms a week for the default organisation at
-#: its start). The model keeps a row for every agent who ever joined and goes over them all each week
-#: (``sim.population``), so a week takes longer as a run goes on, and a run's time grows with the
-#: square of its length. A busy or slower machine takes longer: hence "about", and a progress line.
+#: Seconds a simulated week takes: a fixed part, and a part per employee and per customer,
+#: measured on the reference machine (2 shared cores; 1.5 ms a week for the default organisation).
+#: A week goes over the agents present (the rows of those who left are dropped, ``sim.population``),
+#: so a run's time grows linearly with its weeks. A busy or slower machine takes longer: hence
+#: "about", and a progress line.
 WEEK_SECONDS = (1.0e-3, 1.5e-7, 1.0e-7)
-#: Bytes a run holds per week it runs, the burn-in included: each week's metrics (about 90 numbers,
-#: kept twice, in ``CentricityModel.history`` and in Mesa's data collector), the levers in force and
-#: what they cost, 11.6 KB measured; and at the end the time series and the levers as tables, 2 KB.
-WEEK_BYTES = 13_600
-#: Bytes per row of an employee and of a customer (state arrays and ties; the arrays grow by
-#: doubling, so up to twice the 250 and 283 bytes measured).
+#: Bytes a run holds per week it runs, the burn-in included: each week's metrics (about 90 numbers in
+#: Mesa's data collector), the levers in force and what they cost, 5.2 KB measured for the default
+#: organisation over 1,500 weeks; and at the end the time series and the levers as tables, 2 KB.
+WEEK_BYTES = 7_500
+#: Bytes per employee and per customer present (state arrays and ties, 250 and 283 bytes measured a
+#: row; up to a tenth more rows for those who left until they are dropped, and the arrays' growth).
 EMPLOYEE_BYTES, CUSTOMER_BYTES = 500, 570
 #: Bytes of a process before its run (Python, numpy, pandas, numba, Mesa, Hydra): 270 MB measured.
 PROCESS_BYTES = 300e6
-#: Customers who join per week, as a share of the customer base, per unit of ``customers.base_churn_rate``
-#: a year: they replace those who leave, who are more than the satisfied customers' base rate
-#: (16 a week in the default organisation of 5,000: 1.4 times 5,000 x 0.12 / 52).
-CUSTOMER_JOINS = 1.4 / 52
 #: A run or sweep that takes this long says so and what it will take, and shows its progress.
 LONG_SECONDS = 60.0
 #: A run or sweep that takes longer than this stops before it starts unless told to go ahead (--yes).
@@ -332,13 +330,13 @@ TOO_LONG_SECONDS = 24 * 3600.0
 class Cost:
     """What a run, or a sweep, will take: wall time and peak memory, estimated before it starts.
 
-    ``seconds_to(week)`` is the estimated time to reach a week of a run (a week takes longer as
-    the run goes on, see :data:`WEEK_SECONDS`); :class:`RunProgress` scales it by the speed seen.
+    ``seconds_to(week)`` is the estimated time to reach a week of a run (see :data:`WEEK_SECONDS`);
+    :class:`RunProgress` scales it by the speed seen.
 
     Example:
         >>> cost = run_cost({"steps": 100_000})
         >>> cost.text(), round(cost.per_week)
-        ('about 2 h 28 min and 2.6 GB of memory', 23240)
+        ('about 2 min 35 s and 1.1 GB of memory', 7500)
     """
 
     seconds: float
@@ -346,35 +344,29 @@ class Cost:
     weeks: int               # weeks a run simulates, its burn-in included (for a sweep: its longest job)
     what: str = "this run"   # what is estimated, in words
     per_week: float = WEEK_BYTES   # bytes memory grows by a week
-    start_seconds: float = 0.0     # seconds of the first week, and how much each week adds
-    more_each_week: float = 0.0
+    start_seconds: float = 0.0     # seconds a week
 
     def text(self) -> str:
         return f"about {duration(self.seconds)} and {self.memory / 1e9:.1f} GB of memory"
 
     def seconds_to(self, week: int) -> float:
-        return week * self.start_seconds + self.more_each_week * week * (week + 1) / 2
+        return week * self.start_seconds
 
 
 def run_cost(checked: dict[str, Any]) -> Cost:
     """What one run of a validated config will take (see :data:`WEEK_SECONDS`, :data:`WEEK_BYTES`).
 
-    Memory grows with the weeks run (their metrics, and the rows of the agents who joined) and
-    time with their square (each week goes over every row).
+    Memory grows with the weeks run (their metrics and levers, the run's output) and so does time
+    (each week goes over the agents present).
     """
-    org, customers_cfg = checked.get("organisation") or {}, checked.get("customers") or {}
+    org = checked.get("organisation") or {}
     employees, customers = org.get("n_employees", 300), org.get("n_customers", 5000)
     weeks = int(checked.get("steps", 260)) + int(org.get("burn_in_weeks", 52))
-    employee_joins = employees * org.get("turnover_rate", 0.15) / 52
-    customer_joins = customers * customers_cfg.get("base_churn_rate", 0.12) * CUSTOMER_JOINS
     base, per_employee, per_customer = WEEK_SECONDS
     start = base + per_employee * employees + per_customer * customers
-    more = per_employee * employee_joins + per_customer * customer_joins
-    per_week = WEEK_BYTES + EMPLOYEE_BYTES * employee_joins + CUSTOMER_BYTES * customer_joins
-    memory = PROCESS_BYTES + EMPLOYEE_BYTES * employees + CUSTOMER_BYTES * customers + per_week * weeks
+    memory = PROCESS_BYTES + EMPLOYEE_BYTES * employees + CUSTOMER_BYTES * customers + WEEK_BYTES * weeks
     what = f"this run ({weeks:,} weeks with the burn-in, {employees:,} employees, {customers:,} customers)"
-    cost = Cost(seconds=0.0, memory=memory, weeks=weeks, what=what, per_week=per_week,
-                start_seconds=start, more_each_week=more)
+    cost = Cost(seconds=0.0, memory=memory, weeks=weeks, what=what, per_week=WEEK_BYTES, start_seconds=start)
     return dataclasses.replace(cost, seconds=cost.seconds_to(weeks))
 
 
@@ -416,9 +408,9 @@ def too_large(cost: Cost, free: float | None = None) -> str | None:
 
     Example:
         >>> print(too_large(run_cost({"steps": 10_000_000}), free=16e9))  # doctest: +NORMALIZE_WHITESPACE
-        this run (10,000,052 weeks with the burn-in, 300 employees, 5,000 customers) needs about 2.8 years and
-        232.7 GB of memory, more than the 16.0 GB free (memory grows by 23 KB a week: each week's results and
-        the customers who join), so at most about 670,000 weeks fit; lower steps, or add --yes to start it anyway
+        this run (10,000,052 weeks with the burn-in, 300 employees, 5,000 customers) needs about 4 h 17 min and
+        75.3 GB of memory, more than the 16.0 GB free (memory grows by 7.5 KB a week: each week's results), so at
+        most about 2,000,000 weeks fit; lower steps, or add --yes to start it anyway
     """
     free = memory_free() if free is None else free
     if free is not None and cost.memory > free:
@@ -426,7 +418,7 @@ def too_large(cost: Cost, free: float | None = None) -> str | None:
         unit = 10 ** max(0, len(str(int(fit))) - 2)         # two significant digits, rounded down
         fit = int(fit // unit * unit)
         return (f"{cost.what} needs {cost.text()}, more than the {free / 1e9:.1f} GB free (memory grows by "
-                f"{cost.per_week / 1000:.0f} KB a week: each week's results and the customers who join), so at most "
+                f"{cost.per_week / 1000:.1f} KB a week: each week's results), so at most "
                 f"about {fit:,} weeks fit; lower steps, or add --yes to start it anyway")
     if cost.seconds > TOO_LONG_SECONDS:
         return f"{cost.what} needs {cost.text()}: lower steps, or add --yes to start it anyway"
@@ -461,15 +453,15 @@ class RunProgress:
 
     Quiet for a run that ends within ``delay`` seconds; after that, on a terminal one line
     rewritten in place, otherwise a new line at most every ``interval`` seconds; on stderr.
-    The time left follows the run's estimate (``cost``: later weeks take longer, see
-    :data:`WEEK_SECONDS`), scaled by the speed seen so far.
+    The time left follows the run's estimate (``cost``, see :data:`WEEK_SECONDS`; the burn-in's
+    weeks are in it), scaled by the speed seen so far.
 
     Example:
         >>> p = RunProgress(weeks=1000)
         >>> p.line(week=250, elapsed=30.0)
         '[sim] week 250 of 1,000 | 0:30 elapsed | ETA 1:30'
         >>> RunProgress(weeks=1000, cost=run_cost({"steps": 1000})).line(week=250, elapsed=30.0)
-        '[sim] week 250 of 1,000 | 0:30 elapsed | ETA 2:12'
+        '[sim] week 250 of 1,000 | 0:30 elapsed | ETA 1:30'
     """
 
     def __init__(self, weeks: int, cost: Cost | None = None, stream=None, delay: float = 3.0,
@@ -609,11 +601,13 @@ def _clock(seconds: float) -> str:
 
 
 # ---------------------------------------------------------------------- the end of a sweep
-def finish_sweep(plan: SweepPlan, aggregate: bool = True, figures: bool = True) -> dict[str, Any]:
+def finish_sweep(plan: SweepPlan, aggregate: bool = True, figures: bool = True,
+                 timeseries: dict[str, Any] | None = None) -> dict[str, Any]:
     """Print which jobs failed, aggregate the rest, and remember the outcome for the exit code.
 
     Reads every job's ``status.json`` (not the launcher's return values), so a job that
-    died without one counts as failed too.
+    died without one counts as failed too. ``timeseries``: the weeks of finished jobs the
+    workers handed back, by job folder (:func:`sim.study.aggregate.aggregate`).
     """
     failed = []
     ok = invalid = 0
@@ -644,7 +638,7 @@ def finish_sweep(plan: SweepPlan, aggregate: bool = True, figures: bool = True) 
         try:
             from sim.study.aggregate import aggregate as run_aggregation
 
-            result = run_aggregation(plan.sweep_dir, figures=figures)
+            result = run_aggregation(plan.sweep_dir, figures=figures, timeseries=timeseries)
             print(result.report(), flush=True)
         except Exception as err:  # a plotting error must not hide the finished results
             print(f"[sim] aggregation failed ({one_line(err)}); rerun it with "
