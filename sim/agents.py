@@ -59,7 +59,26 @@ class ArrayField:
         getattr(agent.population, self.array)[agent.row] = value
 
 
-class Employee(mesa.Agent):
+class ArrayAgent(mesa.Agent):
+    """A Mesa agent whose state is its row in ``population``, found by its id when read."""
+
+    population = None   # set by each view: the Population it reads
+
+    @property
+    def row(self) -> int:
+        """The agent's row in the state arrays now (rows move up when those who left are dropped)."""
+        row = int(self.population.rows_of([self.agent_id])[0])
+        if row < 0:
+            raise LookupError(f"{type(self).__name__.lower()} {self.agent_id} has left and its row is no longer held")
+        return row
+
+    @property
+    def present(self) -> bool:
+        row = int(self.population.rows_of([self.agent_id])[0])
+        return row >= 0 and bool(self.population.active[row])
+
+
+class Employee(ArrayAgent):
     """One employee: a view on the row of agent ``agent_id`` in ``model.workforce.people``."""
 
     affective = ArrayField("affective commitment to the change, [0, 1]")
@@ -84,13 +103,6 @@ class Employee(mesa.Agent):
         self.agent_id = agent_id
         self.population = model.workforce.people
 
-    @property
-    def row(self) -> int:
-        """The agent's row in the state arrays now (rows move up when those who left are dropped)."""
-        row = int(self.population.rows_of([self.agent_id])[0])
-        if row < 0:
-            raise LookupError(f"employee {self.agent_id} has left and its row is no longer held")
-        return row
 
     @property
     def function(self) -> str:
@@ -101,13 +113,9 @@ class Employee(mesa.Agent):
         """One of active_resistance, passive_resistance, compliance, cooperation, championing."""
         return SUPPORT_STATES[int(self.population.support_state[self.row])]
 
-    @property
-    def present(self) -> bool:
-        row = int(self.population.rows_of([self.agent_id])[0])
-        return row >= 0 and bool(self.population.active[row])
 
 
-class Customer(mesa.Agent):
+class Customer(ArrayAgent):
     """One customer: a view on the row of agent ``agent_id`` in ``model.customers.people``."""
 
     activist = ArrayField("an activist customer (seed 001)")
@@ -130,13 +138,6 @@ class Customer(mesa.Agent):
         self.agent_id = agent_id
         self.population = model.customers.people
 
-    @property
-    def row(self) -> int:
-        """The agent's row in the state arrays now (rows move up when those who left are dropped)."""
-        row = int(self.population.rows_of([self.agent_id])[0])
-        if row < 0:
-            raise LookupError(f"customer {self.agent_id} has left and its row is no longer held")
-        return row
 
     @property
     def segment(self) -> str:
@@ -146,7 +147,3 @@ class Customer(mesa.Agent):
     def tier(self) -> str:
         return TIERS[int(self.population.tier[self.row])]
 
-    @property
-    def present(self) -> bool:
-        row = int(self.population.rows_of([self.agent_id])[0])
-        return row >= 0 and bool(self.population.active[row])
